@@ -1,0 +1,79 @@
+"""The ``GraphStore`` port: everything the product asks of a graph database.
+
+Loaders, analytics exports and the explorer talk to this interface only. One
+implementation (:class:`creditgraph.graph.bolt_store.BoltGraphStore`) speaks Cypher
+over Bolt and serves both Neo4j and the embedded ArcadeDB; the contract suite in
+``tests/graph/test_contract.py`` runs every backend through the same checks.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from creditgraph.graph.records import Counts, EdgeRow, Entity, NodeRow, Path, Subgraph
+
+__all__ = ["GraphStore"]
+
+
+class GraphStore(ABC):
+    """A property graph holding the creditgraph schema."""
+
+    #: "neo4j" or "arcadedb": which database answers.
+    backend: str
+
+    @abstractmethod
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes the schema implies (idempotent)."""
+
+    @abstractmethod
+    def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
+        """MERGE nodes on their key, add properties and provenance; returns rows written."""
+
+    @abstractmethod
+    def upsert_edges(self, rows: Sequence[EdgeRow]) -> int:
+        """MERGE edges between existing nodes; raises if an endpoint is missing."""
+
+    @abstractmethod
+    def get(self, key: str) -> Entity:
+        """The entity with this key; raises ``NotFound``."""
+
+    @abstractmethod
+    def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 20) -> list[Entity]:
+        """Entities whose search properties contain ``text`` (exact key matches first)."""
+
+    @abstractmethod
+    def neighbourhood(self, key: str, *, hops: int = 1, limit: int = 200) -> Subgraph:
+        """The ``hops``-hop neighbourhood of ``key``, at most ``limit`` nodes."""
+
+    @abstractmethod
+    def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 5) -> list[Path]:
+        """All shortest undirected paths between two entities (up to ``limit``)."""
+
+    @abstractmethod
+    def export(self, keys: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """The whole graph, or the subgraph induced by ``keys``, as NetworkX."""
+
+    @abstractmethod
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]]) -> int:
+        """Set score properties on nodes by key; returns nodes updated."""
+
+    @abstractmethod
+    def counts(self) -> Counts:
+        """Node counts per label and relationship counts per type."""
+
+    @abstractmethod
+    def wipe(self) -> None:
+        """Delete every node and relationship."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection (the backend's lifecycle is someone else's)."""
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
