@@ -7,6 +7,7 @@ upserts them; reads return :class:`Entity`, :class:`Edge`, :class:`Subgraph` and
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -22,7 +23,7 @@ class NodeRow:
     props: Mapping[str, Any]
     source: str
     source_id: str
-    seen: str | None = None  # ISO date the source asserts this as of
+    seen: dt.date | None = None  # the date the source asserts this as of
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class EdgeRow:
     props: Mapping[str, Any]
     source: str
     source_id: str
-    seen: str | None = None
+    seen: dt.date | None = None
 
 
 @dataclass(frozen=True)

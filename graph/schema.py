@@ -58,9 +58,11 @@ class Prop:
         if self.type == "bool":
             return bool(value)
         if self.type == "date":
+            if isinstance(value, dt.datetime):
+                return value.date()
             if isinstance(value, dt.date):
-                return value.isoformat()
-            return dt.date.fromisoformat(str(value)).isoformat()
+                return value
+            return dt.date.fromisoformat(str(value))
         if self.type == "list":
             return list(value)
         raise SchemaError(f"unknown property type {self.type!r}")

@@ -1,0 +1,290 @@
+"""The ``GraphStore`` adapter for anything that speaks Bolt and Cypher.
+
+Neo4j and the embedded ArcadeDB both answer the official ``neo4j`` driver, so one
+adapter serves both; the driver is passed in (no I/O in the constructor), and the
+backend's lifecycle lives elsewhere (``embedded.py``, ``neo4j_server.py``).
+Writes run as transaction functions, which the driver retries on transient errors;
+every driver error is wrapped with what was being done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import networkx as nx
+from neo4j import Driver, ManagedTransaction
+from neo4j import exceptions as neo4j_exc
+from neo4j.time import Date, DateTime
+
+from creditgraph.errors import NotFound, SchemaError, StoreError, StoreUnavailable
+from creditgraph.graph import queries as q
+from creditgraph.graph.port import GraphStore
+from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, NodeRow, Path, Subgraph
+from creditgraph.graph.schema import schema
+
+__all__ = ["BoltGraphStore"]
+
+log = logging.getLogger(__name__)
+
+
+def _plain(value: Any) -> Any:
+    """Driver temporal values to ISO strings, so both backends read back the same."""
+    if isinstance(value, (Date, DateTime)):
+        return value.iso_format()[:10] if isinstance(value, Date) else value.iso_format()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _props(raw: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in raw.items()}
+
+
+def _entity(key: str, props: Mapping[str, Any]) -> Entity:
+    clean = _props(props)
+    clean.pop("key", None)
+    return Entity(key, schema().label_of(key), clean)
+
+
+class BoltGraphStore(GraphStore):
+    """A :class:`GraphStore` over a ``neo4j.Driver`` (Neo4j or ArcadeDB's Bolt plugin)."""
+
+    def __init__(self, driver: Driver, *, database: str | None = None, backend: str = "neo4j",
+                 batch_size: int = 2000) -> None:
+        self._driver = driver
+        self._database = database
+        self.backend = backend
+        self.batch_size = batch_size
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def _run(self, what: str, work: Callable[[ManagedTransaction], Any], *, write: bool) -> Any:
+        try:
+            with self._driver.session(database=self._database) as session:
+                if write:
+                    return session.execute_write(work)
+                return session.execute_read(work)
+        except neo4j_exc.ServiceUnavailable as e:
+            raise StoreUnavailable(f"{self.backend} unreachable while {what}: {e}") from e
+        except (neo4j_exc.Neo4jError, neo4j_exc.DriverError) as e:
+            raise StoreError(f"{self.backend} failed while {what}: {e}") from e
+
+    def _read(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
+        return self._run(what, lambda tx: tx.run(query, params).data(), write=False)
+
+    def _write(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
+        return self._run(what, lambda tx: tx.run(query, params).data(), write=True)
+
+    def _batches(self, rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
+        for i in range(0, len(rows), self.batch_size):
+            yield rows[i : i + self.batch_size]
+
+    # -- writes -----------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        for node in schema().nodes.values():
+            self._write(f"creating the key constraint of {node.label}", q.constraint(node.label))
+            for prop in node.search:
+                self._write(f"indexing {node.label}.{prop}", q.index(node.label, prop))
+
+    def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
+        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            if schema().label_of(row.key) != row.label:
+                raise SchemaError(f"key {row.key!r} does not belong to label {row.label}")
+            by_label[row.label].append(_row_params(row))
+        written = 0
+        for label, params in by_label.items():
+            query = q.merge_nodes(label)
+            for batch in self._batches(params):
+                out = self._write(f"merging {len(batch)} {label} nodes", query, rows=list(batch))
+                written += out[0]["written"] if out else 0
+        return written
+
+    def upsert_edges(self, rows: Sequence[EdgeRow]) -> int:
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        sch = schema()
+        for row in rows:
+            start, end = sch.label_of(row.start), sch.label_of(row.end)
+            rel = sch.check_edge(row.type, start, end)
+            params = _row_params(row)
+            params["disc"] = {d: row.props[d] for d in rel.discriminator}
+            groups[(row.type, start, end)].append(params)
+        written = 0
+        for (type_, start, end), params in groups.items():
+            query = q.merge_edges(type_, start, end)
+            for batch in self._batches(params):
+                out = self._write(f"merging {len(batch)} {type_} edges {start}->{end}", query,
+                                  rows=list(batch))
+                got = out[0]["written"] if out else 0
+                if got != len(batch):
+                    missing = self._missing_endpoints(batch)
+                    raise StoreError(
+                        f"{len(batch) - got} of {len(batch)} {type_} edges have no endpoint "
+                        f"node; e.g. missing keys {missing[:5]}"
+                    )
+                written += got
+        return written
+
+    def _missing_endpoints(self, batch: Sequence[Mapping[str, Any]]) -> list[str]:
+        keys = sorted({r["start"] for r in batch} | {r["end"] for r in batch})
+        found = set()
+        for label, group in _group_keys(keys).items():
+            rows = self._read("checking endpoints", q.expand_keys_exist(label), keys=group)
+            found.update(r["key"] for r in rows)
+        return [k for k in keys if k not in found]
+
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]]) -> int:
+        written = 0
+        for label, keys in _group_keys(scores).items():
+            rows = [{"key": k, "scores": dict(scores[k])} for k in keys]
+            for batch in self._batches(rows):
+                out = self._write(f"writing scores of {len(batch)} {label} nodes",
+                                  q.set_scores(label), rows=list(batch))
+                written += out[0]["written"] if out else 0
+        return written
+
+    def wipe(self) -> None:
+        while True:
+            out = self._write("wiping the graph", q.DETACH_DELETE_BATCH, limit=10_000)
+            if not out or out[0]["deleted"] == 0:
+                return
+
+    # -- reads ------------------------------------------------------------------
+
+    def get(self, key: str) -> Entity:
+        label = schema().label_of(key)
+        rows = self._read(f"reading {key}", q.get_node(label), key=key)
+        if not rows:
+            raise NotFound(f"no {label} with key {key!r}")
+        return _entity(rows[0]["key"], rows[0]["props"])
+
+    def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 20) -> list[Entity]:
+        text = (text or "").strip()
+        if not text:
+            return []
+        labels = list(labels) if labels else list(schema().nodes)
+        found: dict[str, Entity] = {}
+        for label in labels:
+            for r in self._read(f"searching {label} for {text!r}", q.search_nodes(label),
+                                text=text, limit=limit):
+                found[r["key"]] = _entity(r["key"], r["props"])
+
+        def rank(e: Entity) -> tuple[int, int, str]:
+            exact = any(str(v) == text for v in e.props.values() if isinstance(v, str))
+            return (0 if exact else 1, len(e.name), e.key)
+
+        return sorted(found.values(), key=rank)[:limit]
+
+    def neighbourhood(self, key: str, *, hops: int = 1, limit: int = 200, per_node: int = 50) -> Subgraph:
+        """Breadth-first from ``key``; a node with more than ``per_node`` neighbours is capped
+        (``more[key]`` says how many were left out) and the view stops at ``limit`` nodes."""
+        centre = self.get(key)
+        nodes: dict[str, Entity] = {key: centre}
+        edges: dict[tuple, Edge] = {}
+        more: dict[str, int] = {}
+        frontier = [key]
+        for _ in range(hops):
+            nxt: list[str] = []
+            for label, group in _group_keys(frontier).items():
+                rows = self._read(f"expanding {len(group)} {label} nodes", q.expand_capped(label),
+                                  keys=group, per=per_node)
+                for r in sorted(rows, key=lambda r: r["source"]):
+                    if r["total"] > len(r["items"]):
+                        more[r["source"]] = r["total"] - len(r["items"])
+                    for it in r["items"]:
+                        other = it["key"]
+                        if other not in nodes:
+                            if len(nodes) >= limit:
+                                more[r["source"]] = more.get(r["source"], 0) + 1
+                                continue
+                            nodes[other] = _entity(other, it["node"])
+                            nxt.append(other)
+                        for e in it["edges"]:
+                            start = e["start"]
+                            end = other if start == r["source"] else r["source"]
+                            props = _props(e["props"])
+                            edges[(e["type"], start, end, props.get("role"))] = Edge(e["type"], start, end, props)
+            frontier = nxt
+            if not frontier:
+                break
+        ordered = sorted(edges.values(), key=lambda e: (e.type, e.start, e.end, str(e.props.get("role"))))
+        return Subgraph(tuple(nodes.values()), tuple(ordered), more)
+
+    def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 5) -> list[Path]:
+        sch = schema()
+        self.get(start), self.get(end)
+        if start == end:
+            return []
+        query = q.shortest_paths(sch.label_of(start), sch.label_of(end), max_hops)
+        rows = self._read(f"finding paths {start} -> {end}", query, start=start, end=end, limit=limit)
+        paths = []
+        for r in rows:
+            ns = tuple(_entity(n["key"], n["props"]) for n in r["nodes"])
+            es = tuple(Edge(e["type"], e["start"], e["end"], _props(e["props"])) for e in r["edges"])
+            paths.append(Path(ns, es))
+        return sorted(paths, key=lambda p: ([n.key for n in p.nodes],
+                                            [(e.type, str(e.props.get("role"))) for e in p.edges]))
+
+    def export(self, keys: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        G = nx.MultiDiGraph()
+        sch = schema()
+        wanted = None if keys is None else sorted(set(keys))
+        for label in sch.nodes:
+            if wanted is None:
+                rows = self._read(f"exporting {label} nodes", q.export_nodes(label))
+            else:
+                group = _group_keys(wanted).get(label)
+                if not group:
+                    continue
+                rows = self._read(f"exporting {label} nodes", q.nodes_by_keys(label), keys=group)
+            for r in rows:
+                props = _props(r["props"])
+                props.pop("key", None)
+                G.add_node(r["key"], label=label, **props)
+        for type_ in sch.relationships:
+            if wanted is None:
+                rows = self._read(f"exporting {type_} edges", q.export_edges(type_))
+            else:
+                rows = self._read(f"exporting {type_} edges", q.export_edges_within(type_), keys=wanted)
+            for r in rows:
+                props = _props(r["props"])
+                ek = type_ if "role" not in props else f"{type_}:{props['role']}"
+                G.add_edge(r["start"], r["end"], key=ek, type=type_, **props)
+        return G
+
+    def counts(self) -> Counts:
+        sch = schema()
+        nodes = {l: self._read(f"counting {l}", q.count_label(l))[0]["c"] for l in sch.nodes}
+        rels = {t: self._read(f"counting {t}", q.count_type(t))[0]["c"] for t in sch.relationships}
+        return Counts({k: v for k, v in nodes.items() if v}, {k: v for k, v in rels.items() if v})
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _row_params(row: NodeRow | EdgeRow) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "props": {k: v for k, v in row.props.items() if v is not None},
+        "source": row.source,
+        "source_id": f"{row.source}:{row.source_id}",
+        "seen": row.seen,
+    }
+    if isinstance(row, NodeRow):
+        params["key"] = row.key
+    else:
+        params["start"], params["end"] = row.start, row.end
+    return params
+
+
+def _group_keys(keys: Iterable[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    sch = schema()
+    for k in keys:
+        out[sch.label_of(k)].append(k)
+    return out

@@ -1,0 +1,64 @@
+"""Open the configured store: Neo4j when a URI is set, else the embedded ArcadeDB."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Iterator
+
+from neo4j import GraphDatabase
+from neo4j import exceptions as neo4j_exc
+
+from creditgraph.errors import StoreError, StoreUnavailable
+from creditgraph.graph.bolt_store import BoltGraphStore
+from creditgraph.graph.embedded import EmbeddedServer
+from creditgraph.settings import Settings
+
+__all__ = ["open_store", "connect_bolt"]
+
+log = logging.getLogger(__name__)
+
+
+def connect_bolt(uri: str, user: str | None, password: str | None, *, database: str | None,
+                 backend: str, batch_size: int = 2000) -> BoltGraphStore:
+    """A store over a fresh driver, after checking the server answers."""
+    auth = (user, password) if password is not None else None
+    driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10)
+    try:
+        driver.verify_connectivity()
+    except neo4j_exc.AuthError as e:
+        driver.close()
+        raise StoreError(f"{backend} at {uri} refused the credentials of user {user!r}: {e}") from e
+    except (neo4j_exc.ServiceUnavailable, OSError) as e:
+        driver.close()
+        raise StoreUnavailable(f"{backend} at {uri} does not answer: {e}") from e
+    return BoltGraphStore(driver, database=database, backend=backend, batch_size=batch_size)
+
+
+@contextmanager
+def open_store(settings: Settings, *, ensure_schema: bool = True) -> Iterator[BoltGraphStore]:
+    """Yield the store the settings select; close it (and the embedded server) afterwards."""
+    server = None
+    if settings.use_neo4j:
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+        store = connect_bolt(settings.neo4j_uri, settings.neo4j_user, password,
+                             database=settings.neo4j_database, backend="neo4j",
+                             batch_size=settings.batch_size)
+    else:
+        server = EmbeddedServer(settings.embedded_dir, heap=settings.embedded_heap,
+                                port=settings.embedded_port)
+        ep = server.start()
+        try:
+            store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
+                                 backend="arcadedb", batch_size=settings.batch_size)
+        except BaseException:
+            server.stop()
+            raise
+    try:
+        if ensure_schema:
+            store.ensure_schema()
+        yield store
+    finally:
+        store.close()
+        if server is not None:
+            server.stop()

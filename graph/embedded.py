@@ -1,0 +1,191 @@
+"""The embedded store: ArcadeDB running inside this Python process, spoken to over Bolt.
+
+``pip install`` brings everything (the ``arcadedb-embedded`` wheel bundles its Java
+runtime and Bolt plugin), so the default needs no server. The same Cypher query layer
+(``bolt_store.BoltGraphStore``) serves it and Neo4j.
+
+One data folder belongs to one process: the owner holds an OS lock on
+``<root>/server.lock`` and writes its Bolt port there. A second process finds the
+lock held, reads the port and connects to the running server instead of opening the
+folder a second time; if that server does not answer it fails with ``StoreLocked``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from creditgraph.errors import StoreLocked, StoreUnavailable
+
+__all__ = ["EmbeddedServer", "EmbeddedEndpoint", "DATABASE", "free_port"]
+
+log = logging.getLogger(__name__)
+
+DATABASE = "creditgraph"
+_USER = "root"
+_BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
+
+# Keep ArcadeDB's java.util.logging off the console and out of the working directory.
+_LOGGING_PROPERTIES = """\
+handlers = java.util.logging.FileHandler
+.level = WARNING
+java.util.logging.FileHandler.pattern = {log_dir}/arcadedb.%g.log
+java.util.logging.FileHandler.limit = 10000000
+java.util.logging.FileHandler.count = 3
+java.util.logging.FileHandler.level = INFO
+java.util.logging.FileHandler.formatter = java.util.logging.SimpleFormatter
+java.util.logging.SimpleFormatter.format = %1$tF %1$tT %4$s %3$s %5$s%6$s%n
+"""
+
+
+@dataclass(frozen=True)
+class EmbeddedEndpoint:
+    """Where a running embedded server answers, and whether this process owns it."""
+
+    uri: str
+    user: str
+    password: str
+    database: str
+    owner: bool
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_answers(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+class EmbeddedServer:
+    """Start (or join) the embedded ArcadeDB server whose data lives in ``root``."""
+
+    def __init__(self, root: Path, *, heap: str = "1g", port: int = 0) -> None:
+        self.root = Path(root).resolve()
+        self.heap = heap
+        self.port = port
+        self._lock_fd: int | None = None
+        self._server = None
+        self.endpoint: EmbeddedEndpoint | None = None
+
+    @property
+    def _lock_path(self) -> Path:
+        return self.root / "server.lock"
+
+    def _password(self) -> str:
+        path = self.root / ".root-password"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(18), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+    def start(self) -> EmbeddedEndpoint:
+        """Own the folder and start the server, or join the process that owns it."""
+        if self.endpoint:
+            return self.endpoint
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            self.endpoint = self._join()
+            return self.endpoint
+        self._lock_fd = fd
+        try:
+            self.endpoint = self._start_owned()
+        except BaseException:
+            self._release()
+            raise
+        return self.endpoint
+
+    def _join(self) -> EmbeddedEndpoint:
+        try:
+            info = json.loads(self._lock_path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            info = {}
+        port = info.get("bolt_port")
+        for _ in range(60):  # the owner may still be starting
+            if port and _port_answers(port):
+                log.info("embedded store at %s is owned by pid %s; connecting to it", self.root, info.get("pid"))
+                return EmbeddedEndpoint(f"bolt://127.0.0.1:{port}", _USER, self._password(), DATABASE, False)
+            time.sleep(0.5)
+            info = json.loads(self._lock_path.read_text(encoding="utf-8") or "{}")
+            port = info.get("bolt_port")
+        raise StoreLocked(
+            f"the embedded store at {self.root} is locked by process {info.get('pid', '?')}, "
+            "which does not answer on Bolt; stop that process or use another --data-dir"
+        )
+
+    def _start_owned(self) -> EmbeddedEndpoint:
+        log_dir = self.root / "logs"
+        log_dir.mkdir(exist_ok=True)
+        props = self.root / "logging.properties"
+        props.write_text(_LOGGING_PROPERTIES.format(log_dir=log_dir), encoding="utf-8")
+        os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(log_dir / "hs_err_pid%p.log"))
+        t0 = time.perf_counter()
+        try:
+            from arcadedb_embedded.server import ArcadeDBServer
+        except ImportError as e:  # pragma: no cover - a broken install
+            raise StoreUnavailable(f"the embedded store needs arcadedb-embedded: {e}") from e
+
+        bolt_port = self.port or free_port()
+        server = ArcadeDBServer(
+            str(self.root / "databases"),
+            root_password=self._password(),
+            config={
+                "http_port": free_port(),
+                "server_plugins": _BOLT_PLUGIN,
+                "bolt_port": bolt_port,
+            },
+            jvm_kwargs={
+                "heap_size": self.heap,
+                "jvm_args": [f"-Djava.util.logging.config.file={props}"],
+            },
+        )
+        try:
+            server.start()
+            if not (self.root / "databases" / DATABASE).exists():
+                server.create_database(DATABASE)
+        except Exception as e:
+            raise StoreUnavailable(f"could not start the embedded store at {self.root}: {e}") from e
+        self._server = server
+        atexit.register(self.stop)
+        self._lock_path.write_text(json.dumps({"pid": os.getpid(), "bolt_port": bolt_port}), encoding="utf-8")
+        log.info("embedded store started at %s (bolt port %d) in %.1fs", self.root, bolt_port,
+                 time.perf_counter() - t0)
+        return EmbeddedEndpoint(f"bolt://127.0.0.1:{bolt_port}", _USER, self._password(), DATABASE, True)
+
+    def stop(self) -> None:
+        """Stop the server if this process owns it, and release the folder."""
+        if self._server is not None:
+            server, self._server = self._server, None
+            server.stop()
+            log.info("embedded store at %s stopped", self.root)
+        self._release()
+        self.endpoint = None
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            try:
+                self._lock_path.write_text("{}", encoding="utf-8")
+            except OSError:
+                log.debug("could not clear %s", self._lock_path, exc_info=True)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None

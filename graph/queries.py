@@ -1,0 +1,175 @@
+"""Every Cypher statement creditgraph runs, in one place.
+
+Values always travel as parameters. Labels and relationship types cannot be
+parameters in Cypher, so builders interpolate them only after checking them against
+the schema (``_label`` / ``_rel``); hop counts are checked ints. The same text runs on
+Neo4j 5 and on ArcadeDB's Bolt/OpenCypher endpoint.
+"""
+
+from __future__ import annotations
+
+from creditgraph.errors import SchemaError
+from creditgraph.graph.schema import schema
+
+__all__ = [
+    "constraint",
+    "index",
+    "merge_nodes",
+    "merge_edges",
+    "get_node",
+    "search_nodes",
+    "expand_capped",
+    "shortest_paths",
+    "export_nodes",
+    "export_edges",
+    "set_scores",
+    "COUNT_LABELS",
+    "COUNT_TYPES",
+    "DETACH_DELETE_BATCH",
+]
+
+
+def _label(label: str) -> str:
+    return schema().node(label).label
+
+
+def _rel(type_: str) -> str:
+    return schema().rel(type_).type
+
+
+def _hops(n: int, most: int = 12) -> int:
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= most:
+        raise SchemaError(f"hops must be an int between 1 and {most}, got {n!r}")
+    return n
+
+
+def constraint(label: str) -> str:
+    lab = _label(label)
+    return f"CREATE CONSTRAINT {lab.lower()}_key IF NOT EXISTS FOR (n:{lab}) REQUIRE n.key IS UNIQUE"
+
+
+def index(label: str, prop: str) -> str:
+    lab = _label(label)
+    if prop not in schema().node(label).properties:
+        raise SchemaError(f"{label} has no property {prop!r}")
+    return f"CREATE INDEX {lab.lower()}_{prop} IF NOT EXISTS FOR (n:{lab}) ON (n.{prop})"
+
+
+# Provenance upkeep, shared by nodes and edges: lists grow by set union, and
+# first/last seen widen to include the row's date. A reload of the same rows
+# therefore changes nothing.
+_PROVENANCE = """
+SET {v} += r.props,
+    {v}.sources = CASE WHEN r.source IN coalesce({v}.sources, []) THEN {v}.sources
+                       ELSE coalesce({v}.sources, []) + r.source END,
+    {v}.source_ids = CASE WHEN r.source_id IN coalesce({v}.source_ids, []) THEN {v}.source_ids
+                          ELSE coalesce({v}.source_ids, []) + r.source_id END,
+    {v}.first_seen = CASE WHEN r.seen IS NULL THEN {v}.first_seen
+                          WHEN {v}.first_seen IS NULL OR r.seen < {v}.first_seen THEN r.seen
+                          ELSE {v}.first_seen END,
+    {v}.last_seen = CASE WHEN r.seen IS NULL THEN {v}.last_seen
+                         WHEN {v}.last_seen IS NULL OR r.seen > {v}.last_seen THEN r.seen
+                         ELSE {v}.last_seen END"""
+
+
+def merge_nodes(label: str) -> str:
+    """UNWIND rows of ``{key, props, source, source_id, seen}`` and MERGE them on key."""
+    return f"UNWIND $rows AS r MERGE (n:{_label(label)} {{key: r.key}})" + _PROVENANCE.format(
+        v="n"
+    ) + "\nRETURN count(n) AS written"
+
+
+def merge_edges(type_: str, start_label: str, end_label: str) -> str:
+    """UNWIND rows of ``{start, end, disc, props, ...}``; MERGE on endpoints (+ discriminator)."""
+    rel = schema().check_edge(type_, start_label, end_label)
+    disc = ", ".join(f"{d}: r.disc.{d}" for d in rel.discriminator)
+    pattern = f"[e:{_rel(type_)} {{{disc}}}]" if disc else f"[e:{_rel(type_)}]"
+    return (
+        f"UNWIND $rows AS r\n"
+        f"MATCH (a:{_label(start_label)} {{key: r.start}})\n"
+        f"MATCH (b:{_label(end_label)} {{key: r.end}})\n"
+        f"MERGE (a)-{pattern}->(b)" + _PROVENANCE.format(v="e") + "\nRETURN count(e) AS written"
+    )
+
+
+def get_node(label: str) -> str:
+    return f"MATCH (n:{_label(label)} {{key: $key}}) RETURN n.key AS key, properties(n) AS props"
+
+
+def search_nodes(label: str) -> str:
+    """Substring search over the label's declared search properties."""
+    node = schema().node(label)
+    cond = " OR ".join(f"n.{p} CONTAINS $text" for p in node.search)
+    return (
+        f"MATCH (n:{_label(label)}) WHERE {cond} "
+        f"RETURN n.key AS key, properties(n) AS props LIMIT $limit"
+    )
+
+
+def shortest_paths(start_label: str, end_label: str, max_hops: int) -> str:
+    h = _hops(max_hops)
+    return (
+        f"MATCH (a:{_label(start_label)} {{key: $start}}), (b:{_label(end_label)} {{key: $end}}) "
+        f"MATCH p = allShortestPaths((a)-[*..{h}]-(b)) "
+        "RETURN [n IN nodes(p) | {key: n.key, labels: labels(n), props: properties(n)}] AS nodes, "
+        "[e IN relationships(p) | {type: type(e), start: startNode(e).key, end: endNode(e).key, "
+        "props: properties(e)}] AS edges LIMIT $limit"
+    )
+
+
+def export_nodes(label: str) -> str:
+    return f"MATCH (n:{_label(label)}) RETURN n.key AS key, properties(n) AS props"
+
+
+def export_edges(type_: str) -> str:
+    return (
+        f"MATCH (a)-[e:{_rel(type_)}]->(b) "
+        "RETURN a.key AS start, b.key AS end, properties(e) AS props"
+    )
+
+
+def export_edges_within(type_: str) -> str:
+    return (
+        f"MATCH (a)-[e:{_rel(type_)}]->(b) WHERE a.key IN $keys AND b.key IN $keys "
+        "RETURN a.key AS start, b.key AS end, properties(e) AS props"
+    )
+
+
+def set_scores(label: str) -> str:
+    return (
+        f"UNWIND $rows AS r MATCH (n:{_label(label)} {{key: r.key}}) "
+        "SET n += r.scores RETURN count(n) AS written"
+    )
+
+
+def count_label(label: str) -> str:
+    return f"MATCH (n:{_label(label)}) RETURN count(n) AS c"
+
+
+def count_type(type_: str) -> str:
+    return f"MATCH ()-[e:{_rel(type_)}]->() RETURN count(e) AS c"
+
+
+COUNT_LABELS = "MATCH (n) RETURN labels(n) AS labels, count(*) AS c"
+COUNT_TYPES = "MATCH ()-[e]->() RETURN type(e) AS type, count(*) AS c"
+DETACH_DELETE_BATCH = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+
+
+def expand_capped(label: str) -> str:
+    """One hop out of a batch of nodes: at most ``$per`` neighbours each (in key order),
+    each with all its edges to the node, plus the node's neighbour count for "N more"."""
+    return (
+        f"UNWIND $keys AS k MATCH (a:{_label(label)} {{key: k}})-[e]-(b) "
+        "WITH a, b, collect({type: type(e), start: startNode(e).key, props: properties(e)}) AS es "
+        "ORDER BY b.key "
+        "WITH a, count(b) AS total, collect({key: b.key, node: properties(b), edges: es}) AS items "
+        "RETURN a.key AS source, total, items[0..$per] AS items"
+    )
+
+
+def expand_keys_exist(label: str) -> str:
+    return f"UNWIND $keys AS k MATCH (n:{_label(label)} {{key: k}}) RETURN n.key AS key"
+
+
+def nodes_by_keys(label: str) -> str:
+    return f"UNWIND $keys AS k MATCH (n:{_label(label)} {{key: k}}) RETURN n.key AS key, properties(n) AS props"

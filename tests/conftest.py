@@ -1,0 +1,64 @@
+"""Shared fixtures: the two stores, the real datasets, and CI's no-skip rule.
+
+Under ``CI=true`` nothing that CI is meant to exercise may skip: a Neo4j that will
+not start or a missing ``../shared/data`` fails the run instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from creditgraph.graph.connect import connect_bolt
+from creditgraph.graph.embedded import EmbeddedServer
+
+pytest_plugins = ["neo4j_fixture"]
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; fail under CI, where every test must run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this must not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real datasets folder beside the repository (../shared/data)."""
+    if not SHARED_DATA.is_dir():
+        skip_or_fail(f"real datasets not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def arcadedb_store(tmp_path_factory):
+    server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), heap="1g")
+    ep = server.start()
+    store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
+    store.ensure_schema()
+    yield store
+    store.close()
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_store(neo4j_instance):
+    store = connect_bolt(neo4j_instance.uri, neo4j_instance.user, neo4j_instance.password,
+                         database=None, backend="neo4j")
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request):
+    """An empty store of each backend; every test that takes it runs on both."""
+    s = request.getfixturevalue(f"{request.param}_store")
+    s.wipe()
+    return s
