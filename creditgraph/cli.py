@@ -1,0 +1,244 @@
+"""The ``creditgraph`` command line: load, stats, search, paths, the local Neo4j, the demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from creditgraph.errors import CreditGraphError
+from creditgraph.settings import DEFAULT_ID_HASH_KEY, Settings
+
+__all__ = ["main"]
+
+log = logging.getLogger("creditgraph")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Flags over environment over .env; ``--neo4j`` with no URI means the project's local server."""
+    overrides = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = args.data_dir
+    settings = Settings(**overrides)
+    neo4j = getattr(args, "neo4j", None)
+    if neo4j:
+        if neo4j == "local":
+            from creditgraph.graph import neo4j_server
+
+            inst = neo4j_server.status(settings.neo4j_home)
+            if inst is None:
+                raise CreditGraphError("no local Neo4j is running; start one with `creditgraph neo4j start`")
+            settings = settings.model_copy(update={"neo4j_uri": inst.uri, "neo4j_user": inst.user,
+                                                   "neo4j_password": inst.password})
+        else:
+            settings = settings.model_copy(update={"neo4j_uri": neo4j})
+    if isinstance(settings.neo4j_password, str):
+        from pydantic import SecretStr
+
+        settings = settings.model_copy(update={"neo4j_password": SecretStr(settings.neo4j_password)})
+    return settings
+
+
+def _audit(settings: Settings):
+    from creditgraph.audit import AuditLog
+
+    return AuditLog(settings.data_dir / "audit" / "queries.jsonl", settings.user)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+    from creditgraph.loaders.mapping import load_mapping
+    from creditgraph.loaders.pipeline import load_paths
+
+    settings = _settings(args)
+    if settings.id_hash_key.get_secret_value() == DEFAULT_ID_HASH_KEY:
+        log.warning("CREDITGRAPH_ID_HASH_KEY is not set: ID hashes use the development key")
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    import datetime as dt
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    report_dir = args.report_dir or settings.data_dir / "reports" / stamp
+    with open_store(settings) as store:
+        report = load_paths(store, args.paths, hash_key=settings.id_hash_key.get_secret_value(),
+                            report_dir=report_dir, mapping=mapping, batch_rows=settings.batch_size)
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.render())
+        print(f"report: {report_dir / 'load-report.json'}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+
+    with open_store(_settings(args)) as store:
+        counts = {"backend": store.backend, **store.counts().as_dict()}
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        print(f"backend: {counts['backend']}")
+        for kind in ("nodes", "relationships"):
+            for name, n in counts[kind].items():
+                print(f"  {name:<16} {n:>10}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+
+    settings = _settings(args)
+    with open_store(settings) as store:
+        hits = store.search(args.text, limit=args.limit)
+    _audit(settings).record("search", {"text": args.text}, len(hits))
+    for e in hits:
+        print(f"{e.label:<16} {e.key:<48} {e.name}")
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+
+    settings = _settings(args)
+    with open_store(settings) as store:
+        paths = store.shortest_paths(args.start, args.end, max_hops=args.max_hops)
+    _audit(settings).record("paths", {"start": args.start, "end": args.end}, len(paths))
+    for p in paths:
+        hops = [p.nodes[0].name]
+        for e, n in zip(p.edges, p.nodes[1:]):
+            arrow = "->" if e.end == n.key else "<-"
+            hops.append(f"-[{e.type}{':' + e.props['role'] if e.props.get('role') else ''}]{arrow} {n.name}")
+        print(" ".join(hops))
+    if not paths:
+        print("no path")
+    return 0
+
+
+def cmd_wipe(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+
+    if not args.yes:
+        raise CreditGraphError("wipe deletes the whole graph; add --yes to confirm")
+    with open_store(_settings(args)) as store:
+        store.wipe()
+    return 0
+
+
+def cmd_neo4j(args: argparse.Namespace) -> int:
+    from creditgraph.graph import neo4j_server
+
+    settings = _settings(args)
+    home, cache = settings.neo4j_home, settings.data_dir / "cache"
+    if args.action == "start":
+        inst = neo4j_server.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth)
+        print(inst.uri)
+        if inst.password:
+            print(f"user {inst.user}; password in {home / 'run'}")
+    elif args.action == "stop":
+        print("stopped" if neo4j_server.stop(home) else "not running")
+    else:
+        inst = neo4j_server.status(home)
+        print(f"running at {inst.uri} (pid {inst.pid})" if inst else "not running")
+        return 0 if inst else 3
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+    from creditgraph.loaders.pipeline import load_paths
+    from creditgraph.loaders.sample import SAMPLE_GROUP, write_sample
+
+    settings = _settings(args)
+    folder = write_sample(settings.data_dir / "demo" / "input")
+    with open_store(settings) as store:
+        store.wipe()
+        report = load_paths(store, [folder], hash_key=settings.id_hash_key.get_secret_value(),
+                            report_dir=settings.data_dir / "demo" / "report")
+        print(report.render())
+        hits = store.search(SAMPLE_GROUP)
+        print(f"\nsearch {SAMPLE_GROUP}:")
+        for e in hits[:5]:
+            print(f"  {e.label:<10} {e.name}")
+        if len(hits) >= 2:
+            for p in store.shortest_paths(hits[0].key, hits[1].key)[:1]:
+                print("\npath: " + " — ".join(f"{n.name}" for n in p.nodes))
+        print("\n" + json.dumps(store.counts().as_dict(), ensure_ascii=False))
+    print("\nNext: `creditgraph load ../shared/data` for the real datasets, `creditgraph stats`.")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from creditgraph.graph.schema import schema
+
+    print(schema().mermaid(properties=args.properties))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="creditgraph", description=__doc__)
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument("--neo4j", nargs="?", const="local", metavar="URI",
+                       help="use Neo4j (a URI, or the local server from `creditgraph neo4j start`); "
+                            "default: the embedded store, or CREDITGRAPH_NEO4J_URI")
+    store.add_argument("--data-dir", type=Path, help="where the embedded store, reports and audit live")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("load", parents=[store], help="load files or folders; recognises the built-in layouts")
+    s.add_argument("paths", nargs="+", type=Path)
+    s.add_argument("--mapping", type=Path, help="a mapping file for a layout creditgraph does not know")
+    s.add_argument("--report-dir", type=Path)
+    s.add_argument("--json", action="store_true", help="print the load report as JSON")
+    s.set_defaults(func=cmd_load)
+
+    s = sub.add_parser("stats", parents=[store], help="node and relationship counts")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("search", parents=[store], help="find entities by name, USCC or case number")
+    s.add_argument("text")
+    s.add_argument("--limit", type=int, default=20)
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("paths", parents=[store], help="shortest paths between two entity keys")
+    s.add_argument("start")
+    s.add_argument("end")
+    s.add_argument("--max-hops", type=int, default=6)
+    s.set_defaults(func=cmd_paths)
+
+    s = sub.add_parser("wipe", parents=[store], help="delete the whole graph")
+    s.add_argument("--yes", action="store_true")
+    s.set_defaults(func=cmd_wipe)
+
+    s = sub.add_parser("neo4j", parents=[store], help="a local Neo4j 5.26 Community server (Java 17 + Maven)")
+    s.add_argument("action", choices=["start", "stop", "status"])
+    s.add_argument("--port", type=int, default=0, help="Bolt port (default: a free one)")
+    s.add_argument("--no-auth", action="store_true", help="start without authentication (tests only)")
+    s.set_defaults(func=cmd_neo4j)
+
+    s = sub.add_parser("schema", help="print the schema as a Mermaid ER diagram")
+    s.add_argument("--properties", action="store_true", help="include every property")
+    s.set_defaults(func=cmd_schema)
+
+    s = sub.add_parser("demo", parents=[store], help="write a small sample, load it and show what it found")
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except CreditGraphError as e:
+        log.error("%s", e)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
