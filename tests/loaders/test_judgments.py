@@ -11,7 +11,6 @@ import pytest
 
 from creditgraph.loaders.judgments import ROLES, Party, case_kind, doc_parties_summary, parse_parties
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cn_dishonest_debtor_case_taifu"
 FULL_ID = re.compile(r"\d{17}[\dXx]")
 
 
@@ -158,10 +157,8 @@ PARTY_DOCS = {"哈尔滨泰富电气有限公司": 66, "哈尔滨泰富小额贷
 
 
 @pytest.fixture(scope="module")
-def docs():
-    path = DATA / "judgments.jsonl"
-    if not path.is_file():
-        pytest.skip(f"real dataset not found at {path}")
+def docs(shared_data):
+    path = shared_data / "cn_dishonest_debtor_case_taifu" / "judgments.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(records) == 69
     return [(r, parse_parties(r["title"], r["text"])) for r in records]

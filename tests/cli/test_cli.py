@@ -1,0 +1,69 @@
+"""The command line end to end on the embedded store (each command is a fresh process)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from creditgraph.graph.schema import schema
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(args, data_dir, **kw):
+    env = {**os.environ, "CREDITGRAPH_DATA_DIR": str(data_dir), "CREDITGRAPH_USER": "tester"}
+    env.pop("CREDITGRAPH_NEO4J_URI", None)
+    return subprocess.run([sys.executable, "-m", "creditgraph.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=300, **kw)
+
+
+def test_demo_then_stats_search_and_audit(tmp_path):
+    demo = _run(["demo"], tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert "quarantined 0" in demo.stdout and "福州闽信科技有限公司" in demo.stdout
+    stats = _run(["stats", "--json"], tmp_path)
+    counts = json.loads(stats.stdout)
+    assert counts["backend"] == "arcadedb" and counts["nodes"]["Company"] >= 6
+    found = _run(["search", "闽信"], tmp_path)
+    assert "福州闽信科技有限公司" in found.stdout
+    audit = [json.loads(l) for l in (tmp_path / "audit" / "queries.jsonl").read_text().splitlines()]
+    assert audit[-1]["user"] == "tester" and audit[-1]["action"] == "search" and audit[-1]["results"] >= 1
+
+
+def test_second_process_joins_the_running_embedded_store(tmp_path):
+    assert _run(["demo"], tmp_path).returncode == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time; from creditgraph.settings import Settings; from creditgraph.graph.connect import open_store\n"
+         f"with open_store(Settings(data_dir={str(tmp_path)!r})) as s:\n"
+         "    print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        stats = _run(["stats", "--json"], tmp_path)
+        assert stats.returncode == 0, stats.stderr
+        assert "owned by pid" in stats.stderr
+        assert json.loads(stats.stdout)["nodes"]["Company"] >= 6
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_unreachable_neo4j_fails_fast_with_a_clear_message(tmp_path):
+    t0 = time.monotonic()
+    out = _run(["stats", "--neo4j", "bolt://127.0.0.1:9"], tmp_path)
+    assert out.returncode == 2 and "does not answer" in out.stderr
+    assert time.monotonic() - t0 < 60
+
+
+def test_readme_diagram_is_the_schema():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```mermaid\n(.*?)```", readme, re.S).group(1).strip()
+    assert block == schema().mermaid().strip(), "regenerate with `creditgraph schema`"
