@@ -136,7 +136,7 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
         inst = neo4j_server.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth)
         print(inst.uri)
         if inst.password:
-            print(f"user {inst.user}; password in {home / 'run'}")
+            print(f"user {inst.user}; password in {home / 'neo4j.password'}")
     elif args.action == "stop":
         print("stopped" if neo4j_server.stop(home) else "not running")
     else:

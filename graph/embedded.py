@@ -18,14 +18,14 @@ import json
 import logging
 import os
 import secrets
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from creditgraph.errors import StoreLocked, StoreUnavailable
+from creditgraph.graph.net import free_port, port_open
 
-__all__ = ["EmbeddedServer", "EmbeddedEndpoint", "DATABASE", "free_port"]
+__all__ = ["EmbeddedServer", "EmbeddedEndpoint", "DATABASE"]
 
 log = logging.getLogger(__name__)
 
@@ -55,21 +55,6 @@ class EmbeddedEndpoint:
     password: str
     database: str
     owner: bool
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _port_answers(port: int, timeout: float = 1.0) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 class EmbeddedServer:
@@ -121,7 +106,7 @@ class EmbeddedServer:
             info = {}
         port = info.get("bolt_port")
         for _ in range(60):  # the owner may still be starting
-            if port and _port_answers(port):
+            if port and port_open(port):
                 log.info("embedded store at %s is owned by pid %s; connecting to it", self.root, info.get("pid"))
                 return EmbeddedEndpoint(f"bolt://127.0.0.1:{port}", _USER, self._password(), DATABASE, False)
             time.sleep(0.5)

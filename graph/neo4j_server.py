@@ -35,7 +35,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from creditgraph.errors import Neo4jServerError
+from creditgraph.graph.net import free_port, port_open
 
 try:  # POSIX only; on other systems concurrent starts are not guarded.
     import fcntl
@@ -250,8 +250,8 @@ def start(
 
         java = _find_java()
         lib = fetch(cache_dir, version)
-        port = port or _free_port()
-        if _port_open(port):
+        port = port or free_port()
+        if port_open(port):
             raise Neo4jServerError(f"port {port} on 127.0.0.1 is already in use; pick another or pass port=0")
         for sub in ("conf", "data", "logs", "import", "plugins"):
             (home / sub).mkdir(exist_ok=True)
@@ -312,7 +312,7 @@ def status(home: Path) -> Neo4jInstance | None:
     """The server recorded in ``home`` if its process is alive and its port answers."""
     home = Path(home).resolve()
     record = _read_run(home)
-    if record is None or not _pid_alive(record["pid"], home) or not _port_open(record["port"]):
+    if record is None or not _pid_alive(record["pid"], home) or not port_open(record["port"]):
         return None
     password = None
     if record.get("auth"):
@@ -371,22 +371,6 @@ def _size_bytes(size: str, what: str) -> int:
     if value < 8 * 1024**2:
         raise Neo4jServerError(f"{what} of {size} is too small for Neo4j; use at least 8m")
     return value
-
-
-def _free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _port_open(port: int, timeout: float = 1.0) -> bool:
-    """Whether something accepts TCP connections on 127.0.0.1:port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 # --- java and the initial password ------------------------------------------------

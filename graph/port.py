@@ -45,8 +45,9 @@ class GraphStore(ABC):
         """Entities whose search properties contain ``text`` (exact key matches first)."""
 
     @abstractmethod
-    def neighbourhood(self, key: str, *, hops: int = 1, limit: int = 200) -> Subgraph:
-        """The ``hops``-hop neighbourhood of ``key``, at most ``limit`` nodes."""
+    def neighbourhood(self, key: str, *, hops: int = 1, limit: int = 200, per_node: int = 50) -> Subgraph:
+        """The ``hops``-hop neighbourhood of ``key``: at most ``limit`` nodes, at most ``per_node``
+        neighbours of any one node; ``Subgraph.more`` says how many were left out where."""
 
     @abstractmethod
     def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 5) -> list[Path]:

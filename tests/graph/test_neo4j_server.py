@@ -18,6 +18,7 @@ import pytest
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph.graph import neo4j_server
+from creditgraph.graph.net import free_port, port_open
 from creditgraph.graph.neo4j_server import NEO4J_VERSION, Neo4jInstance, fetch, start, status, stop
 
 
@@ -73,7 +74,7 @@ def test_start_rejects_bad_arguments_before_doing_anything(tmp_path, kwargs):
 
 
 def test_free_port_is_a_bindable_loopback_port():
-    port = neo4j_server._free_port()
+    port = free_port()
 
     assert 1024 <= port <= 65535
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -85,8 +86,8 @@ def test_port_open_tells_a_listening_port_from_a_closed_one():
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        assert neo4j_server._port_open(port)
-    assert not neo4j_server._port_open(port)
+        assert port_open(port)
+    assert not port_open(port)
 
 
 # --- status and stop without a server ---------------------------------------------
