@@ -1,4 +1,4 @@
-"""The ``creditgraph`` command line: load, stats, search, paths, the local Neo4j, the demo."""
+"""The ``creditgraph`` command line: generate, load, stats, search, paths, the local Neo4j, the demo."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from creditgraph.errors import CreditGraphError
 from creditgraph.settings import DEFAULT_ID_HASH_KEY, Settings
 
 __all__ = ["main"]
+
+DEMO_COMPANIES = 5_000  # loads in about a minute on the embedded store; --companies for more
 
 log = logging.getLogger("creditgraph")
 
@@ -146,28 +148,71 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from creditgraph.synth.generate import generate
+
+    summary = generate(args.companies, seed=args.seed, out=args.out, dirty=args.dirty)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(f"{summary['companies']} companies, {summary['persons']} persons, "
+              f"{sum(summary['rows'].values())} rows in {summary['seconds']} s")
+        for name, n in summary["rows"].items():
+            print(f"  {name:<36} {n:>10} rows")
+        print(f"data: {args.out / 'data'}   truth: {args.out / 'truth'}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Generate a small city, load it, check its planted patterns, and show a few of them."""
     from creditgraph.graph.connect import open_store
     from creditgraph.loaders.pipeline import load_paths
-    from creditgraph.loaders.sample import SAMPLE_GROUP, write_sample
+    from creditgraph.synth.generate import generate
+    from creditgraph.synth.truth import check_planted, load_truth
 
     settings = _settings(args)
-    folder = write_sample(settings.data_dir / "demo" / "input")
+    city = settings.data_dir / "demo" / "city"
+    summary = generate(args.companies, seed=args.seed, out=city)
+    print(f"generated {summary['companies']} companies and {summary['persons']} persons "
+          f"({sum(summary['rows'].values())} rows) in {city}")
+    truth = load_truth(city)
     with open_store(settings) as store:
         store.wipe()
-        report = load_paths(store, [folder], hash_key=settings.id_hash_key.get_secret_value(),
-                            report_dir=settings.data_dir / "demo" / "report")
+        report = load_paths(store, [city / "data"], hash_key=settings.id_hash_key.get_secret_value(),
+                            report_dir=settings.data_dir / "demo" / "report", batch_rows=settings.batch_size)
         print(report.render())
-        hits = store.search(SAMPLE_GROUP)
-        print(f"\nsearch {SAMPLE_GROUP}:")
-        for e in hits[:5]:
-            print(f"  {e.label:<10} {e.name}")
-        if len(hits) >= 2:
-            for p in store.shortest_paths(hits[0].key, hits[1].key)[:1]:
-                print("\npath: " + " — ".join(f"{n.name}" for n in p.nodes))
+        problems = check_planted(store.export(), truth)
+        print(f"\nplanted patterns and decoys found in the graph: {len(truth.patterns) - len(problems)}"
+              f" of {len(truth.patterns)}")
+        for pid, what in problems.items():
+            print(f"  missing {pid}: {'; '.join(what[:2])}")
+        _demo_tour(store, truth)
         print("\n" + json.dumps(store.counts().as_dict(), ensure_ascii=False))
-    print("\nNext: `creditgraph load ../shared/data` for the real datasets, `creditgraph stats`.")
-    return 0
+    print("\nScoring and the explorer are not built yet (issues 5 and 6). Explore from here with:\n"
+          f"  creditgraph search <name or USCC> --data-dir {settings.data_dir}\n"
+          f"  creditgraph paths <key> <key> --data-dir {settings.data_dir}\n"
+          f"  ground truth: {city / 'truth' / 'patterns.json'}")
+    return 1 if problems else 0
+
+
+def _demo_tour(store, truth) -> None:
+    """Print one shell cluster, one repeat offender and one hidden link as the graph shows them."""
+    from creditgraph.graph.schema import schema
+
+    shell = truth.of("shell_cluster")[0]
+    first = store.get(schema().make_key("Company", "uscc", shell["companies"][0]))
+    print(f"\nshell cluster {shell['id']}: {len(shell['companies'])} firms registered at "
+          f"{shell['facts']['address']}, fronted by {truth.names[shell['facts']['nominee']]}; e.g. {first.name}")
+    offender = next(t for t in truth.of("repeat_offender") if "person" in t["subject"])
+    name = truth.names[offender["subject"]["person"]]
+    records = [e for e in store.search(name, labels=["DishonestRecord"], limit=50) if e.props.get("subject_name") == name]
+    courts = sorted({e.props.get("court") for e in records})
+    print(f"repeat offender {name}: {len(records)} dishonest records across {len(courts)} courts "
+          f"({', '.join(courts[:3])}{' …' if len(courts) > 3 else ''})")
+    link = next(t for t in truth.of("hidden_link") if t["facts"]["via"] != "officer")
+    a, b = (schema().make_key("Company", "uscc", u) for u in link["companies"])
+    for p in store.shortest_paths(a, b)[:1]:
+        print(f"hidden link via {link['facts']['via']}: " + " — ".join(n.name for n in p.nodes))
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -223,7 +268,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--properties", action="store_true", help="include every property")
     s.set_defaults(func=cmd_schema)
 
-    s = sub.add_parser("demo", parents=[store], help="write a small sample, load it and show what it found")
+    s = sub.add_parser("generate", help="write a synthetic city (real source layouts) with its ground truth")
+    s.add_argument("--companies", type=int, default=20_000)
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--out", type=Path, required=True, help="folder for data/ and truth/")
+    s.add_argument("--dirty", type=float, default=0.0, help="share of rows to corrupt on purpose (e.g. 0.01)")
+    s.add_argument("--json", action="store_true", help="print the summary as JSON")
+    s.set_defaults(func=cmd_generate)
+
+    s = sub.add_parser("demo", parents=[store], help="generate a small city, load it and show what was planted")
+    s.add_argument("--companies", type=int, default=DEMO_COMPANIES)
+    s.add_argument("--seed", type=int, default=1)
     s.set_defaults(func=cmd_demo)
     return p
 

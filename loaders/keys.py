@@ -45,6 +45,8 @@ def node_key(label: str, props: Mapping[str, Any], *, source: str, context: Sequ
         listed = props.get("listed")
         return make(label, props.get("list_type") or "abnormal", _need(props, "subject_name", label),
                     listed.isoformat() if listed else "undated")
+    if label == "Phone":
+        return make(label, _need(props, "number", label))
     if label == "Penalty":
         return make(label, _need(props, "decision_no", label))
     raise ValueError(f"no key rule for label {label}")

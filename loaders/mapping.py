@@ -155,7 +155,8 @@ class SourceMapping:
             if missing:
                 if ent.optional:  # an optional entity exists only where its required values do
                     continue
-                raise RowError(f"{ent.name} ({label}): missing required {', '.join(missing)}")
+                cols = _columns([p for p in ent.props if p.name in missing])
+                raise RowError(f"{ent.name} ({label}): missing required {', '.join(missing)} (column {cols})")
             context = [keys[i] if i in keys else str(row.get(i) or "") for i in ent.identity]
             try:
                 key = node_key(label, props, source=self.source, context=context)

@@ -1,8 +1,9 @@
-"""A small, invented sample in the built-in source layouts, for the demo and smoke tests.
+"""A tiny invented sample in the listed-company (Wind) and zxgk layouts, for loader tests.
 
 Everything here is made up (no real firm or person); IDs and USCCs carry valid check
-characters so the real normalisers accept them. The synthetic-city generator will
-replace this with a full city; the layouts are the same, so the same loaders read both.
+characters so the real normalisers accept them. The synthetic city (``synth/``) covers
+the registry, court-list and penalty layouts; this covers the listed-company ones
+without needing ``../shared``.
 """
 
 from __future__ import annotations

@@ -32,6 +32,13 @@ def _sex(s: str) -> str:
         raise ValueError(f"unknown sex {s!r}") from None
 
 
+def _phone(s: str) -> str:
+    digits = re.sub(r"\D", "", nz.halfwidth(s))
+    if not 7 <= len(digits) <= 13:
+        raise ValueError(f"not a phone number: {s!r}")
+    return digits
+
+
 def id_number(s: str, *, hash_key: str) -> dict[str, Any]:
     """A full or masked ID number → hash (full only), masked form and what it reveals."""
     idn = nz.parse_id(s)
@@ -77,6 +84,8 @@ TRANSFORMS: dict[str, Callable[..., Any]] = {
     "date": nz.parse_date,
     "case_no": nz.normalize_case_no,
     "amount": nz.parse_amount,
+    "wan": lambda s: nz.parse_amount(s) * 10_000,  # a bare number in 万元 (ten thousand yuan)
+    "phone": _phone,
     "percent": lambda s: nz.parse_ratio(s, percent=True),
     "ratio": nz.parse_ratio,
     "int": nz.parse_int,

@@ -1,4 +1,4 @@
-"""Shared fixtures: the two stores, the real datasets, and CI's no-skip rule.
+"""Shared fixtures: the two stores, the seeded city, the real datasets, and CI's no-skip rule.
 
 Under ``CI=true`` nothing that CI is meant to exercise may skip: a Neo4j that will
 not start or a missing ``../shared/data`` fails the run instead.
@@ -34,6 +34,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         skip_or_fail(f"real datasets not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def city(tmp_path_factory) -> Path:
+    """The standard seeded city: 1,000 companies, seed 7 (``data/`` and ``truth/``); read-only."""
+    from creditgraph.synth.generate import generate
+
+    out = tmp_path_factory.mktemp("city")
+    generate(1000, seed=7, out=out, progress=False)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,37 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from creditgraph.errors import BadFileError, MappingError
-from creditgraph.graph.records import Counts
 from creditgraph.loaders.mapping import load_mapping
 from creditgraph.loaders.normalize import id_check_digit, uscc_check_char
 from creditgraph.loaders.pipeline import detect, load_paths
 from creditgraph.loaders.mapping import builtin_mappings
 from creditgraph.loaders.sample import write_sample
+from recording import RecordingStore
 
 KEY = "test-hash-key"
-
-
-class RecordingStore:
-    """A spec'd stand-in for the port: records what the pipeline writes (unit tests only)."""
-
-    backend = "memory"
-
-    def __init__(self):
-        self.nodes, self.edges = {}, {}
-
-    def upsert_nodes(self, rows):
-        for r in rows:
-            self.nodes[r.key] = r
-        return len(rows)
-
-    def upsert_edges(self, rows):
-        for r in rows:
-            assert r.start in self.nodes and r.end in self.nodes, "edge written before its nodes"
-            self.edges[(r.type, r.start, r.end, r.props.get("role"))] = r
-        return len(rows)
-
-    def counts(self):
-        return Counts(Counter(r.label for r in self.nodes.values()), Counter(k[0] for k in self.edges))
 
 
 MAPPING = """

@@ -1,0 +1,185 @@
+"""Read a generated city's ground truth and check that its patterns survived loading.
+
+:func:`check_planted` looks for each planted pattern and decoy in a graph exported from the
+store (NetworkX, as ``GraphStore.export`` returns it) and returns what it could not find.
+It only uses what the loaded graph shows — registry keys, names, dates, shared addresses
+and phones — so it tests the generator, the mappings and the store together.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from creditgraph.graph.schema import schema
+
+__all__ = ["Truth", "load_truth", "check_planted"]
+
+
+@dataclass(frozen=True)
+class Truth:
+    patterns: list[dict]
+    names: dict[int, str]        # pid → name, for the people the patterns mention
+    dirty_rows: list[dict]
+
+    def of(self, pattern: str) -> list[dict]:
+        return [p for p in self.patterns if p["pattern"] == pattern]
+
+
+def load_truth(folder: Path) -> Truth:
+    """The truth files under ``folder`` (a generated city's root or its ``truth/``)."""
+    folder = Path(folder)
+    if (folder / "truth").is_dir():
+        folder = folder / "truth"
+    patterns = json.loads((folder / "patterns.json").read_text(encoding="utf-8"))["patterns"]
+    wanted = {pid for p in patterns for pid in p["persons"]} | {
+        v for p in patterns for k, v in p.get("facts", {}).items() if k in ("nominee", "associate", "namesake_of")}
+    with (folder / "persons.csv").open(encoding="utf-8") as fh:
+        names = {int(r["pid"]): r["name"] for r in csv.DictReader(fh) if int(r["pid"]) in wanted}
+    with (folder / "dirty_rows.csv").open(encoding="utf-8") as fh:
+        dirty = list(csv.DictReader(fh))
+    return Truth(patterns, names, dirty)
+
+
+def _co(uscc: str) -> str:
+    return schema().make_key("Company", "uscc", uscc)
+
+
+class _View:
+    """Small lookups over an exported graph."""
+
+    def __init__(self, G: nx.MultiDiGraph):
+        self.G = G
+
+    def sources(self, node: str, type_: str) -> list[str]:
+        return [u for u, _, d in self.G.in_edges(node, data=True) if d["type"] == type_]
+
+    def targets(self, node: str, type_: str) -> list[str]:
+        return [v for _, v, d in self.G.out_edges(node, data=True) if d["type"] == type_]
+
+    def name(self, node: str) -> str | None:
+        return self.G.nodes[node].get("name")
+
+
+def check_planted(G: nx.MultiDiGraph, truth: Truth) -> dict[str, list[str]]:
+    """``{pattern id: [what is missing]}`` for every pattern not fully present in ``G``."""
+    v = _View(G)
+    by_case: dict[tuple[str, str], list[str]] = {}
+    for n, d in G.nodes(data=True):
+        if d.get("label") == "DishonestRecord":
+            by_case.setdefault((d["case_no"], d["subject_name"]), []).append(n)
+    problems: dict[str, list[str]] = {}
+    for p in truth.patterns:
+        missing = [f"company {u} not loaded" for u in p["companies"] if _co(u) not in G]
+        if not missing:
+            missing = _CHECKS[p["pattern"]](v, p, truth, by_case)
+        if missing:
+            problems[p["id"]] = missing
+    return problems
+
+
+def _shared(v: _View, firms: list[str], type_: str, what: str) -> list[str]:
+    targets = [set(v.targets(_co(u), type_)) for u in firms]
+    common = set.intersection(*targets) if targets else set()
+    return [] if common else [f"the firms share no {what}"]
+
+
+def _reps_named(v: _View, firms: list[str], name: str) -> list[str]:
+    return [f"{u}: legal rep is not {name}" for u in firms
+            if name not in {v.name(s) for s in v.sources(_co(u), "LEGAL_REP_OF")}]
+
+
+def _check_shell(v, p, truth, by_case):
+    f = p["facts"]
+    out = _shared(v, p["companies"], "REGISTERED_AT", "registered address")
+    out += _reps_named(v, p["companies"], truth.names[f["nominee"]])
+    ring = f["ring"]
+    for i, u in enumerate(ring):
+        if _co(ring[i - 1]) not in v.sources(_co(u), "SHAREHOLDER_OF"):
+            out.append(f"ring broken: {ring[i - 1]} does not hold {u}")
+    return out
+
+
+def _dishonest(v, cases: list[str], subject: str, by_case) -> tuple[list[str], set[str]]:
+    from creditgraph.loaders.normalize import normalize_case_no
+    out, subjects = [], set()
+    for case in cases:
+        recs = by_case.get((normalize_case_no(case), subject), [])
+        if not recs:
+            out.append(f"no dishonest record {case} for {subject}")
+        for r in recs:
+            subjects |= set(v.sources(r, "LISTED_IN"))
+    return out, subjects
+
+
+def _check_repeat(v, p, truth, by_case):
+    subj = p["subject"]
+    if "person" in subj:
+        name = truth.names[subj["person"]]
+        out, subjects = _dishonest(v, p["facts"]["dishonest_cases"], name, by_case)
+        prefix = schema().make_key("Person", "zxgk", "x")[:-1]  # subject keys of the zxgk lists
+        zxgk = {s for s in subjects if s.startswith(prefix)}
+        if len(zxgk) != 1:
+            out.append(f"{name}'s zxgk records name {len(zxgk)} persons, not one (name + masked ID)")
+        return out
+    name = v.name(_co(subj["company"]))
+    out, subjects = _dishonest(v, p["facts"]["dishonest_cases"], name, by_case)
+    return out + ([] if subjects else [f"{name}'s records have no subject"])
+
+
+def _check_serial(v, p, truth, by_case):
+    name = truth.names[p["persons"][0]]
+    out = _reps_named(v, p["companies"], name)
+    for u, case in zip(p["companies"], p["facts"]["dishonest_cases"]):
+        out += _dishonest(v, [case], v.name(_co(u)), by_case)[0]
+    return out
+
+
+def _check_hiding(v, p, truth, by_case):
+    f = p["facts"]
+    hidden, associate = _co(f["hidden_firm"]), truth.names[f["associate"]]
+    if f["mode"] == "new_firm":
+        founded = v.G.nodes[hidden].get("founded", "")
+        out = [] if founded > f["judged"] else [f"hidden firm founded {founded}, not after {f['judged']}"]
+        return out + _reps_named(v, [f["hidden_firm"]], associate)
+    since = [d.get("since", "") for u, _, d in v.G.in_edges(hidden, data=True)
+             if d["type"] == "SHAREHOLDER_OF" and v.name(u) == associate]
+    return [] if any(s > f["judged"] for s in since) else [f"no stake of {associate} taken after {f['judged']}"]
+
+
+def _check_link(v, p, truth, by_case):
+    via = p["facts"]["via"]
+    if via == "address":
+        return _shared(v, p["companies"], "REGISTERED_AT", "address")
+    if via == "phone":
+        return _shared(v, p["companies"], "HAS_PHONE", "phone")
+    name = truth.names[p["facts"]["person"]]
+    return [f"{u}: no officer named {name}" for u in p["companies"]
+            if name not in {v.name(s) for s in v.sources(_co(u), "OFFICER_OF")}]
+
+
+def _check_group(v, p, truth, by_case):
+    parent = _co(p["facts"]["parent"])
+    out = _shared(v, p["companies"], "REGISTERED_AT", "HQ address")
+    return out + [f"{u} not held by the parent" for u in p["companies"][1:]
+                  if parent not in v.sources(_co(u), "SHAREHOLDER_OF")]
+
+
+def _check_director(v, p, truth, by_case):
+    name = truth.names[p["persons"][0]]
+    seats = sum(1 for u in p["companies"] for s, _, d in v.G.in_edges(_co(u), data=True)
+                if d["type"] == "OFFICER_OF" and d.get("role") == "独立董事" and v.name(s) == name)
+    return [] if seats == p["facts"]["boards"] else [f"{name} holds {seats} of {p['facts']['boards']} seats"]
+
+
+def _check_namesake(v, p, truth, by_case):
+    return _reps_named(v, p["companies"], p["facts"]["name"])
+
+
+_CHECKS = {"shell_cluster": _check_shell, "repeat_offender": _check_repeat, "serial_defaulter": _check_serial,
+           "asset_hiding": _check_hiding, "hidden_link": _check_link, "group_hq": _check_group,
+           "independent_director": _check_director, "same_name": _check_namesake}
