@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "DISTRICTS", "OTHER_REGIONS", "SURNAMES", "GIVEN_NAMES", "BRAND_CHARS", "INDUSTRIES", "ROADS",
-    "BUILDINGS", "OUTSIDE_COURTS", "SMALL_FIRM_POSTS", "BOARD_POSTS", "ABNORMAL_REASONS",
+    "BUILDINGS", "OUTSIDE_COURTS", "ABNORMAL_REASONS",
     "PENALTY_KINDS", "DISHONEST_BEHAVIOURS", "PERFORMANCE", "CAUSES", "LENDERS",
 ]
 
@@ -45,6 +45,17 @@ GIVEN_NAMES: list[str] = (
     "一鸣 子轩 梓涵 思远 欣怡 雨萱 浩然 宇航 嘉怡 诗琪 家豪 俊宇 晓彤 婉婷 雅琪 志伟 志勇"
 ).split()
 
+# Characters of given names beyond the popular list: two are drawn (or one, for a
+# single-character given name), so most full names are shared by a few people, not thousands.
+GIVEN_CHARS = ("建 国 海 燕 志 强 丽 华 文 斌 秀 英 平 晓 东 伟 敏 静 磊 勇 艳 杰 娟 涛 明 超 霞 刚 芳 军 "
+               "萍 珍 美 玲 少 金 水 福 清 玉 兰 春 梅 花 秋 菊 鸿 晶 婷 雪 琳 颖 辉 健 凯 浩 宇 晨 阳 峰 "
+               "鑫 鹏 锋 俊 小 红 德 荣 光 生 长 青 永 宏 振 云 飞 滨 素 淑 桂 凤 惠 碧 榕 闽 一 鸣 子 "
+               "轩 梓 涵 思 远 欣 怡 雨 萱 然 航 嘉 诗 琪 家 豪 彤 婉 雅 新 立 成 龙 林 森 松 柏 坤 泉 "
+               "源 旭 昊 天 启 承 宗 祖 德 仁 义 礼 智 信 忠 孝 安 康 泰 瑞 祥 和 顺 利 丰 乐 喜 庆 "
+               "妹 娇 妮 娜 莉 莹 蓉 琴 瑶 璐 露 洁 慧 佳 悦 欢 晴 岚 倩 茜 薇 蕾 菲 芸 芬 秀 月 "
+               "贵 富 财 旺 发 兴 达 通 进 宝 钦 铭 锦 毅 达 斐 昆 昌 盛 耀 煌 炜 烨 焕 灿 炎 森 "
+               "聪 颖 睿 哲 彬 杉 楠 桦 榆 樟 潮 涌 波 涛 洪 江 河 湖 溪 渊 深 镇 钟 铁 钢 锐").split()
+
 # Characters for 字号 (trade names); two are drawn per firm.
 BRAND_CHARS = ("鑫 恒 泰 华 盛 隆 源 祥 瑞 丰 达 通 宏 信 诚 美 佳 新 安 康 顺 福 金 银 海 榕 闽 "
                "中 天 宇 辉 昌 兴 旺 荣 发 创 博 远 凯 嘉 晟 德 和 益 利 联 科 卓 星 汇 鼎 正 君 合 "
@@ -79,8 +90,6 @@ OUTSIDE_COURTS: list[tuple[str, str]] = [  # (court, case-number region code)
     ("深圳市罗湖区人民法院", "粤0303"), ("上海市浦东新区人民法院", "沪0115"), ("杭州市西湖区人民法院", "浙0106"),
 ]
 
-SMALL_FIRM_POSTS = ["执行董事兼总经理", "执行董事", "经理", "监事", "财务负责人"]
-BOARD_POSTS = ["董事长", "董事", "董事", "董事", "监事会主席", "监事", "总经理", "财务负责人", "董事会秘书"]
 
 ABNORMAL_REASONS = [
     ("未依照《企业信息公示暂行条例》第八条规定的期限公示年度报告的", 0.62),

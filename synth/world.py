@@ -25,7 +25,11 @@ __all__ = ["Picker", "Person", "Firm", "Case", "Dishonest", "Restriction", "Abno
 
 T = TypeVar("T")
 
-AS_OF = dt.date(2024, 6, 30)  # the snapshot date of the city's registry export
+AS_OF = dt.date(2024, 6, 30)
+# Chance that a new post goes to someone who already holds posts (picked in proportion to how
+# many): the Yule–Simon exponent is 1 + 1/REUSE, so 0.2 gives a tail of serial founders.
+REUSE = 0.2
+BOARD_REUSE = 0.3  # the snapshot date of the city's registry export
 SMALL_TYPES = ["有限责任公司(自然人独资)", "有限责任公司(自然人投资或控股)"]
 CORPORATE_TYPE = "有限责任公司(非自然人投资或控股的法人独资)"
 JOINT_STOCK_TYPE = "股份有限公司(非上市、自然人投资或控股)"
@@ -148,7 +152,9 @@ class World:
         self._case_seq: Counter = Counter()
         self._decision_seq = itertools.count(1)
         self._surname = Picker([s for s, _ in vocab.SURNAMES], [w for _, w in vocab.SURNAMES])
-        self._given = Picker(vocab.GIVEN_NAMES, [1 / (i + 8) for i in range(len(vocab.GIVEN_NAMES))])
+        self._popular = Picker(vocab.GIVEN_NAMES, [1 / (i + 8) for i in range(len(vocab.GIVEN_NAMES))])
+        chars = list(dict.fromkeys(vocab.GIVEN_CHARS))
+        self._char = Picker(chars, [1 / (i + 20) for i in range(len(chars))])
         self._district = Picker([(c, n) for c, n, _ in vocab.DISTRICTS], [w for *_, w in vocab.DISTRICTS])
         self._industry = Picker([(a, b) for a, b, _ in vocab.INDUSTRIES], [w for *_, w in vocab.INDUSTRIES])
         self._capital = Picker([3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 5000],
@@ -156,7 +162,7 @@ class World:
         years = list(range(1995, AS_OF.year + 1))
         self._year = Picker(years, [1.11 ** (y - 1995) for y in years])
         self.buildings = self._make_buildings(max(4, n_companies // 15))
-        self._building = Picker(range(len(self.buildings)), [1 / (i + 3) for i in range(len(self.buildings))])
+        self._building = Picker(range(len(self.buildings)), [1 / (i + 50) for i in range(len(self.buildings))])
         self.district_names = {c: n for c, n, _ in vocab.DISTRICTS}
 
     # -- people -----------------------------------------------------------------
@@ -165,7 +171,7 @@ class World:
                    sex: str | None = None, name: str | None = None) -> int:
         rng = self.rng
         sex = sex or ("M" if rng.random() < 0.68 else "F")  # registry officers skew male
-        name = name or (surname or self._surname(rng)) + self._given(rng)
+        name = name or (surname or self._surname(rng)) + self._given_name()
         region = region or (self._district(rng)[0] if rng.random() < 0.8 else rng.choice(vocab.OTHER_REGIONS))
         while True:
             birth = dt.date(rng.randint(1948, max(1950, born_by)), rng.randint(1, 12), rng.randint(1, 28))
@@ -176,7 +182,16 @@ class World:
         self.persons.append(Person(len(self.persons), name, idn, sex, birth))
         return len(self.persons) - 1
 
-    def draw_person(self, founded: dt.date, *, reuse: float = 0.12) -> int:
+    def _given_name(self) -> str:
+        """A popular given name a quarter of the time, else one or two drawn characters."""
+        r = self.rng.random()
+        if r < 0.25:
+            return self._popular(self.rng)
+        if r < 0.37:
+            return self._char(self.rng)
+        return self._char(self.rng) + self._char(self.rng)
+
+    def draw_person(self, founded: dt.date, *, reuse: float = REUSE) -> int:
         """A person for a new post: mostly someone new, sometimes (in proportion to the posts
         they already hold) someone who already runs firms — Yule–Simon, hence a power law."""
         if self._pool and self.rng.random() < reuse:
@@ -207,12 +222,12 @@ class World:
         return out
 
     def draw_address(self, district: str) -> str:
-        """Most firms rent a room in an office building (a fifth give only the building);
+        """Most firms rent a room in an office building (a few give only the building);
         the rest register at a flat or shop."""
         rng = self.rng
         if rng.random() < 0.7:
             b = self.buildings[self._building(rng)]
-            return b if rng.random() < 0.2 else f"{b}{rng.randint(1, 30)}层{rng.randint(1, 12):02d}室"
+            return b if rng.random() < 0.05 else f"{b}{rng.randint(1, 30)}层{rng.randint(1, 12):02d}室"
         return (f"福建省福州市{district}{rng.choice(vocab.ROADS)}{rng.randint(1, 999)}号"
                 f"{rng.randint(1, 40)}号楼{rng.randint(1, 3)}单元{rng.randint(1, 33)}{rng.randint(1, 4):02d}室")
 
@@ -286,7 +301,7 @@ class World:
         f = self.firms[fid]
         f.holders.append((kind, ref, ratio, round(f.capital * ratio, 4), since or f.founded))
 
-    def staff_small_firm(self, fid: int, *, reuse: float = 0.12) -> None:
+    def staff_small_firm(self, fid: int, *, reuse: float = REUSE) -> None:
         """Legal rep (also the main shareholder), a 监事 who is often family, and 1–4 holders."""
         rng, f = self.rng, self.firms[fid]
         boss = self.draw_person(f.founded, reuse=reuse)
@@ -322,13 +337,17 @@ class World:
         for (kind, ref), ratio in zip(holders, [first] + parts):
             self.add_holder(fid, kind, ref, ratio, since)
 
-    def staff_board(self, fid: int, *, reuse: float = 0.12) -> None:
-        """A joint-stock firm: board, supervisors, managers; a corporate and several natural holders."""
-        f = self.firms[fid]
+    def staff_board(self, fid: int, *, reuse: float = BOARD_REUSE) -> None:
+        """A joint-stock firm: a board of 5–13, 3 supervisors, managers; board seats are more often
+        held by people who sit elsewhere (interlocking directorates)."""
+        f, rng = self.firms[fid], self.rng
         chair = self.draw_person(f.founded, reuse=reuse)
         self.set_legal_rep(fid, chair)
-        for role in vocab.BOARD_POSTS:
-            self.add_post(fid, chair if role == "董事长" else self.draw_person(f.founded, reuse=reuse), role)
+        self.add_post(fid, chair, "董事长")
+        posts = ["董事"] * rng.choice([4, 4, 6, 6, 8, 10, 12]) + ["监事会主席", "监事", "监事"] + \
+            rng.sample(["总经理", "副总经理", "财务负责人", "董事会秘书"], rng.randint(1, 4))
+        for role in posts:
+            self.add_post(fid, self.draw_person(f.founded, reuse=reuse), role)
         holders: list[tuple[str, int]] = [("P", chair)]
         if f.fid > 10 and self.rng.random() < 0.5:
             parent = self.rng.randrange(f.fid)
