@@ -138,7 +138,23 @@ class SourceMapping:
               lookups: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None
               ) -> tuple[list[NodeRow], list[EdgeRow]]:
         """Node and edge rows from one cleaned input row (``None`` = empty cell)."""
-        lookups = lookups or {}
+        _, nodes, edges = self._map(row, record_id, hash_key, lookups or {})
+        return nodes, edges
+
+    def entity_keys(self, row: Mapping[str, Any], *, hash_key: str,
+                    lookups: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None
+                    ) -> dict[str, str]:
+        """``{entity name: node key}`` for the entities this row produces (skipped ones absent).
+
+        Raises :class:`RowError` exactly where :meth:`apply` would, so a key returned here is
+        a key the loader writes. Used to trace a cell back to its node (``synth.truth``).
+        """
+        keys, _, _ = self._map(row, "", hash_key, lookups or {})
+        return keys
+
+    def _map(self, row: Mapping[str, Any], record_id: str, hash_key: str,
+             lookups: Mapping[str, Mapping[str, Mapping[str, str]]]
+             ) -> tuple[dict[str, str], list[NodeRow], list[EdgeRow]]:
         seen = self._seen(row, lookups)
         keys: dict[str, str] = {}
         nodes: list[NodeRow] = []
@@ -178,7 +194,7 @@ class SourceMapping:
                 if missing:
                     raise RowError(f"{rel.type} {rel.start}->{rel.end}: missing required {', '.join(missing)}")
                 edges.append(EdgeRow(rel.type, keys[rel.start], keys[rel.end], props, self.source, record_id, seen))
-        return nodes, edges
+        return keys, nodes, edges
 
     def _seen(self, row, lookups) -> dt.date | None:
         if isinstance(self.seen, PropSpec):

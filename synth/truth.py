@@ -4,20 +4,34 @@
 store (NetworkX, as ``GraphStore.export`` returns it) and returns what it could not find.
 It only uses what the loaded graph shows — registry keys, names, dates, shared addresses
 and phones — so it tests the generator, the mappings and the store together.
+
+:func:`mention_keys` labels the loaded graph's Person nodes with the true person behind
+them (the gold standard for entity resolution), by re-applying each file's mapping to the
+rows that ``truth/person_mentions.csv`` lists.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
+from creditgraph.errors import BadFileError
 from creditgraph.graph.schema import schema
+from creditgraph.loaders.expanders import EXPANDERS
+from creditgraph.loaders.mapping import RowError, SourceMapping, builtin_mappings
+from creditgraph.loaders.normalize import normalize_person_name
+from creditgraph.loaders.pipeline import _lookups, detect
+from creditgraph.loaders.readers import BadRow, read_rows
 
-__all__ = ["Truth", "load_truth", "check_planted"]
+__all__ = ["Truth", "load_truth", "check_planted", "MentionReport", "mention_keys"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,132 @@ def load_truth(folder: Path) -> Truth:
     with (folder / "dirty_rows.csv").open(encoding="utf-8") as fh:
         dirty = list(csv.DictReader(fh))
     return Truth(patterns, names, dirty)
+
+
+@dataclass
+class MentionReport:
+    """How :func:`mention_keys` fared; logged as the record's ``mention_report`` attribute."""
+
+    mentions: int = 0
+    resolved: int = 0
+    by_name: int = 0          # resolved through the same-name rule (no Person node from the column)
+    skipped: Counter = field(default_factory=Counter)  # reason → mentions
+    collisions: int = 0       # keys that mentions of more than one pid resolved to
+
+    def as_dict(self) -> dict:
+        return {"mentions": self.mentions, "resolved": self.resolved, "by_name": self.by_name,
+                "skipped": dict(self.skipped), "collisions": self.collisions}
+
+
+def mention_keys(city: Path, *, hash_key: str) -> dict[str, int]:
+    """Graph key of every person mention in the city's data files → the true pid.
+
+    Each file is detected and read as :func:`~creditgraph.loaders.pipeline.load_paths` does,
+    and each mentioned row re-mapped with :meth:`SourceMapping.entity_keys`, so every key is
+    one the loader writes with the same ``hash_key``. A CSV mention is the Person node made
+    from its column; where the mapping makes none from it (a 限制消费 order on a person: the
+    restricted person *is* the subject), the row's one Person node of the pid's name. A
+    judgment mention (column ``text``) is the party, or party's legal rep, of the pid's name.
+    A mention that resolves to no single node is skipped. Several pids on one key (namesakes
+    without IDs in one firm share a node) keep the first pid. Counts are logged at INFO with
+    a :class:`MentionReport` as ``mention_report``. O(rows of the mentioned files).
+    """
+    city = Path(city)
+    mentions_csv, persons_csv = city / "truth" / "person_mentions.csv", city / "truth" / "persons.csv"
+    if not mentions_csv.is_file() or not persons_csv.is_file():
+        raise BadFileError(f"{city} is not a generated city (no truth/person_mentions.csv or persons.csv); "
+                           "pass the folder creditgraph.synth.generate.generate wrote")
+    with persons_csv.open(encoding="utf-8") as fh:
+        names = {int(r["pid"]): normalize_person_name(r["name"]) for r in csv.DictReader(fh)}
+    wanted: dict[str, dict[int, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+    with mentions_csv.open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            wanted[r["file"]][int(r["line"])].append((r["column"], int(r["pid"])))
+
+    report = MentionReport()
+    pids_of: dict[str, list[int]] = {}
+    mappings = builtin_mappings()
+    for file, lines in wanted.items():
+        report.mentions += sum(map(len, lines.values()))
+        path = city / "data" / file
+        m, why = detect(path, mappings)
+        if m is None:
+            report.skipped[f"file not loaded: {why}"] += sum(map(len, lines.values()))
+            continue
+        for key, pid in _file_mentions(m, path, lines, names, hash_key, report):
+            pids = pids_of.setdefault(key, [])
+            if pid not in pids:
+                pids.append(pid)
+    report.collisions = sum(1 for pids in pids_of.values() if len(pids) > 1)
+    log.info("person mentions: %d, resolved %d (%d by name), skipped %d %s, keys with several pids %d",
+             report.mentions, report.resolved, report.by_name, sum(report.skipped.values()),
+             dict(report.skipped), report.collisions, extra={"mention_report": report})
+    return {key: pids[0] for key, pids in pids_of.items()}
+
+
+def _file_mentions(m: SourceMapping, path: Path, lines: dict[int, list[tuple[str, int]]],
+                   names: dict[int, str], hash_key: str, report: MentionReport):
+    """``(key, pid)`` for each resolvable mention in one file; the rest counted as skipped."""
+    lookups = _lookups(m, path.parent)
+    expand = EXPANDERS[m.expand] if m.expand else None
+    columns = {e.name: {p.column for p in e.props if p.column} for e in m.entities}
+    left = dict(lines)
+    for line, row in read_rows(path, m.format, delimiter=m.delimiter, encoding=m.encoding):
+        todo = left.pop(line, None)
+        if not todo:
+            continue
+        if isinstance(row, BadRow):
+            report.skipped["row unreadable"] += len(todo)
+            continue
+        subs = expand(row) if expand else [row]
+        try:  # the loader quarantines the whole record if any of its sub-rows fails
+            people = [(e, k) for sub in subs for e, k in m.entity_keys(sub, hash_key=hash_key, lookups=lookups).items()
+                      if schema().label_of(k) == "Person"]
+        except RowError:
+            report.skipped["row quarantined"] += len(todo)
+            continue
+        named_in_row = _Names(m, subs, hash_key, lookups)
+        in_text: dict[str, list[int]] = defaultdict(list)  # name → pids the document mentions
+        for column, pid in todo:
+            if column == "text":
+                in_text[names[pid]].append(pid)
+                continue
+            from_column = {k for e, k in people if column in columns[e]}
+            found = from_column or named_in_row(names[pid])
+            if len(found) == 1:
+                report.resolved += 1
+                report.by_name += not from_column
+                yield found.pop(), pid
+            else:
+                report.skipped["several candidate nodes" if found else "no Person node of that name"] += 1
+        for name, pids in in_text.items():
+            # A person sued beside their own firm is a party and the firm's legal rep: one pid,
+            # two nodes, both theirs. More nodes of the name than mentions, or two pids, is a guess.
+            found = named_in_row(name)
+            if len(set(pids)) == 1 and 0 < len(found) <= len(pids):
+                report.resolved += len(pids)
+                yield from ((k, pids[0]) for k in sorted(found))
+            else:
+                report.skipped["several candidate nodes" if found else "no Person node of that name"] += len(pids)
+    for todo in left.values():
+        report.skipped["line not in file"] += len(todo)
+
+
+class _Names:
+    """``name → keys`` of the Person nodes a row's sub-rows make; mapped only when first asked."""
+
+    def __init__(self, m: SourceMapping, subs, hash_key: str, lookups):
+        self.args, self.by_name = (m, subs, hash_key, lookups), None
+
+    def __call__(self, name: str) -> set[str]:
+        if self.by_name is None:
+            m, subs, hash_key, lookups = self.args
+            self.by_name = defaultdict(set)
+            for sub in subs:
+                for n in m.apply(sub, record_id="", hash_key=hash_key, lookups=lookups)[0]:
+                    if n.label == "Person":
+                        self.by_name[n.props.get("name")].add(n.key)
+        return set(self.by_name.get(name, ()))
 
 
 def _co(uscc: str) -> str:

@@ -203,8 +203,11 @@ class World:
     def relative_of(self, pid: int, founded: dt.date) -> int:
         """A family member: same surname and birthplace, a new person."""
         p = self.persons[pid]
-        return self.new_person(surname=p.name[:2] if p.name.startswith("欧阳") else p.name[0],
-                               region=p.idn[:6], born_by=founded.year - 20)
+        surname = p.name[:2] if p.name.startswith("欧阳") else p.name[0]
+        name = p.name
+        while name == p.name:  # families do not give two members one name
+            name = surname + self._given_name()
+        return self.new_person(name=name, region=p.idn[:6], born_by=founded.year - 20)
 
     def mobile(self, pid: int) -> str:
         p = self.persons[pid]
