@@ -167,6 +167,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Generate a small city, load it, check its planted patterns, and show a few of them."""
     from creditgraph.graph.connect import open_store
     from creditgraph.loaders.pipeline import load_paths
+    from creditgraph.resolution import run_resolution
     from creditgraph.synth.generate import generate
     from creditgraph.synth.truth import check_planted, load_truth
 
@@ -187,12 +188,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for pid, what in problems.items():
             print(f"  missing {pid}: {'; '.join(what[:2])}")
         _demo_tour(store, truth)
+        summary, _ = run_resolution(store)
+        p = summary.persons
+        print(f"\nentity resolution: {p['records']} person records are {p['entities']} people "
+              f"({p['links']} links, {p['refused']} refused by contradictions); "
+              f"{summary.companies['links']} firm records joined to registered firms")
+        _demo_related(store, truth)
         print("\n" + json.dumps(store.counts().as_dict(), ensure_ascii=False))
     print("\nScoring and the explorer are not built yet (issues 5 and 6). Explore from here with:\n"
           f"  creditgraph search <name or USCC> --data-dir {settings.data_dir}\n"
+          f"  creditgraph related <key> --data-dir {settings.data_dir}\n"
           f"  creditgraph paths <key> <key> --data-dir {settings.data_dir}\n"
+          f"  creditgraph evaluate --truth {city} --data-dir {settings.data_dir}\n"
           f"  ground truth: {city / 'truth' / 'patterns.json'}")
     return 1 if problems else 0
+
+
+def _demo_related(store, truth) -> None:
+    """What reaches a debtor firm through its people once records are resolved."""
+    from creditgraph.graph.schema import schema
+
+    case = truth.of("asset_hiding")[0]
+    firm = schema().make_key("Company", "uscc", case["facts"]["debtor_firm"])
+    rows = store.related_listings(firm)
+    print(f"dishonesty reaching {store.get(firm).name} (`creditgraph related {firm}`):")
+    for r in sorted(rows, key=lambda r: (r["via"] != "self", r["key"]))[:6]:
+        print(f"  {r['confidence']:.2f}  {r['label']:<16} {r['props'].get('case_no', '')}  via {r['relation']}")
 
 
 def _demo_tour(store, truth) -> None:
@@ -213,6 +234,73 @@ def _demo_tour(store, truth) -> None:
     a, b = (schema().make_key("Company", "uscc", u) for u in link["companies"])
     for p in store.shortest_paths(a, b)[:1]:
         print(f"hidden link via {link['facts']['via']}: " + " — ".join(n.name for n in p.nodes))
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+    from creditgraph.resolution import run_resolution
+
+    with open_store(_settings(args)) as store:
+        summary, _ = run_resolution(store, incremental=args.incremental)
+    out = summary.as_dict()
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        p, c = out["persons"], out["companies"]
+        print(f"persons: {p['records']} records -> {p['entities']} people ({p['links']} links from "
+              f"{p['candidates']} candidate pairs; {p['refused']} refused; {p['judgements']} reviewer judgements)")
+        print(f"firms:   {c['records']} records -> {c['entities']} firms ({c['links']} links; {c['ambiguous']} ambiguous)")
+        for r in out["refused_examples"][:5]:
+            print(f"  refused {r['a']} ~ {r['b']} ({r['score']}): {r['why']}")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+    from creditgraph.resolution import review
+
+    settings = _settings(args)
+    verdict = args.verdict.replace("-", "_")
+    with open_store(settings) as store:
+        review(store, args.a, args.b, verdict, by=settings.user, why=args.why)
+    _audit(settings).record("review", {"a": args.a, "b": args.b, "verdict": verdict}, 1)
+    print(f"recorded: {args.a} and {args.b} are {'the same' if verdict == 'same' else 'not the same'}"
+          " (applies from the next `creditgraph resolve`)")
+    return 0
+
+
+def cmd_related(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+
+    settings = _settings(args)
+    with open_store(settings) as store:
+        rows = store.related_listings(args.key)
+    _audit(settings).record("related", {"key": args.key}, len(rows))
+    for r in sorted(rows, key=lambda r: (r["via"] != "self", -r["confidence"], r["key"])):
+        p = r["props"]
+        when = p.get("published") or p.get("listed") or p.get("decided") or p.get("filed") or ""
+        print(f"{r['confidence']:.2f}  {r['label']:<16} {p.get('case_no') or p.get('decision_no') or p.get('reason', '')}"
+              f"  {p.get('court') or p.get('authority') or ''} {when}  via {r['relation']}")
+    if not rows:
+        print("no dishonest records, restrictions, listings or penalties reach this entity")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+    from creditgraph.resolution import evaluate_persons
+
+    settings = _settings(args)
+    with open_store(settings) as store:
+        result = evaluate_persons(store, args.truth, hash_key=settings.id_hash_key.get_secret_value())
+    flat = {f"{group}.{k}": v for group, d in result.items() for k, v in d.items()}
+    if args.json:
+        print(json.dumps(flat, ensure_ascii=False, indent=2))
+    else:
+        for k, v in flat.items():
+            if not isinstance(v, list):
+                print(f"{k:<40} {v}")
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -275,6 +363,27 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--dirty", type=float, default=0.0, help="share of rows to corrupt on purpose (e.g. 0.01)")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.set_defaults(func=cmd_generate)
+
+    s = sub.add_parser("resolve", parents=[store], help="entity resolution: link records of one person or firm")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--incremental", action="store_true", help="only re-score names that gained unresolved records")
+    s.set_defaults(func=cmd_resolve)
+
+    s = sub.add_parser("review", parents=[store], help="record that two records are (not) the same; survives reloads")
+    s.add_argument("verdict", choices=["same", "not-same"])
+    s.add_argument("a")
+    s.add_argument("b")
+    s.add_argument("--why", required=True, help="the reviewer's reason, stored with the decision")
+    s.set_defaults(func=cmd_review)
+
+    s = sub.add_parser("related", parents=[store], help="dishonesty reaching a firm or person through people, firms and resolution")
+    s.add_argument("key")
+    s.set_defaults(func=cmd_related)
+
+    s = sub.add_parser("evaluate", parents=[store], help="score resolution against a generated city's truth")
+    s.add_argument("--truth", type=Path, required=True, help="the generated city folder (data/ and truth/)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_evaluate)
 
     s = sub.add_parser("demo", parents=[store], help="generate a small city, load it and show what was planted")
     s.add_argument("--companies", type=int, default=DEMO_COMPANIES)

@@ -89,7 +89,7 @@ class BoltGraphStore(GraphStore):
     def ensure_schema(self) -> None:
         for node in schema().nodes.values():
             self._write(f"creating the key constraint of {node.label}", q.constraint(node.label))
-            for prop in node.search:
+            for prop in node.search + node.index:
                 self._write(f"indexing {node.label}.{prop}", q.index(node.label, prop))
 
     def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
@@ -138,6 +138,92 @@ class BoltGraphStore(GraphStore):
             rows = self._read("checking endpoints", q.expand_keys_exist(label), keys=group)
             found.update(r["key"] for r in rows)
         return [k for k in keys if k not in found]
+
+    # -- entity resolution --------------------------------------------------------
+
+    def write_resolution(self, label: str, links: Sequence[Mapping[str, Any]],
+                         canonical: Mapping[str, str], *, replace: bool = True) -> int:
+        _resolvable(label)
+        while replace and self._write(f"removing old {label} resolution links", q.delete_machine_links(label),
+                          limit=10_000)[0]["deleted"]:
+            pass
+        run = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        written = 0
+        for batch in self._batches([dict(l) for l in links]):
+            out = self._write(f"writing {len(batch)} {label} resolution links", q.create_links(label),
+                              rows=list(batch), run=run)
+            written += out[0]["written"] if out else 0
+        self.write_scores({k: {"resolved": c} for k, c in canonical.items()})
+        return written
+
+    def judgements(self, label: str) -> list[dict[str, Any]]:
+        _resolvable(label)
+        return self._read(f"reading {label} judgements", q.judgements(label))
+
+    def judge(self, a: str, b: str, verdict: str, *, by: str, why: str) -> None:
+        if verdict not in ("same", "not_same"):
+            raise ValueError(f"verdict must be same or not_same, not {verdict!r}")
+        label = schema().label_of(a)
+        if schema().label_of(b) != label:
+            raise SchemaError(f"{a} and {b} are not the same kind of record")
+        _resolvable(label)
+        a, b = sorted((a, b))
+        at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        out = self._write(f"storing the judgement on {a} / {b}", q.set_judgement(label),
+                          a=a, b=b, verdict=verdict, by=by, at=at, why=why)
+        if not out or not out[0]["written"]:
+            raise NotFound(f"{a} or {b} is not in the graph")
+
+    def related_listings(self, key: str) -> list[dict[str, Any]]:
+        self.get(key)  # NotFound when absent
+        label = schema().label_of(key)
+        _resolvable(label)
+        own = self._cluster_of(label, key)
+        rows = [dict(r, via="self", relation="own record") for r in self._listings(own)]
+        if label == "Company":
+            found = self._read("reading the firm's people", q.ROLES_IN_FIRMS, keys=list(own))
+            side, other = "firm", "Person"
+        else:
+            found = self._read("reading the person's firms", q.FIRMS_OF_PERSONS, keys=list(own))
+            side, other = "person", "Company"
+        hops: dict[str, tuple[float, str, list[str]]] = {}  # resolved entity → (confidence, name, roles)
+        for r in found:
+            role = f"{r['type']}{':' + r['role'] if r['role'] else ''}"
+            conf, name, roles = hops.get(r["resolved"], (0.0, r["name"], []))
+            hops[r["resolved"]] = (max(conf, own[r[side]]), name, sorted(set(roles) | {role}))
+        for resolved, (conf, name, roles) in sorted(hops.items()):
+            for r in self._listings(self._cluster_of(other, resolved, resolved_id=True)):
+                rows.append(dict(r, via=name, relation=f"{name} ({', '.join(roles)})",
+                                 confidence=round(min(conf, r["confidence"]), 4)))
+        return rows
+
+    def _cluster_of(self, label: str, key: str, *, resolved_id: bool = False) -> dict[str, float]:
+        """Members of the resolved entity of ``key`` → confidence of the link chain from ``key``."""
+        rid = key if resolved_id else (self.get(key).props.get("resolved") or key)
+        members = self._read(f"reading the {label} cluster", q.members(label), ids=[rid])
+        if not members:
+            return {key: 1.0}
+        start = key if not resolved_id else rid
+        links = self._read(f"reading the {label} cluster's links", q.cluster_links(label), ids=[rid])
+        G = nx.Graph()
+        G.add_nodes_from(m["key"] for m in members)
+        G.add_weighted_edges_from((l["a"], l["b"], l["score"] or 0.0) for l in links)
+        conf = {start: 1.0} if start in G else {m["key"]: 1.0 for m in members}
+        frontier = list(conf)
+        while frontier:  # links form a forest: each member has one chain back to the start
+            nxt = []
+            for u in frontier:
+                for v in G[u]:
+                    if v not in conf:
+                        conf[v] = min(conf[u], G[u][v]["weight"])
+                        nxt.append(v)
+            frontier = nxt
+        return {m["key"]: conf.get(m["key"], 0.0) for m in members}
+
+    def _listings(self, members: Mapping[str, float]) -> list[dict[str, Any]]:
+        rows = self._read("reading list entries", q.LISTINGS_OF, keys=list(members))
+        return [{"subject": r["subject"], "key": r["key"], "label": schema().label_of(r["key"]),
+                 "props": _props(r["props"]), "confidence": members[r["subject"]]} for r in rows]
 
     def write_scores(self, scores: Mapping[str, Mapping[str, Any]]) -> int:
         written = 0
@@ -280,6 +366,11 @@ def _row_params(row: NodeRow | EdgeRow) -> dict[str, Any]:
     else:
         params["start"], params["end"] = row.start, row.end
     return params
+
+
+def _resolvable(label: str) -> None:
+    if label not in ("Person", "Company"):
+        raise SchemaError(f"entity resolution covers Person and Company, not {label}")
 
 
 def _group_keys(keys: Iterable[str]) -> dict[str, list[str]]:

@@ -78,3 +78,28 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- entity resolution --------------------------------------------------------
+
+    @abstractmethod
+    def write_resolution(self, label: str, links: Sequence[Mapping[str, Any]],
+                         canonical: Mapping[str, str], *, replace: bool = True) -> int:
+        """Write SAME_AS links of ``label`` (rows: a, b, score, evidence, method) and set the nodes'
+        ``resolved`` keys. ``replace`` first removes every machine link of an earlier run (an
+        incremental run adds instead); reviewer judgements are always kept."""
+
+    @abstractmethod
+    def judgements(self, label: str) -> list[dict[str, Any]]:
+        """Stored reviewer decisions: a, b, verdict (same / not_same), by, at, why."""
+
+    @abstractmethod
+    def judge(self, a: str, b: str, verdict: str, *, by: str, why: str) -> None:
+        """Store a reviewer decision about two records of the same label."""
+
+    @abstractmethod
+    def related_listings(self, key: str) -> list[dict[str, Any]]:
+        """Dishonest records, restrictions, abnormal listings and penalties tied to an entity
+        through resolution and roles: a firm's own and its people's, a person's own and their
+        firms'. Rows: via (who it reaches the entity through), relation, record key and props,
+        confidence (the weakest resolution link on the way; 1.0 for the entity's own)."""
+

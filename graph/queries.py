@@ -173,3 +173,68 @@ def expand_keys_exist(label: str) -> str:
 
 def nodes_by_keys(label: str) -> str:
     return f"UNWIND $keys AS k MATCH (n:{_label(label)} {{key: k}}) RETURN n.key AS key, properties(n) AS props"
+
+
+# -- entity resolution ------------------------------------------------------------
+
+def delete_machine_links(label: str) -> str:
+    """Remove a batch of SAME_AS edges a previous resolution run wrote (reviewers' stay)."""
+    return (
+        f"MATCH (:{_label(label)})-[e:SAME_AS]->(:{_label(label)}) WHERE e.method <> 'reviewer' "
+        "WITH e LIMIT $limit DELETE e RETURN count(*) AS deleted"
+    )
+
+
+def create_links(label: str) -> str:
+    return (
+        f"UNWIND $rows AS r MATCH (a:{_label(label)} {{key: r.a}}) MATCH (b:{_label(label)} {{key: r.b}}) "
+        "CREATE (a)-[e:SAME_AS]->(b) SET e.score = r.score, e.evidence = r.evidence, e.method = r.method, "
+        "e.run = $run RETURN count(e) AS written"
+    )
+
+
+def judgements(label: str) -> str:
+    return (
+        f"MATCH (a:{_label(label)})-[j:JUDGED]->(b:{_label(label)}) "
+        "RETURN a.key AS a, b.key AS b, j.verdict AS verdict, j.by AS by, j.at AS at, j.why AS why"
+    )
+
+
+def set_judgement(label: str) -> str:
+    """One decision per pair (stored from the smaller key to the larger); a new one replaces it."""
+    return (
+        f"MATCH (a:{_label(label)} {{key: $a}}) MATCH (b:{_label(label)} {{key: $b}}) "
+        "MERGE (a)-[j:JUDGED]->(b) SET j.verdict = $verdict, j.by = $by, j.at = $at, j.why = $why "
+        "RETURN count(j) AS written"
+    )
+
+
+def members(label: str) -> str:
+    """Records that resolution joined into the given clusters."""
+    return (f"MATCH (n:{_label(label)}) WHERE n.resolved IN $ids "
+            "RETURN n.key AS key, n.resolved AS resolved, properties(n) AS props")
+
+
+def cluster_links(label: str) -> str:
+    return (
+        f"MATCH (a:{_label(label)})-[e:SAME_AS]->(b:{_label(label)}) WHERE a.resolved IN $ids "
+        "RETURN a.key AS a, b.key AS b, e.score AS score, e.method AS method, e.evidence AS evidence"
+    )
+
+
+ROLES_IN_FIRMS = (
+    "UNWIND $keys AS k MATCH (c:Company {key: k})<-[r:LEGAL_REP_OF|OFFICER_OF|SHAREHOLDER_OF]-(p:Person) "
+    "RETURN c.key AS firm, p.key AS person, p.name AS name, coalesce(p.resolved, p.key) AS resolved, "
+    "type(r) AS type, r.role AS role, r.ratio AS ratio"
+)
+
+FIRMS_OF_PERSONS = (
+    "UNWIND $keys AS k MATCH (p:Person {key: k})-[r:LEGAL_REP_OF|OFFICER_OF|SHAREHOLDER_OF]->(c:Company) "
+    "RETURN p.key AS person, c.key AS firm, c.name AS name, coalesce(c.resolved, c.key) AS resolved, "
+    "type(r) AS type, r.role AS role"
+)
+
+LISTINGS_OF = (
+    "UNWIND $keys AS k MATCH (s {key: k})-[:LISTED_IN]->(rec) "
+    "RETURN s.key AS subject, rec.key AS key, properties(rec) AS props"
+)

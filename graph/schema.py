@@ -75,6 +75,7 @@ class NodeType:
     description: str
     properties: Mapping[str, Prop]
     search: tuple[str, ...] = ()
+    index: tuple[str, ...] = ()       # further indexed properties (lookups, not text search)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -179,7 +180,11 @@ def load_schema(path: Path | None = None) -> Schema:
         for s in search:
             if s not in props:
                 raise SchemaError(f"{label}: search property {s!r} is not declared")
-        nodes[label] = NodeType(label, spec["prefix"], spec.get("description", ""), props, search)
+        index = tuple(spec.get("index", ()))
+        for s in search + index:
+            if s not in props:
+                raise SchemaError(f"{label}: indexed property {s!r} is not declared")
+        nodes[label] = NodeType(label, spec["prefix"], spec.get("description", ""), props, search, index)
     prefixes = {}
     for n in nodes.values():
         if n.prefix in prefixes:

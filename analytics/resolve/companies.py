@@ -12,6 +12,8 @@ silent guesses and no fuzzy matching.
 
 Rules
 -----
+0. **Same stock code** (rule ``same_stock_code``, score 1.0). A record keyed by a stock code
+   (the A-share board lists) is the one registry firm whose ``stock_code`` it is; checked first.
 1. **Grouping.** Company nodes are grouped by :func:`~creditgraph.loaders.normalize.company_match_key`
    of their ``name``: full-width → half-width, Traditional → Simplified, punctuation,
    brackets and spaces dropped, ``有限责任公司`` → ``有限公司``. Only nodes with the same key
@@ -172,12 +174,26 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
 
     links: list[Link] = []
     ambiguous: list[Ambiguity] = []
+    # A stock code names one listed firm: a record keyed by it is the registry firm that lists it.
+    by_stock: dict[str, list[str]] = {}
+    for n in canonical:
+        code = G.nodes[n].get("stock_code")
+        if code and n.startswith(uscc_prefix):
+            by_stock.setdefault(str(code), []).append(n)
+    for n in canonical:
+        code = G.nodes[n].get("stock_code")
+        if n.startswith(uscc_prefix) or not code or len(by_stock.get(str(code), ())) != 1:
+            continue
+        target = by_stock[str(code)][0]
+        links.append(Link(n, target, SCORE_NAME_AND_ID, {"rule": "same_stock_code", "stock_code": str(code),
+                                                          "names": [G.nodes[n].get("name"), G.nodes[target].get("name")]}))
+        canonical[n] = target
     for key, members in groups.items():
         registry = [n for n in members if n.startswith(uscc_prefix)]
         if not registry:
             continue
         for n in members:
-            if n.startswith(uscc_prefix):
+            if n.startswith(uscc_prefix) or canonical[n] != n:
                 continue
             decision = _decide(n, G.nodes[n], registry, key, uscc_prefix, names)
             if isinstance(decision, Link):

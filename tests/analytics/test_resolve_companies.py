@@ -265,3 +265,12 @@ def test_city_dishonest_firms_resolve_to_their_registry_node_and_banks_stay_apar
         assert target == bank or company_match_key(G.nodes[target]["name"]) == \
             company_match_key(G.nodes[bank]["name"]), f"{bank} merged into {target}"
     assert not {link.a for link in res.links} & {link.b for link in res.links}
+
+
+def test_a_stock_keyed_record_joins_the_registry_firm_listing_that_code():
+    G = nx.MultiDiGraph()
+    G.add_node("co:stock:601058", label="Company", name="赛轮轮胎", stock_code="601058")
+    G.add_node("co:uscc:913702007180307125", label="Company", name="赛轮集团股份有限公司", stock_code="601058")
+    res = resolve_companies(G)
+    assert res.canonical["co:stock:601058"] == "co:uscc:913702007180307125"
+    assert res.links[0].evidence["rule"] == "same_stock_code" and res.links[0].score == 1.0

@@ -1,0 +1,126 @@
+"""Run entity resolution on a store: export, resolve firms then people, write the result back.
+
+The algorithms are pure functions in ``analytics/resolve``; this module is the glue that reads
+the graph and the reviewers' judgements through the port and writes links, canonical keys
+and a summary back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+
+from creditgraph.analytics.resolve.companies import resolve_companies
+from creditgraph.analytics.resolve.persons import Model, PersonResolution, resolve_persons
+from creditgraph.errors import CreditGraphError
+from creditgraph.graph.port import GraphStore
+
+__all__ = ["ResolutionSummary", "run_resolution", "review", "evaluate_persons"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ResolutionSummary:
+    companies: dict = field(default_factory=dict)
+    persons: dict = field(default_factory=dict)
+    refused: list[dict] = field(default_factory=list)   # examples of links a contradiction or reviewer refused
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"companies": self.companies, "persons": self.persons, "refused_examples": self.refused,
+                "seconds": round(self.seconds, 1)}
+
+
+def _link_rows(links) -> list[dict]:
+    return [{"a": l.a, "b": l.b, "score": l.score, "method": l.method,
+             "evidence": json.dumps(l.evidence, ensure_ascii=False, sort_keys=True)} for l in links]
+
+
+def run_resolution(store: GraphStore, *, model: Model | None = None,
+                   incremental: bool = False) -> tuple[ResolutionSummary, PersonResolution]:
+    """Resolve every Person and Company in ``store``; judgements stored there are honoured.
+    ``incremental`` re-scores only the names that gained unresolved records (firms, being
+    cheap and rule-based, are always redone)."""
+    t0 = time.perf_counter()
+    G = store.export()
+    firms = resolve_companies(G)
+    firm_links = [l for l in firms.links]
+    store.write_resolution("Company", [{"a": l.a, "b": l.b, "score": l.score, "method": "rule",
+                                        "evidence": json.dumps(l.evidence, ensure_ascii=False, sort_keys=True)}
+                                       for l in firm_links], firms.canonical)
+    judged = [(j["a"], j["b"], j["verdict"]) for j in store.judgements("Person")]
+    people = resolve_persons(G, model=model, company_canonical=firms.canonical, judgements=judged,
+                             incremental=incremental)
+    new_links = [l for l in people.links if not (incremental and G.nodes[l.a].get("resolved")
+                                                 and G.nodes[l.a].get("resolved") == G.nodes[l.b].get("resolved"))]
+    store.write_resolution("Person", _link_rows(new_links), people.canonical, replace=not incremental)
+    clusters = people.clusters()
+    summary = ResolutionSummary(
+        companies={"records": len(firms.canonical), "links": len(firm_links),
+                   "entities": len(set(firms.canonical.values())), "ambiguous": len(firms.ambiguous)},
+        persons={"records": len(people.canonical), "candidates": people.candidates, "links": len(people.links),
+                 "entities": len(clusters), "largest": max(map(len, clusters.values()), default=0),
+                 "refused": len(people.refused), "judgements": len(judged)},
+        refused=[{"a": l.a, "b": l.b, "score": l.score, "why": why} for l, why in people.refused[:10]],
+        seconds=time.perf_counter() - t0)
+    log.info("resolved %d person records into %d people, %d firm records into %d firms in %.1f s",
+             summary.persons["records"], summary.persons["entities"], summary.companies["records"],
+             summary.companies["entities"], summary.seconds)
+    return summary, people
+
+
+def review(store: GraphStore, a: str, b: str, verdict: str, *, by: str, why: str) -> None:
+    """Store a reviewer's decision. "same" is refused when it contradicts a stored "not_same"
+    between the two records' resolved entities, or their ID numbers; "not_same" always stands."""
+    from creditgraph.graph.schema import schema
+
+    label = schema().label_of(a)
+    if verdict == "same":
+        ea, eb = store.get(a), store.get(b)
+        ra, rb = ea.props.get("resolved") or a, eb.props.get("resolved") or b
+        for j in store.judgements(label):
+            if j["verdict"] != "not_same":
+                continue
+            ends = {j["a"], j["b"]}
+            groups = _resolved_of(store, ends)
+            if {groups.get(j["a"]), groups.get(j["b"])} == {ra, rb} or ends == {a, b}:
+                raise CreditGraphError(
+                    f"refused: {j['by'] or 'a reviewer'} judged {j['a']} and {j['b']} not the same on {j['at']}"
+                    f" ({j['why'] or 'no reason given'}); record a new not-same/same decision on that pair first")
+        if label == "Person" and ea.props.get("id_hash") and eb.props.get("id_hash") \
+                and ea.props["id_hash"] != eb.props["id_hash"]:
+            raise CreditGraphError(f"refused: {a} and {b} carry different full ID numbers")
+    store.judge(a, b, verdict, by=by, why=why)
+
+
+def _resolved_of(store: GraphStore, keys) -> dict[str, str]:
+    return {k: store.get(k).props.get("resolved") or k for k in keys}
+
+
+def evaluate_persons(store: GraphStore, city, *, hash_key: str, thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99)) -> dict:
+    """Person-link precision, recall and F1 of the stored resolution against a generated city's
+    truth (the city must be what was loaded, with the same ID hash key), plus a PR curve from
+    re-resolving at other thresholds."""
+    from creditgraph.analytics.resolve.evaluate import pair_metrics
+    from creditgraph.analytics.resolve.persons import mentions
+    from creditgraph.synth.truth import mention_keys
+
+    G = store.export()
+    truth = mention_keys(city, hash_key=hash_key)
+    if not any(k in G for k in truth):
+        raise CreditGraphError(f"the store holds none of {city}'s people: load it (with the same ID hash key) first")
+    firm_canon = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Company"}
+    canonical = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Person"}
+    ms = mentions(G, firm_canon)
+    now = pair_metrics(canonical, truth, ms)
+    base = Model.load()
+    curve = []
+    for t in thresholds:
+        res = resolve_persons(G, model=Model(base.coef, base.intercept, t, base.provenance), company_canonical=firm_canon)
+        m = pair_metrics(res.canonical, truth, ms)["masked"]
+        curve.append({"threshold": t, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"]})
+    return {"person_link": {**now["masked"], "threshold": base.threshold, "pr_curve": curve},
+            "person_link_all_pairs": now["all"]}
