@@ -48,6 +48,7 @@ def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progre
     with progress_bar(progress) as bar:
         task = bar.add_task("generating city", total=companies)
         planted = _planted(w, plan_, agents, truth)
+        w.forget_posts()
         background = companies - len(w.firms)
         if background < companies // 4:
             raise ValueError(f"{companies} companies is too few for the planted patterns ({len(w.firms)} firms)")

@@ -200,6 +200,11 @@ class World:
                 return pid
         return self.new_person(born_by=founded.year - 20)
 
+    def forget_posts(self) -> None:
+        """Stop reusing the people placed so far (planted patterns keep their people to
+        themselves, so a nominee does not also turn up running ordinary firms)."""
+        self._pool.clear()
+
     def relative_of(self, pid: int, founded: dt.date) -> int:
         """A family member: same surname and birthplace, a new person."""
         p = self.persons[pid]
