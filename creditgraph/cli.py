@@ -286,13 +286,30 @@ def cmd_related(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    from creditgraph.graph.connect import open_store
+    from creditgraph.scoring import run_scoring
+
+    with open_store(_settings(args)) as store:
+        summary = run_scoring(store)
+    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else
+          "  ".join(f"{k}: {v}" for k, v in summary.items()))
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.resolution import evaluate_persons
+    from creditgraph.scoring import evaluate_scores
 
     settings = _settings(args)
+    key = settings.id_hash_key.get_secret_value()
     with open_store(settings) as store:
-        result = evaluate_persons(store, args.truth, hash_key=settings.id_hash_key.get_secret_value())
+        result = evaluate_persons(store, args.truth, hash_key=key)
+        try:
+            result |= evaluate_scores(store, args.truth, hash_key=key)
+        except CreditGraphError as e:
+            log.warning("%s (scores left out of the evaluation)", e)
     flat = {f"{group}.{k}": v for group, d in result.items() for k, v in d.items()}
     if args.json:
         print(json.dumps(flat, ensure_ascii=False, indent=2))
@@ -379,6 +396,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("related", parents=[store], help="dishonesty reaching a firm or person through people, firms and resolution")
     s.add_argument("key")
     s.set_defaults(func=cmd_related)
+
+    s = sub.add_parser("score", parents=[store], help="shell, repeat-offender and hidden-asset scores, with reasons")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_score)
 
     s = sub.add_parser("evaluate", parents=[store], help="score resolution against a generated city's truth")
     s.add_argument("--truth", type=Path, required=True, help="the generated city folder (data/ and truth/)")

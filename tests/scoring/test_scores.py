@@ -1,0 +1,70 @@
+"""Scores on the seeded city: shells flagged with reasons and decoys spared, repeat offenders
+and hidden assets found; through the store, scores are written and evaluated."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from creditgraph.analytics.features import company_indicators
+from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
+from creditgraph.analytics.shell import ShellModel, score_shells
+from creditgraph.analytics.train_scores import resolved_city_graph, shell_labels
+from creditgraph.loaders.pipeline import load_paths
+from creditgraph.resolution import run_resolution
+from creditgraph.scoring import evaluate_scores, run_scoring
+from creditgraph.synth.truth import load_truth
+
+
+@pytest.fixture(scope="module")
+def scored(city):
+    G = resolved_city_graph(city)
+    X, evidence = company_indicators(G)
+    return G, X, score_shells(X, evidence), shell_labels(X.index, city)
+
+
+def test_shells_are_flagged_with_reasons_and_decoys_are_not(city, scored):
+    G, X, s, y = scored
+    tp = int((s["flag"] & y).sum())
+    precision, recall = tp / max(1, s["flag"].sum()), tp / y.sum()
+    assert precision >= 0.9 and recall >= 0.7, (precision, recall)  # shipped model, trained on seed 11
+    decoys = {f"co:uscc:{u}" for t in load_truth(city).patterns if t["kind"] == "decoy" for u in t["companies"]}
+    assert not (set(s.index[s["flag"]]) & decoys)
+    top = s.sort_values("score", ascending=False).iloc[0]
+    assert top["reasons"] and all(r["evidence"] and r["contribution"] > 0 for r in top["reasons"])
+
+
+def test_shell_threshold_is_documented_by_its_training():
+    m = ShellModel.load()
+    assert m.provenance["held_out_precision"] >= m.provenance["min_precision"] and 0 < m.threshold < 1
+
+
+def test_every_planted_repeat_offender_firm_is_flagged(city, scored):
+    G = scored[0]
+    R = repeat_offenders(G)
+    for t in load_truth(city).of("repeat_offender"):
+        if "company" in t["subject"]:
+            firm = f"co:uscc:{t['subject']['company']}"
+            assert R.at[firm, "flag"] and R.at[firm, "cases"] >= 3, t["id"]
+    assert R["flag"].sum() < len(R) / 2  # most listed entities were listed once or twice
+
+
+def test_a_firm_founded_under_a_relative_after_the_judgment_is_found(city, scored):
+    G = scored[0]
+    H = hidden_assets(G)
+    for t in load_truth(city).of("asset_hiding"):
+        if t["facts"]["mode"] == "new_firm":
+            hit = H[H.firm == f"co:uscc:{t['facts']['hidden_firm']}"]
+            assert not hit.empty and (hit["moved_on"] > hit["judged"]).all(), t["id"]
+
+
+def test_scores_are_written_to_the_store_and_evaluated(store, city, tmp_path):
+    load_paths(store, [city / "data"], hash_key="k", report_dir=tmp_path, progress=False)
+    run_resolution(store)
+    summary = run_scoring(store)
+    assert summary["shell_flags"] > 10 and summary["repeat_flags"] >= 6
+    result = evaluate_scores(store, city, hash_key="k")
+    assert result["shell"]["f1"] >= 0.8 and result["repeat_offender"]["recall"] >= 0.95
+    flagged = next(e for e in store.search("有限公司", labels=["Company"], limit=2000) if e.props.get("shell_flag"))
+    assert json.loads(flagged.props["shell_reasons"])[0]["evidence"]
