@@ -9,7 +9,10 @@ tuned weight: listed in :data:`REPEAT_CASES` or more cases, or legal rep of
 
 **Hidden assets.** For a debtor (a dishonest firm, its legal rep and owners, or a dishonest
 person): firms founded, or stakes taken, by the debtor or an associate (someone who shares a
-firm with them) within :data:`HIDING_WINDOW_DAYS` after the judgment the listing enforces.
+firm with them, or family-like: same surname and birthplace) within
+:data:`HIDING_WINDOW_DAYS` after the judgment the listing enforces,
+and new firms that give the debtor's phone or address (同电话 / 同地址, where at most five
+firms share it — an office tower's address says nothing).
 """
 
 from __future__ import annotations
@@ -100,19 +103,39 @@ def hidden_assets(G: nx.MultiDiGraph) -> pd.DataFrame:
             if d["type"] == "SHAREHOLDER_OF":
                 stakes.append((ent(u), ent(v), _date(d.get("since"))))
     founded = {ent(n): _date(G.nodes[n].get("founded")) for n in G if label.get(n) == "Company" and G.nodes[n].get("founded")}
+    contact: dict[str, set[str]] = defaultdict(set)        # firm entity → its phone and address nodes
+    sharing: dict[str, set[str]] = defaultdict(set)        # phone / address node → firm entities
+    for u, v, d in G.edges(data=True):
+        if d["type"] in ("HAS_PHONE", "REGISTERED_AT") and label.get(u) == "Company":
+            contact[ent(u)].add(v)
+            sharing[v].add(ent(u))
     new_stakes: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
     for p, f, since in stakes:
         if since and founded.get(f) and since > founded[f]:  # taken after the firm was set up: a transfer
             new_stakes[p].append((f, since))
+    # family-like ties: same surname and same birthplace (ID region) as the debtor
+    kin_key = {}
+    for n, d in G.nodes(data=True):
+        if label.get(n) == "Person" and d.get("name") and len(str(d.get("id_masked") or "")) == 18 \
+                and "*" not in d["id_masked"][:6]:
+            kin_key[ent(n)] = (d["name"][0], d["id_masked"][:6])
+    kin_stakes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for p in new_stakes:
+        if p in kin_key:
+            kin_stakes[kin_key[p]].append(p)
     findings = []
     window = dt.timedelta(days=HIDING_WINDOW_DAYS)
     for u, v, d in G.edges(data=True):
         if d["type"] != "LISTED_IN" or label.get(v) != "DishonestRecord":
             continue
         rec = G.nodes[v]
-        start = judged.get(rec.get("basis_doc_no") or "") or (
-            _date(rec.get("filed")) - dt.timedelta(days=400) if rec.get("filed") else None)
-        if start is None:
+        start, end = judged.get(rec.get("basis_doc_no") or ""), None
+        if start:
+            end = start + window
+        elif rec.get("filed"):  # judgment not published: it came 2 months to a year before the filing
+            filed = _date(rec["filed"])
+            start, end = filed - dt.timedelta(days=400), filed + window
+        else:
             continue
         debtor = ent(u)
         if label[u] == "Company":   # its people: owners, officers, legal rep
@@ -121,10 +144,23 @@ def hidden_assets(G: nx.MultiDiGraph) -> pd.DataFrame:
             own, associates = set(), {debtor} | {p for f in firms_of[debtor] for p in people_of[f]}
         for p in associates:
             for f in firms_of[p] - own:
-                if founded.get(f) and start < founded[f] <= start + window:
+                if founded.get(f) and start < founded[f] <= end:
                     findings.append((debtor, rec["case_no"], f, "new_firm", p, str(start), str(founded[f])))
             for f, since in new_stakes.get(p, ()):
-                if start < since <= start + window and f != debtor:
+                if start < since <= end and f != debtor:
                     findings.append((debtor, rec["case_no"], f, "equity_transfer", p, str(start), str(since)))
+        for p in ({debtor} if label[u] == "Person" else associates & set(kin_key)):
+            for kin in kin_stakes.get(kin_key.get(p), ()):
+                if kin == p:
+                    continue
+                for f, since in new_stakes[kin]:
+                    if start < since <= end and f not in own:
+                        findings.append((debtor, rec["case_no"], f, "equity_transfer", kin, str(start), str(since)))
+        # 同电话 / 同地址: a new firm giving the debtor's (or its firms') phone or address
+        for f0 in own | firms_of[debtor]:
+            for c in contact[f0]:
+                for f in sharing[c] - own - {f0}:
+                    if founded.get(f) and start < founded[f] <= end and len(sharing[c]) <= 5:
+                        findings.append((debtor, rec["case_no"], f, "new_firm", c, str(start), str(founded[f])))
     cols = ["debtor", "case_no", "firm", "mode", "via", "judged", "moved_on"]
     return pd.DataFrame(findings, columns=cols).drop_duplicates(["debtor", "firm", "mode"]).reset_index(drop=True)

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from creditgraph.analytics.clusters import firm_clusters
 from creditgraph.analytics.features import company_indicators
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
 from creditgraph.analytics.shell import score_shells
+from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.port import GraphStore
 
@@ -44,6 +46,8 @@ def run_scoring(store: GraphStore) -> dict:
     shells = score_shells(X, evidence)
     repeat = repeat_offenders(G)
     hidden = hidden_assets(G)
+    spread = dishonesty_spread(G)
+    clusters = firm_clusters(G)
     members = _members(G)
     scores: dict[str, dict] = {}
     for firm, row in shells.iterrows():
@@ -56,10 +60,21 @@ def run_scoring(store: GraphStore) -> dict:
     for firm, rows in hidden.groupby("firm"):
         scores.setdefault(firm, {})["asset_hiding"] = json.dumps(rows.drop(columns="firm").to_dict("records"),
                                                                  ensure_ascii=False)
+    for ent, risk in spread.items():
+        for k in members.get(ent, [ent]):
+            scores.setdefault(k, {})["spread"] = round(float(risk), 6)
+    for i, row in clusters.iterrows():
+        for firm in row["members"]:
+            for k in members.get(firm, [firm]):
+                scores.setdefault(k, {})["cluster"] = f"cl-{i:05d}"
     written = store.write_scores({k: v for k, v in scores.items() if k in G})
     summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
-               "asset_hiding_findings": len(hidden), "nodes_written": written,
+               "asset_hiding_findings": len(hidden), "clusters": len(clusters),
+               "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(r["size"]), "dishonest": int(r["dishonest"]),
+                                      "key_persons": [p for p, _ in r["key_persons"]]}
+                                     for i, r in clusters.head(3).iterrows()],
+               "nodes_written": written,
                "seconds": round(time.perf_counter() - t0, 1)}
     log.info("scored: %s", summary)
     return summary

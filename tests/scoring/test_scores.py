@@ -68,3 +68,46 @@ def test_scores_are_written_to_the_store_and_evaluated(store, city, tmp_path):
     assert result["shell"]["f1"] >= 0.8 and result["repeat_offender"]["recall"] >= 0.95
     flagged = next(e for e in store.search("有限公司", labels=["Company"], limit=2000) if e.props.get("shell_flag"))
     assert json.loads(flagged.props["shell_reasons"])[0]["evidence"]
+
+
+def test_a_clean_firm_run_by_a_serial_defaulter_carries_their_risk(city, scored):
+    from creditgraph.analytics.spread import dishonesty_spread
+
+    G = scored[0]
+    spread = dishonesty_spread(G)
+    repeat = repeat_offenders(G)
+    clean_firms = [f for f in spread.index if f.startswith("co:uscc:") and f not in repeat.index]
+    run_by_offender = [f for f in clean_firms if any(
+        d["type"] == "LEGAL_REP_OF" and (G.nodes[u].get("resolved") or u) in set(repeat.index[repeat["flag"]])
+        for u, _, d in G.in_edges(f, data=True))]
+    assert run_by_offender, "the city plants repeat offenders who run firms"
+    median = spread[clean_firms].median()
+    assert all(spread[f] > median for f in run_by_offender)
+
+
+def test_legal_rep_ties_pass_on_more_risk_than_officer_ties():
+    import networkx as nx
+
+    from creditgraph.analytics.spread import dishonesty_spread
+
+    G = nx.MultiDiGraph()
+    for n, label in (("pe:x", "Person"), ("co:a", "Company"), ("co:b", "Company"), ("dr:1", "DishonestRecord")):
+        G.add_node(n, label=label, case_no="c1" if label == "DishonestRecord" else None)
+    G.add_edge("pe:x", "co:a", key="LEGAL_REP_OF", type="LEGAL_REP_OF")
+    G.add_edge("pe:x", "co:b", key="OFFICER_OF", type="OFFICER_OF", role="监事")
+    G.add_edge("pe:x", "dr:1", key="LISTED_IN", type="LISTED_IN")
+    s = dishonesty_spread(G)
+    assert s["co:a"] > s["co:b"] > 0
+
+
+def test_clusters_group_firms_sharing_people_and_report_key_persons(city, scored):
+    from creditgraph.analytics.clusters import firm_clusters
+
+    G = scored[0]
+    C = firm_clusters(G)
+    shell = load_truth(city).of("shell_cluster")[0]
+    members = {f"co:uscc:{u}" for u in shell["companies"]}
+    holding = C[C["members"].map(lambda m: len(members & set(m)) > len(members) / 2)]
+    assert len(holding) == 1  # one cluster holds most of the planted batch
+    nominee = holding.iloc[0]["key_persons"][0][0]
+    assert nominee == load_truth(city).names[shell["facts"]["nominee"]]
