@@ -310,6 +310,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             result |= evaluate_scores(store, args.truth, hash_key=key)
         except CreditGraphError as e:
             log.warning("%s (scores left out of the evaluation)", e)
+    from creditgraph.scoring import plot_pr_curves
+
+    import datetime as dt
+
+    report_dir = args.report_dir or settings.data_dir / "reports" / f"evaluate-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    (report_dir / "evaluation.json").parent.mkdir(parents=True, exist_ok=True)
+    (report_dir / "evaluation.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    log.info("wrote %s and %s", report_dir / "evaluation.json", plot_pr_curves(result, report_dir / "pr_curves.png"))
     flat = {f"{group}.{k}": v for group, d in result.items() for k, v in d.items()}
     if args.json:
         print(json.dumps(flat, ensure_ascii=False, indent=2))
@@ -404,6 +412,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("evaluate", parents=[store], help="score resolution against a generated city's truth")
     s.add_argument("--truth", type=Path, required=True, help="the generated city folder (data/ and truth/)")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--report-dir", type=Path, help="where evaluation.json and pr_curves.png go")
     s.set_defaults(func=cmd_evaluate)
 
     s = sub.add_parser("demo", parents=[store], help="generate a small city, load it and show what was planted")

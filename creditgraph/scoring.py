@@ -23,7 +23,7 @@ from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.port import GraphStore
 
-__all__ = ["run_scoring", "evaluate_scores"]
+__all__ = ["run_scoring", "evaluate_scores", "plot_pr_curves"]
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +107,42 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str) -> dict:
                                      else person_entities.get(t["subject"]["person"], set())) & flagged_ents)
     hiding = truth.of("asset_hiding")
     found = sum(1 for t in hiding if G.nodes.get(f"co:uscc:{t['facts']['hidden_firm']}", {}).get("asset_hiding"))
+    from sklearn.metrics import precision_recall_curve
+
+    sp, sr, _ = precision_recall_curve([k in shells for k in firms], [firms[k]["shell_score"] for k in firms])
     return {
-        "shell": {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        "shell": {"pr_curve": [{"precision": round(float(a), 4), "recall": round(float(b), 4)}
+                               for a, b in list(zip(sp, sr))[:: max(1, len(sp) // 25)]],
+                  "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
                   "precision_at_100": round(sum(k in shells for k in top) / max(1, len(top)), 4),
                   "decoys_in_top_100": sorted({decoys[k] for k in top if k in decoys}), "planted": len(shells)},
         "repeat_offender": {"recall": round(hits / len(wanted), 4) if wanted else 1.0, "planted": len(wanted),
                             "flagged_entities": len(flagged_ents)},
         "asset_hiding": {"recall": round(found / len(hiding), 4) if hiding else 1.0, "planted": len(hiding)},
     }
+
+
+def plot_pr_curves(result: dict, path: Path) -> Path:
+    """Precision–recall curves of every result group that has one, as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4), dpi=120)
+    for name, group in result.items():
+        curve = group.get("pr_curve") if isinstance(group, dict) else None
+        if curve:
+            pts = [(c["recall"], c["precision"]) for c in curve]  # in threshold order
+            ax.plot([r for r, _ in pts], [p for _, p in pts], marker=".", label=name)
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path

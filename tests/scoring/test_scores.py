@@ -111,3 +111,12 @@ def test_clusters_group_firms_sharing_people_and_report_key_persons(city, scored
     assert len(holding) == 1  # one cluster holds most of the planted batch
     nominee = holding.iloc[0]["key_persons"][0][0]
     assert nominee == load_truth(city).names[shell["facts"]["nominee"]]
+
+
+def test_pr_curves_are_drawn_for_every_group_that_has_one(tmp_path):
+    from creditgraph.scoring import plot_pr_curves
+
+    curve = [{"precision": 0.5, "recall": 1.0}, {"precision": 1.0, "recall": 0.5}]
+    path = plot_pr_curves({"shell": {"pr_curve": curve}, "person_link": {"pr_curve": curve}, "x": 1},
+                          tmp_path / "pr.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
