@@ -145,22 +145,29 @@ def hidden_assets(G: nx.MultiDiGraph) -> pd.DataFrame:
         for p in associates:
             for f in firms_of[p] - own:
                 if founded.get(f) and start < founded[f] <= end:
-                    findings.append((debtor, rec["case_no"], f, "new_firm", p, str(start), str(founded[f])))
+                    findings.append((debtor, rec["case_no"], f, "new_firm", p, "associate", str(start), str(founded[f])))
             for f, since in new_stakes.get(p, ()):
                 if start < since <= end and f != debtor:
-                    findings.append((debtor, rec["case_no"], f, "equity_transfer", p, str(start), str(since)))
+                    findings.append((debtor, rec["case_no"], f, "equity_transfer", p, "associate", str(start), str(since)))
         for p in ({debtor} if label[u] == "Person" else associates & set(kin_key)):
             for kin in kin_stakes.get(kin_key.get(p), ()):
                 if kin == p:
                     continue
                 for f, since in new_stakes[kin]:
                     if start < since <= end and f not in own:
-                        findings.append((debtor, rec["case_no"], f, "equity_transfer", kin, str(start), str(since)))
+                        findings.append((debtor, rec["case_no"], f, "equity_transfer", kin, "family-like", str(start), str(since)))
         # 同电话 / 同地址: a new firm giving the debtor's (or its firms') phone or address
         for f0 in own | firms_of[debtor]:
             for c in contact[f0]:
                 for f in sharing[c] - own - {f0}:
                     if founded.get(f) and start < founded[f] <= end and len(sharing[c]) <= 5:
-                        findings.append((debtor, rec["case_no"], f, "new_firm", c, str(start), str(founded[f])))
-    cols = ["debtor", "case_no", "firm", "mode", "via", "judged", "moved_on"]
-    return pd.DataFrame(findings, columns=cols).drop_duplicates(["debtor", "firm", "mode"]).reset_index(drop=True)
+                        findings.append((debtor, rec["case_no"], f, "new_firm", c, "shared contact", str(start), str(founded[f])))
+    cols = ["debtor", "case_no", "firm", "mode", "via", "tie", "judged", "moved_on"]
+    df = pd.DataFrame(findings, columns=cols)
+    if df.empty:
+        return df.assign(strength=pd.Series(dtype=int))
+    # strength: how many kinds of tie point from this debtor to this firm (associate, family-like, contact)
+    ties = df.groupby(["debtor", "firm"])["tie"].agg(lambda t: ", ".join(sorted(set(t)))).rename("ties")
+    df = df.drop_duplicates(["debtor", "firm", "mode"]).join(ties, on=["debtor", "firm"])
+    df["strength"] = df["ties"].str.count(",") + 1
+    return df.sort_values(["strength", "moved_on"], ascending=[False, True]).reset_index(drop=True)

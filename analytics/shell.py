@@ -101,9 +101,11 @@ def score_shells(X: pd.DataFrame, evidence: dict[str, dict[str, str]], *, model:
         logit = T.values @ np.asarray(model.coef) + model.intercept
         score = pd.Series(1 / (1 + np.exp(-logit)), index=T.index)
         flag = score >= model.threshold
+    C, V, names = contrib.to_numpy(), X[list(INDICATORS)].to_numpy(dtype=float), list(INDICATORS)
+    order = np.argsort(-C, axis=1)[:, :top]
     reasons = []
-    for f, row in contrib.iterrows():
-        best = row.sort_values(ascending=False).head(top)
-        reasons.append([{"indicator": k, "contribution": round(float(v), 3), "value": float(X.at[f, k]),
-                         "evidence": evidence.get(f, {}).get(k, "")} for k, v in best.items() if v > 0])
+    for i, f in enumerate(T.index):  # one pass, no per-row pandas objects
+        ev = evidence.get(f, {})
+        reasons.append([{"indicator": names[j], "contribution": round(float(C[i, j]), 3), "value": float(V[i, j]),
+                         "evidence": ev.get(names[j], "")} for j in order[i] if C[i, j] > 0])
     return pd.DataFrame({"score": score.round(4), "flag": flag, "reasons": reasons}, index=T.index)
