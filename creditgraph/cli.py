@@ -168,6 +168,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.loaders.pipeline import load_paths
     from creditgraph.resolution import run_resolution
+    from creditgraph.scoring import run_scoring
     from creditgraph.synth.generate import generate
     from creditgraph.synth.truth import check_planted, load_truth
 
@@ -194,12 +195,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
               f"({p['links']} links, {p['refused']} refused by contradictions); "
               f"{summary.companies['links']} firm records joined to registered firms")
         _demo_related(store, truth)
+        scores = run_scoring(store)
+        print(f"\nscores: {scores['shell_flags']} firms flagged as shells, {scores['repeat_flags']} repeat offenders, "
+              f"{scores['asset_hiding_findings']} possible asset moves, {scores['clusters']} clusters of related firms")
+        _demo_shell(store)
         print("\n" + json.dumps(store.counts().as_dict(), ensure_ascii=False))
-    print("\nScoring and the explorer are not built yet (issues 5 and 6). Explore from here with:\n"
+    print("\nThe explorer is not built yet (issue 6). Explore from here with:\n"
           f"  creditgraph search <name or USCC> --data-dir {settings.data_dir}\n"
           f"  creditgraph related <key> --data-dir {settings.data_dir}\n"
           f"  creditgraph paths <key> <key> --data-dir {settings.data_dir}\n"
-          f"  creditgraph evaluate --truth {city} --data-dir {settings.data_dir}\n"
+          f"  creditgraph evaluate --truth {city} --data-dir {settings.data_dir}   (precision / recall vs the truth)\n"
           f"  ground truth: {city / 'truth' / 'patterns.json'}")
     return 1 if problems else 0
 
@@ -214,6 +219,17 @@ def _demo_related(store, truth) -> None:
     print(f"dishonesty reaching {store.get(firm).name} (`creditgraph related {firm}`):")
     for r in sorted(rows, key=lambda r: (r["via"] != "self", r["key"]))[:6]:
         print(f"  {r['confidence']:.2f}  {r['label']:<16} {r['props'].get('case_no', '')}  via {r['relation']}")
+
+
+def _demo_shell(store) -> None:
+    """The highest-scored shell and why."""
+    flagged = [e for e in store.search("有限公司", labels=["Company"], limit=100_000) if e.props.get("shell_flag")]
+    if not flagged:
+        return
+    top = max(flagged, key=lambda e: e.props["shell_score"])
+    print(f"top shell: {top.name} ({top.props['shell_score']:.3f})")
+    for r in json.loads(top.props["shell_reasons"]):
+        print(f"  {r['indicator']:<22} {r['evidence']}")
 
 
 def _demo_tour(store, truth) -> None:
