@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
