@@ -344,6 +344,31 @@ class BoltGraphStore(GraphStore):
                 G.add_edge(r["start"], r["end"], key=ek, type=type_, **props)
         return G
 
+    def find(self, label: str, prop: str, value: str, *, prefix: bool = False, limit: int = 20) -> list[Entity]:
+        rows = self._read(f"looking up {label}.{prop}", q.find_nodes(label, prop, prefix=prefix),
+                          value=value, limit=limit)
+        return [_entity(r["key"], r["props"]) for r in rows]
+
+    def ranked(self, label: str, by: str, *, filters: Mapping[str, Any] | None = None, flag: str | None = None,
+               limit: int = 100, skip: int = 0) -> list[Entity]:
+        given = {k: v for k, v in (filters or {}).items() if v not in (None, "", False)}
+        params = {k: _date_param(v) if k.startswith("founded") else v for k, v in given.items()}
+        params.pop("flagged", None)
+        query = q.ranked_nodes(label, by, sorted(given), flag=flag)
+        rows = self._read(f"ranking {label} by {by}", query, skip=skip, limit=limit, **params)
+        return [_entity(r["key"], r["props"]) for r in rows]
+
+    def facet(self, label: str, prop: str, *, limit: int = 200) -> list[tuple[Any, int]]:
+        rows = self._read(f"listing the values of {label}.{prop}", q.facet_values(label, prop), limit=limit)
+        return [(r["value"], r["n"]) for r in rows]
+
+    def clusters(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        return self._read("summarising clusters", q.CLUSTER_SUMMARIES, limit=limit)
+
+    def cluster_members(self, cluster: str, *, limit: int = 500) -> list[Entity]:
+        rows = self._read(f"reading cluster {cluster}", q.CLUSTER_MEMBERS, cluster=cluster, limit=limit)
+        return [_entity(r["key"], r["props"]) for r in rows]
+
     def counts(self) -> Counts:
         sch = schema()
         nodes = {l: self._read(f"counting {l}", q.count_label(l))[0]["c"] for l in sch.nodes}
@@ -366,6 +391,11 @@ def _row_params(row: NodeRow | EdgeRow) -> dict[str, Any]:
     else:
         params["start"], params["end"] = row.start, row.end
     return params
+
+
+def _date_param(value: Any) -> Any:
+    """Dates are stored as Cypher dates; compare them with dates, not strings."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _resolvable(label: str) -> None:

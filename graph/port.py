@@ -103,3 +103,27 @@ class GraphStore(ABC):
         firms'. Rows: via (who it reaches the entity through), relation, record key and props,
         confidence (the weakest resolution link on the way; 1.0 for the entity's own)."""
 
+    # -- the explorer ---------------------------------------------------------------
+
+    @abstractmethod
+    def find(self, label: str, prop: str, value: str, *, prefix: bool = False, limit: int = 20) -> list[Entity]:
+        """``label`` entities whose ``prop`` equals ``value`` (or starts with it): an index lookup."""
+
+    @abstractmethod
+    def ranked(self, label: str, by: str, *, filters: Mapping[str, Any] | None = None, flag: str | None = None,
+               limit: int = 100, skip: int = 0) -> list[Entity]:
+        """Entities with a ``by`` score, highest first. ``filters`` (industry, city, region prefix,
+        flagged, founded_from/to as ISO dates, min/max of ``by``) narrow the list; None values are ignored."""
+
+    @abstractmethod
+    def facet(self, label: str, prop: str, *, limit: int = 200) -> list[tuple[Any, int]]:
+        """Distinct values of ``prop`` with their counts, most common first (for filter menus)."""
+
+    @abstractmethod
+    def clusters(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Scored clusters of related firms, riskiest first: cluster, size, dishonest, shells,
+        top_shell_score, top_spread."""
+
+    @abstractmethod
+    def cluster_members(self, cluster: str, *, limit: int = 500) -> list[Entity]:
+        """The firms of one cluster."""

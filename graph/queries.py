@@ -238,3 +238,67 @@ LISTINGS_OF = (
     "UNWIND $keys AS k MATCH (s {key: k})-[:LISTED_IN]->(rec) "
     "RETURN s.key AS subject, rec.key AS key, properties(rec) AS props"
 )
+
+
+# -- the explorer -----------------------------------------------------------------
+
+def _prop(label: str, prop: str) -> str:
+    if prop not in schema().node(label).properties and prop != "key":
+        raise SchemaError(f"{label} has no property {prop!r}")
+    return prop
+
+
+def find_nodes(label: str, prop: str, *, prefix: bool = False) -> str:
+    """Nodes whose ``prop`` equals ``$value`` (or starts with it): served by the property's index."""
+    cond = f"n.{_prop(label, prop)} STARTS WITH $value" if prefix else f"n.{_prop(label, prop)} = $value"
+    return f"MATCH (n:{_label(label)}) WHERE {cond} RETURN n.key AS key, properties(n) AS props LIMIT $limit"
+
+
+#: The filters ``ranked`` understands; each is skipped when its parameter is null.
+RANK_FILTERS = {
+    "industry": "n.industry = $industry",
+    "city": "n.city = $city",
+    "region": "n.region_code STARTS WITH $region",
+    "flagged": "n.{flag} = true",
+    "founded_from": "n.founded >= $founded_from",
+    "founded_to": "n.founded <= $founded_to",
+    "min": "n.{by} >= $min",
+    "max": "n.{by} <= $max",
+}
+
+
+def ranked_nodes(label: str, by: str, filters: list[str], *, flag: str | None = None) -> str:
+    """Nodes that have ``by``, highest first, narrowed by the named ``RANK_FILTERS``."""
+    by = _prop(label, by)
+    conds = [f"n.{by} IS NOT NULL"]
+    for name in filters:
+        if name not in RANK_FILTERS:
+            raise SchemaError(f"no ranking filter {name!r}; known: {sorted(RANK_FILTERS)}")
+        if name == "flagged" and not flag:
+            raise SchemaError(f"ranking by {by} has no flag to filter on")
+        conds.append(RANK_FILTERS[name].format(by=by, flag=_prop(label, flag) if flag else ""))
+    return (f"MATCH (n:{_label(label)}) WHERE {' AND '.join(conds)} "
+            f"RETURN n.key AS key, properties(n) AS props ORDER BY n.{by} DESC, n.key SKIP $skip LIMIT $limit")
+
+
+def facet_values(label: str, prop: str) -> str:
+    """Distinct values of a property with their counts, most common first."""
+    p = _prop(label, prop)
+    return (f"MATCH (n:{_label(label)}) WHERE n.{p} IS NOT NULL "
+            f"RETURN n.{p} AS value, count(*) AS n ORDER BY n DESC, value LIMIT $limit")
+
+
+CLUSTER_SUMMARIES = (
+    "MATCH (c:Company) WHERE c.cluster IS NOT NULL "
+    "WITH c.cluster AS cluster, count(*) AS size, "
+    "sum(CASE WHEN c.repeat_flag = true THEN 1 ELSE 0 END) AS dishonest, "
+    "sum(CASE WHEN c.shell_flag = true THEN 1 ELSE 0 END) AS shells, "
+    "max(c.shell_score) AS top_shell_score, max(c.spread) AS top_spread "
+    "RETURN cluster, size, dishonest, shells, top_shell_score, top_spread "
+    "ORDER BY dishonest DESC, shells DESC, size DESC, cluster LIMIT $limit"
+)
+
+CLUSTER_MEMBERS = (
+    "MATCH (c:Company) WHERE c.cluster = $cluster "
+    "RETURN c.key AS key, properties(c) AS props ORDER BY c.key LIMIT $limit"
+)
