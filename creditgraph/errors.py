@@ -17,6 +17,7 @@ __all__ = [
     "StoreLocked",
     "NotFound",
     "Neo4jServerError",
+    "ReportError",
 ]
 
 
@@ -58,3 +59,7 @@ class NotFound(StoreError):
 
 class Neo4jServerError(CreditGraphError):
     """The project's local Neo4j server could not be fetched, started or stopped."""
+
+
+class ReportError(CreditGraphError):
+    """An export (CSV, GraphML, PDF report) cannot be produced, e.g. no CJK font is installed."""
