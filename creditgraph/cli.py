@@ -261,6 +261,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explore(args: argparse.Namespace) -> int:
+    """Serve the Streamlit explorer on loopback, pointed at the store these flags select."""
+    import os
+    import subprocess
+    import sys
+
+    import creditgraph.app
+
+    settings = _settings(args)
+    env = dict(os.environ, CREDITGRAPH_DATA_DIR=str(Path(settings.data_dir).resolve()),
+               CREDITGRAPH_USER=args.user or settings.user)
+    if settings.use_neo4j:
+        env |= {"CREDITGRAPH_NEO4J_URI": settings.neo4j_uri, "CREDITGRAPH_NEO4J_USER": settings.neo4j_user}
+        if settings.neo4j_password:
+            env["CREDITGRAPH_NEO4J_PASSWORD"] = settings.neo4j_password.get_secret_value()
+    script = Path(creditgraph.app.__file__).parent / "streamlit_app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", args.address,
+           "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log.info("explorer at http://%s:%s (store: %s)", args.address, args.port,
+             "neo4j" if settings.use_neo4j else settings.embedded_dir)
+    return subprocess.call(cmd, env=env)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from creditgraph.graph.schema import schema
 
@@ -309,6 +332,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=0, help="Bolt port (default: a free one)")
     s.add_argument("--no-auth", action="store_true", help="start without authentication (tests only)")
     s.set_defaults(func=cmd_neo4j)
+
+    s = sub.add_parser("explore", parents=[store], help="the Streamlit explorer: search, networks, paths, rankings")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--address", default="127.0.0.1", help="listen address (loopback by default)")
+    s.add_argument("--user", help="who is asking, for the query register (default: CREDITGRAPH_USER)")
+    s.set_defaults(func=cmd_explore)
 
     s = sub.add_parser("schema", help="print the schema as a Mermaid ER diagram")
     s.add_argument("--properties", action="store_true", help="include every property")

@@ -1,0 +1,140 @@
+"""What every page shares: settings, the one store per process, cached reads, the query
+register, the language and the URL state.
+
+The store is opened once per server process (``st.cache_resource``); reads are cached for
+a few minutes (``st.cache_data``) and return plain records, never the store itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+from contextlib import ExitStack
+from typing import Any
+
+import streamlit as st
+
+from creditgraph.app.strings import t as _t
+from creditgraph.audit import AuditLog
+from creditgraph.graph.connect import open_store
+from creditgraph.graph.lookup import Hit, lookup
+from creditgraph.graph.port import GraphStore
+from creditgraph.graph.records import Entity, Path, Subgraph
+from creditgraph.settings import Settings
+
+__all__ = ["settings", "store", "audit", "lang", "t", "param", "set_params", "open_entity",
+           "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
+           "cluster_members", "hiding_leads", "reasons", "READ_TTL"]
+
+READ_TTL = 300  # seconds a cached read stays fresh
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return Settings()
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> GraphStore:
+    """The configured store, opened once per process and closed when the process ends."""
+    stack = ExitStack()
+    s = stack.enter_context(open_store(settings(), ensure_schema=False))
+    atexit.register(stack.close)
+    return s
+
+
+def audit() -> AuditLog:
+    s = settings()
+    return AuditLog(s.data_dir / "audit" / "queries.jsonl", s.user)
+
+
+def lang() -> str:
+    return st.query_params.get("lang", "zh") if st.query_params.get("lang") in ("zh", "en") else "zh"
+
+
+def t(key: str, **values: Any) -> str:
+    return _t(key, lang(), **values)
+
+
+def param(name: str, default: str | None = None) -> str | None:
+    return st.query_params.get(name, default)
+
+
+def set_params(**values: Any) -> None:
+    """Put view state in the URL (None removes a parameter); the language always stays."""
+    for k, v in values.items():
+        if v is None:
+            st.query_params.pop(k, None)
+        else:
+            st.query_params[k] = str(v)
+
+
+def open_entity(key: str) -> None:
+    """Go to the entity page for ``key`` (a shareable URL)."""
+    st.switch_page("app_pages/entity.py", query_params={"entity": key, "lang": lang()})
+
+
+# -- cached reads: plain records only ---------------------------------------------------
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
+    return lookup(store(), text, hash_key=settings().id_hash_key.get_secret_value(), limit=limit)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def entity(key: str) -> Entity:
+    return store().get(key)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def neighbourhood(key: str, hops: int, per_node: int = 25, limit: int = 150) -> Subgraph:
+    return store().neighbourhood(key, hops=hops, per_node=per_node, limit=limit)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def listings(key: str) -> list[dict[str, Any]]:
+    if key.split(":", 1)[0] not in ("co", "pe"):
+        return []
+    return store().related_listings(key)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def paths(start: str, end: str, max_hops: int, limit: int) -> list[Path]:
+    return store().shortest_paths(start, end, max_hops=max_hops, limit=limit)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def ranked(label: str, by: str, filters: tuple[tuple[str, Any], ...], flag: str | None,
+           limit: int = 200) -> list[Entity]:
+    return store().ranked(label, by, filters=dict(filters), flag=flag, limit=limit)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def facet(label: str, prop: str) -> list[tuple[Any, int]]:
+    return store().facet(label, prop)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def clusters(limit: int = 100) -> list[dict[str, Any]]:
+    return store().clusters(limit=limit)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def cluster_members(cluster: str) -> list[Entity]:
+    return store().cluster_members(cluster)
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def hiding_leads(limit: int = 5000) -> list[dict[str, Any]]:
+    """Every asset-moving lead scoring stored: one row per (receiving firm, debtor, mode)."""
+    rows = []
+    for firm in store().ranked("Company", "asset_hiding", limit=limit):
+        for lead in json.loads(firm.props["asset_hiding"]):
+            rows.append({"firm": firm.key, "firm_name": firm.name, **lead})
+    return rows
+
+
+def reasons(e: Entity) -> list[dict[str, Any]]:
+    """The stored shell-score reasons of a firm (a JSON list), or []."""
+    raw = e.props.get("shell_reasons")
+    return json.loads(raw) if raw else []

@@ -1,0 +1,45 @@
+"""The creditgraph explorer: ``creditgraph explore`` (or ``streamlit run app/streamlit_app.py``).
+
+This entry script is the frame around every page: language, who is asking, which store
+answers, and the navigation. The pages live in ``app_pages/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from creditgraph.app import state
+from creditgraph.app.strings import LANGS
+from creditgraph.errors import CreditGraphError
+
+st.set_page_config(page_title="信用关系图谱 · creditgraph", page_icon=":material/hub:", layout="wide")
+
+with st.sidebar:
+    current = state.lang()
+    chosen = st.radio(state.t("app.language"), list(LANGS), format_func=LANGS.get, horizontal=True,
+                      index=list(LANGS).index(current), key="lang_choice")
+    if chosen != current:
+        state.set_params(lang=chosen)
+        st.rerun()
+
+pages = [
+    st.Page("app_pages/search.py", title=state.t("nav.search"), icon=":material/search:", default=True),
+    st.Page("app_pages/entity.py", title=state.t("nav.entity"), icon=":material/badge:"),
+    st.Page("app_pages/paths.py", title=state.t("nav.paths"), icon=":material/route:"),
+    st.Page("app_pages/assets.py", title=state.t("nav.assets"), icon=":material/move_down:"),
+    st.Page("app_pages/rankings.py", title=state.t("nav.rankings"), icon=":material/leaderboard:"),
+    st.Page("app_pages/audit.py", title=state.t("nav.audit"), icon=":material/policy:"),
+]
+page = st.navigation(pages)
+
+try:
+    backend = state.store().backend
+except CreditGraphError as e:
+    st.error(state.t("app.unavailable", error=e))
+    st.stop()
+
+with st.sidebar:
+    st.caption(f"{state.t('app.user')}: {state.settings().user} · {state.t('app.store')}: {backend}")
+    st.caption(state.t("app.notice"))
+
+page.run()
