@@ -74,6 +74,9 @@ class PropSpec:
             v = nz.clean_text(hit.get(fld)) if hit else None
         else:
             v = row.get(self.column)
+        if isinstance(v, (dict, list)):  # JSON lines: an object or array where a value belongs
+            raise RowError(f"{self.name} ({self.column}): expected one value, got a JSON "
+                           f"{'object' if isinstance(v, dict) else 'array'}")
         return None if v is None or v in self.nulls else v
 
 

@@ -124,6 +124,9 @@ def _jsonl(text: str, encoding: str) -> Iterator[tuple[int, dict[str, Any] | Bad
         if not isinstance(rec, dict):
             yield n, BadRow("a JSON line must be an object", line)
             continue
+        if any(len(v) > MAX_FIELD for v in rec.values() if isinstance(v, str)):
+            yield n, BadRow(f"a field is longer than {MAX_FIELD} characters", line[:200])
+            continue
         yield n, {k: _cell(v) for k, v in rec.items()}
 
 
