@@ -21,7 +21,7 @@ from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.graph.schema import schema
 from creditgraph.loaders import normalize as nz
 from creditgraph.loaders.keys import node_key
-from creditgraph.loaders.transforms import MULTI, get_transform
+from creditgraph.loaders.transforms import MULTI, get_transform, scrub_ids
 
 __all__ = ["RowError", "PropSpec", "EntitySpec", "RelSpec", "SourceMapping", "load_mapping",
            "builtin_mappings", "DEFAULT_NULLS"]
@@ -211,12 +211,13 @@ class SourceMapping:
         return self.seen
 
     def record_id_for(self, row: Mapping[str, Any], default: str) -> str:
+        """The row's record id (stored in ``source_ids``), any full ID number in it masked."""
         if not self.record_id:
-            return default
+            return scrub_ids(default)
         try:
-            return self.record_id.format_map({k: v or "" for k, v in row.items()})
+            return scrub_ids(self.record_id.format_map({k: v or "" for k, v in row.items()}))
         except (KeyError, ValueError):
-            return default
+            return scrub_ids(default)
 
 
 def _columns(props: Sequence[PropSpec]) -> str:
@@ -236,6 +237,12 @@ def _convert(spec: PropSpec, value: Any, hash_key: str, where: str) -> Any:
         raise RowError(f"{where} ({spec.column}={shown!r}): {e}") from None
 
 
+def _masked(value: Any) -> Any:
+    """Text with every full ID number masked: an ID in a name, address or free-text column
+    must not reach the store (only the ``id_number`` transform may read one, into a hash)."""
+    return scrub_ids(value) if isinstance(value, str) else value
+
+
 def _props(specs, row, lookups, label: str, where: str, hash_key: str) -> dict[str, Any]:
     node = schema().node(label)
     out: dict[str, Any] = {}
@@ -244,7 +251,7 @@ def _props(specs, row, lookups, label: str, where: str, hash_key: str) -> dict[s
         if value is None:
             continue
         value = _convert(spec, value, hash_key, f"{where}.{spec.name}")
-        items = value.items() if isinstance(value, dict) else [(spec.name, value)]
+        items = value.items() if isinstance(value, dict) else [(spec.name, _masked(value))]
         for name, v in items:
             if name not in node.properties or v is None:
                 continue  # a multi-value transform may reveal more than this label holds
@@ -265,9 +272,9 @@ def _edge_props(rel: RelSpec, row, lookups) -> list[dict[str, Any]]:
             continue
         if spec.split:
             parts = [p.strip() for p in str(value).split(spec.split) if p.strip()]
-            splits.append((spec.name, [_convert(spec, p, "", f"{rel.type}.{spec.name}") for p in parts]))
+            splits.append((spec.name, [_masked(_convert(spec, p, "", f"{rel.type}.{spec.name}")) for p in parts]))
             continue
-        v = _convert(spec, value, "", f"{rel.type}.{spec.name}")
+        v = _masked(_convert(spec, value, "", f"{rel.type}.{spec.name}"))
         try:
             base[spec.name] = spec_rel.properties[spec.name].coerce(v)
         except (TypeError, ValueError) as e:

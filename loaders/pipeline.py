@@ -21,6 +21,7 @@ from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, SourceMapping, builtin_mappings
 from creditgraph.loaders.readers import BadRow, read_header, read_rows
 from creditgraph.loaders.report import FileReport, LoadReport, QuarantineWriter
+from creditgraph.loaders.transforms import scrub_ids
 from creditgraph.progress import progress_bar
 
 __all__ = ["detect", "load_paths", "iter_files"]
@@ -55,7 +56,8 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
     fits = [m for m in mappings if m.headers and m.format == fmt and set(m.headers) <= header
             and (not m.filename or fnmatch.fnmatch(path.name, m.filename))]
     if not fits:
-        return None, f"no built-in layout matches its columns {sorted(header)[:8]}; use --mapping"
+        # the "header" of a file without one is its first row: mask any ID number in it
+        return None, scrub_ids(f"no built-in layout matches its columns {sorted(header)[:8]}; use --mapping")
     return max(fits, key=lambda m: len(m.headers)), ""
 
 
@@ -160,6 +162,7 @@ def _flush(store: GraphStore, nodes: list[NodeRow], edges: list[EdgeRow]) -> Non
 
 def _reject(fr: FileReport, quarantine: QuarantineWriter, path: Path, line: int, reason: str, raw: str) -> None:
     fr.rows_quarantined += 1
+    reason = scrub_ids(reason)  # reasons quote cells; the summary goes to the report and the terminal
     fr.reasons[_reason_kind(reason)] += 1
     quarantine.write(str(path), line, reason, raw)
 

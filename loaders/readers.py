@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 from creditgraph.errors import BadFileError
 from creditgraph.loaders.normalize import clean_text
+from creditgraph.loaders.transforms import scrub_ids
 
 __all__ = ["BadRow", "read_rows", "read_header", "MAX_FIELD"]
 
@@ -83,7 +84,7 @@ def read_rows(path: Path, fmt: str, *, delimiter: str | None = None,
     if _has_bad_bytes("".join(header)):
         raise BadFileError(f"{path}: header is not valid {encoding}; declare the file's encoding in its mapping")
     if len(set(header)) != len(header) or "" in header:
-        raise BadFileError(f"{path}: header has empty or repeated column names: {header}")
+        raise BadFileError(scrub_ids(f"{path}: header has empty or repeated column names: {header}"))
     line = reader.line_num + 1
     while True:
         try:

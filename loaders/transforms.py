@@ -21,7 +21,8 @@ _LISTED_ROLES = {
     "dldslr": "独立董事(历任)", "gsds": "董事", "gsjs": "监事", "gsgg": "高级管理人员",
 }
 _SEX = {"男": "M", "女": "F", "M": "M", "F": "F", "male": "M", "female": "F"}
-_FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Digit boundaries only: an ID glued to Latin letters ("ID350102…") is still an ID.
+_FULL_ID = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 _ORG_CODE = re.compile(r"^[0-9A-Z]{8}-?[0-9X]$")
 
 
