@@ -52,7 +52,7 @@ def lang() -> str:
     return st.query_params.get("lang", "zh") if st.query_params.get("lang") in ("zh", "en") else "zh"
 
 
-def t(key: str, **values: Any) -> str:
+def t(key: str, /, **values: Any) -> str:
     return _t(key, lang(), **values)
 
 

@@ -148,7 +148,7 @@ def indicator_name(name: str, lang: str = "zh") -> str:
     return zh if lang == "zh" else en
 
 
-def t(key: str, lang: str = "zh", **values: object) -> str:
+def t(key: str, lang: str = "zh", /, **values: object) -> str:
     """The UI string ``key`` in ``lang`` (Chinese when the language is unknown), formatted."""
     text = STRINGS[key].get(lang) or STRINGS[key]["zh"]
     return text.format(**values) if values else text

@@ -175,11 +175,12 @@ class BoltGraphStore(GraphStore):
             raise NotFound(f"{a} or {b} is not in the graph")
 
     def related_listings(self, key: str) -> list[dict[str, Any]]:
-        self.get(key)  # NotFound when absent
-        label = schema().label_of(key)
+        entity = self.get(key)  # NotFound when absent
+        label = entity.label
         _resolvable(label)
-        own = self._cluster_of(label, key)
-        rows = [dict(r, via="self", relation="own record") for r in self._listings(own)]
+        rid = entity.props.get("resolved") or key
+        own = self._clusters(label, [rid], start={rid: key})[rid]
+        rows = [dict(r, via="self", relation="own record") for r in self._listings(label, own)]
         if label == "Company":
             found = self._read("reading the firm's people", q.ROLES_IN_FIRMS, keys=list(own))
             side, other = "firm", "Person"
@@ -191,37 +192,52 @@ class BoltGraphStore(GraphStore):
             role = f"{r['type']}{':' + r['role'] if r['role'] else ''}"
             conf, name, roles = hops.get(r["resolved"], (0.0, r["name"], []))
             hops[r["resolved"]] = (max(conf, own[r[side]]), name, sorted(set(roles) | {role}))
+        clusters = self._clusters(other, sorted(hops))
+        every = {m: c for members in clusters.values() for m, c in members.items()}
+        by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in self._listings(other, every):
+            by_subject[r["subject"]].append(r)
         for resolved, (conf, name, roles) in sorted(hops.items()):
-            for r in self._listings(self._cluster_of(other, resolved, resolved_id=True)):
-                rows.append(dict(r, via=name, relation=f"{name} ({', '.join(roles)})",
-                                 confidence=round(min(conf, r["confidence"]), 4)))
+            for member in clusters[resolved]:
+                for r in by_subject.get(member, []):
+                    rows.append(dict(r, via=name, relation=f"{name} ({', '.join(roles)})",
+                                     confidence=round(min(conf, clusters[resolved][member]), 4)))
         return rows
 
-    def _cluster_of(self, label: str, key: str, *, resolved_id: bool = False) -> dict[str, float]:
-        """Members of the resolved entity of ``key`` → confidence of the link chain from ``key``."""
-        rid = key if resolved_id else (self.get(key).props.get("resolved") or key)
-        members = self._read(f"reading the {label} cluster", q.members(label), ids=[rid])
-        if not members:
-            return {key: 1.0}
-        start = key if not resolved_id else rid
-        links = self._read(f"reading the {label} cluster's links", q.cluster_links(label), ids=[rid])
+    def _clusters(self, label: str, rids: Sequence[str], *,
+                  start: Mapping[str, str] | None = None) -> dict[str, dict[str, float]]:
+        """For each resolved id, its member records → confidence of the link chain from the start
+        record (``start[rid]``, else the resolved record itself). Two reads for any number of ids."""
+        start = start or {}
+        members = self._read(f"reading {len(rids)} {label} clusters", q.members(label), ids=list(rids))
+        links = self._read(f"reading the links of {len(rids)} {label} clusters", q.cluster_links(label),
+                           ids=list(rids))
         G = nx.Graph()
-        G.add_nodes_from(m["key"] for m in members)
+        for m in members:
+            G.add_node(m["key"], rid=m["resolved"])
         G.add_weighted_edges_from((l["a"], l["b"], l["score"] or 0.0) for l in links)
-        conf = {start: 1.0} if start in G else {m["key"]: 1.0 for m in members}
-        frontier = list(conf)
-        while frontier:  # links form a forest: each member has one chain back to the start
-            nxt = []
-            for u in frontier:
-                for v in G[u]:
-                    if v not in conf:
-                        conf[v] = min(conf[u], G[u][v]["weight"])
-                        nxt.append(v)
-            frontier = nxt
-        return {m["key"]: conf.get(m["key"], 0.0) for m in members}
+        out: dict[str, dict[str, float]] = {}
+        for rid in rids:
+            keys = [m["key"] for m in members if m["resolved"] == rid]
+            if not keys:
+                out[rid] = {start.get(rid, rid): 1.0}
+                continue
+            origin = start.get(rid, rid)
+            conf = {origin: 1.0} if origin in G else {k: 1.0 for k in keys}
+            frontier = list(conf)
+            while frontier:  # links form a forest: each member has one chain back to the start
+                nxt = []
+                for u in frontier:
+                    for v in G[u]:
+                        if v not in conf:
+                            conf[v] = min(conf[u], G[u][v]["weight"])
+                            nxt.append(v)
+                frontier = nxt
+            out[rid] = {k: conf.get(k, 0.0) for k in keys}
+        return out
 
-    def _listings(self, members: Mapping[str, float]) -> list[dict[str, Any]]:
-        rows = self._read("reading list entries", q.LISTINGS_OF, keys=list(members))
+    def _listings(self, label: str, members: Mapping[str, float]) -> list[dict[str, Any]]:
+        rows = self._read("reading list entries", q.listings_of(label), keys=list(members)) if members else []
         return [{"subject": r["subject"], "key": r["key"], "label": schema().label_of(r["key"]),
                  "props": _props(r["props"]), "confidence": members[r["subject"]]} for r in rows]
 

@@ -210,14 +210,14 @@ def set_judgement(label: str) -> str:
 
 
 def members(label: str) -> str:
-    """Records that resolution joined into the given clusters."""
-    return (f"MATCH (n:{_label(label)}) WHERE n.resolved IN $ids "
+    """Records that resolution joined into the given clusters (one index lookup per cluster id)."""
+    return (f"UNWIND $ids AS id MATCH (n:{_label(label)} {{resolved: id}}) "
             "RETURN n.key AS key, n.resolved AS resolved, properties(n) AS props")
 
 
 def cluster_links(label: str) -> str:
     return (
-        f"MATCH (a:{_label(label)})-[e:SAME_AS]->(b:{_label(label)}) WHERE a.resolved IN $ids "
+        f"UNWIND $ids AS id MATCH (a:{_label(label)} {{resolved: id}})-[e:SAME_AS]->(b:{_label(label)}) "
         "RETURN a.key AS a, b.key AS b, e.score AS score, e.method AS method, e.evidence AS evidence"
     )
 
@@ -234,10 +234,10 @@ FIRMS_OF_PERSONS = (
     "type(r) AS type, r.role AS role"
 )
 
-LISTINGS_OF = (
-    "UNWIND $keys AS k MATCH (s {key: k})-[:LISTED_IN]->(rec) "
-    "RETURN s.key AS subject, rec.key AS key, properties(rec) AS props"
-)
+def listings_of(label: str) -> str:
+    """List entries (失信, 限消, 异常, 处罚) of a batch of ``label`` nodes."""
+    return (f"UNWIND $keys AS k MATCH (s:{_label(label)} {{key: k}})-[:LISTED_IN]->(rec) "
+            "RETURN s.key AS subject, rec.key AS key, properties(rec) AS props")
 
 
 # -- the explorer -----------------------------------------------------------------

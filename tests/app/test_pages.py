@@ -4,6 +4,7 @@ the query; entity strings are escaped."""
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -46,3 +47,118 @@ def test_search_finds_a_planted_shell_by_name_and_registers_it(app_env, city):
     assert firm.key in set(table.iloc[:, -1])
     last = register(settings)[-1]
     assert last["action"] == "search" and last["user"] == "inspector-7" and last["results"] >= 1
+
+
+
+def graph_elements(at: AppTest) -> dict:
+    """What the page sent to the Cytoscape component."""
+    comps = at.get("component_instance")
+    assert comps, "no graph component on the page"
+    return json.loads(comps[0].proto.json_args)["elements"]
+
+
+def test_entity_page_shows_flags_reasons_records_and_network(app_env, city):
+    store, settings = app_env
+    key = shell_firm(city)
+    firm = store.get(key)
+    at = run("app_pages/entity.py", entity=key)
+    assert at.title[0].value.replace("\\", "") == firm.name
+    assert float(at.metric[0].value) == pytest.approx(firm.props["shell_score"], abs=0.01)
+    reasons = json.loads(firm.props["shell_reasons"])
+    shown = [d.value for d in at.dataframe if "证据" in d.value.columns][0]
+    assert list(shown["证据"]) == [r["evidence"] for r in reasons]
+    elements = graph_elements(at)
+    sub = store.neighbourhood(key, hops=1, per_node=25, limit=150)
+    ids = {n["data"]["id"] for n in elements["nodes"] if not n["data"]["id"].startswith("m")}
+    from creditgraph.app.network import node_id
+    assert ids == {node_id(n.key) for n in sub.nodes}
+    centre = [n for n in elements["nodes"] if n["data"].get("centre")]
+    assert len(centre) == 1 and centre[0]["data"]["label"] == "Company_risk"
+    rep = [n for n in sub.nodes if any(e.type == "LEGAL_REP_OF" and e.start == n.key for e in sub.edges)]
+    linked = {parse_qs(l.proto.query_string).get("entity", [""])[0] for l in at.get("page_link")}
+    assert rep and rep[0].key in linked  # the nominee legal rep is one click away
+    assert register(settings)[-1]["action"] == "entity"
+
+
+def test_entity_page_hops_come_from_the_url(app_env, city):
+    key = shell_firm(city)
+    one = graph_elements(run("app_pages/entity.py", entity=key, hops="1"))
+    two = graph_elements(run("app_pages/entity.py", entity=key, hops="2"))
+    assert len(two["nodes"]) > len(one["nodes"])
+
+
+def test_unknown_entity_is_an_error_message_not_an_exception(app_env):
+    at = run("app_pages/entity.py", entity="co:uscc:NOTHERE")
+    assert at.error and "co:uscc:NOTHERE" in at.error[0].value
+
+
+def test_person_page_lists_what_reaches_them(app_env, city):
+    store, _ = app_env
+    offender = next(t for t in load_truth(city).of("repeat_offender") if "company" in t["subject"])
+    firm = f"co:uscc:{offender['subject']['company']}"
+    at = run("app_pages/entity.py", entity=firm)
+    records = [d.value for d in at.dataframe if "关联置信度" in d.value.columns][0]
+    assert len(records) >= 3
+
+
+def test_paths_page_finds_typed_paths_between_cluster_members(app_env, city):
+    store, settings = app_env
+    cluster = load_truth(city).of("shell_cluster")[0]["companies"]
+    a, b = f"co:uscc:{cluster[0]}", f"co:uscc:{cluster[1]}"
+    at = run("app_pages/paths.py", **{"from": a, "to": b, "hops": "4"})
+    assert at.subheader, "no path shown"
+    steps = at.dataframe[0].value
+    assert len(steps) >= 1 and steps.iloc[0, 2]  # every hop names its relation
+    entry = register(settings)[-1]
+    assert entry["action"] == "paths" and entry["results"] >= 1
+
+
+def test_assets_page_lists_planted_asset_hiding(app_env, city):
+    truth = load_truth(city).of("asset_hiding")
+    at = run("app_pages/assets.py")
+    leads = at.dataframe[0].value
+    hidden = {f"co:uscc:{t['facts']['hidden_firm']}" for t in truth}
+    assert hidden & set(leads["firm"])
+
+
+def test_rankings_page_puts_shells_first_with_reasons(app_env, city):
+    shells = {f"co:uscc:{u}" for p in load_truth(city).of("shell_cluster") for u in p["companies"]}
+    at = run("app_pages/rankings.py")
+    top = at.dataframe[0].value
+    assert sum(k in shells for k in top["编号"][:20]) >= 18
+    assert all(top["主要原因"][:20])
+    clusters = [d.value for d in at.dataframe if "关联群" in d.value.columns and "企业数" in d.value.columns][0]
+    assert len(clusters) and clusters["失信企业"].max() >= 1
+
+
+def test_rankings_filters_narrow_the_list(app_env):
+    at = run("app_pages/rankings.py")
+    everything = len(at.dataframe[0].value)
+    at.toggle[0].set_value(True).run()
+    flagged = at.dataframe[0].value
+    assert 0 < len(flagged) <= everything and (flagged["得分"] > 0.5).all()
+
+
+def test_audit_page_lists_the_register_and_its_chain(app_env, city):
+    run(q="有限公司")
+    at = run("app_pages/audit.py")
+    assert at.success and "有限公司" in " ".join(at.dataframe[0].value["query"])
+
+
+def test_english_is_one_switch_away(app_env):
+    at = run(lang="en", q="有限公司")
+    assert at.title[0].value == "Search"
+    assert "Type" in at.dataframe[0].value.columns
+
+
+def test_html_payloads_are_shown_as_text(app_env, tmp_path):
+    from creditgraph.graph.records import NodeRow
+
+    store, _ = app_env
+    payload = "<img src=x onerror=alert(1)>[点我](javascript:alert(1))有限公司"
+    store.upsert_nodes([NodeRow("Company", "co:name:payload", {"name": payload}, "test", "1")])
+    at = run("app_pages/entity.py", entity="co:name:payload")
+    assert at.title[0].value.replace("\\", "") == payload  # escaped Markdown shows the literal text
+    names = [n["data"]["name"] for n in graph_elements(at)["nodes"]]
+    assert not any("<" in n or ">" in n for n in names)
+    store.upsert_nodes([])  # nothing else to clean: the payload node is harmless to later tests
