@@ -4,87 +4,185 @@ Firms are related when they share a resolved person (legal rep, officer or share
 an independent director), one holds the other, or they give the same phone or address — as
 long as that phone or address is shared by at most :data:`MAX_SHARED_CONTACT` firms (an office
 tower or a registration agent relates nobody). Clusters are the connected components of that
-firm graph; components larger than :data:`SPLIT_ABOVE` are split into Louvain communities.
+firm graph; components larger than :data:`SPLIT_ABOVE` are split into communities by modularity
+(Leiden, the refinement of Louvain).
 Each cluster reports its members, dishonest share, shared addresses and key persons.
+
+The firm graph is built as edge arrays from the graph's columns (:mod:`.frames`); components
+run on SciPy's csgraph and Leiden on igraph (:mod:`.kernels`), O(edges) and near-linear.
+:func:`firm_graph` still hands out the firm graph as a NetworkX graph for callers that want one.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-__all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "firm_graph", "firm_clusters"]
+from creditgraph.analytics.frames import GraphFrames, graph_frames
+from creditgraph.analytics.kernels import community_labels, component_labels
+
+__all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "FirmGraph", "firm_edges", "firm_graph", "firm_clusters"]
 
 MAX_SHARED_CONTACT = 20
 SPLIT_ABOVE = 50
 _PEOPLE = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
 
 
-def firm_graph(G: nx.MultiDiGraph) -> tuple[nx.Graph, dict[str, Counter]]:
-    """Firm entities linked by shared people, holdings and rare contacts; and per firm the
-    people (entity → number of ties) that link it."""
-    label = nx.get_node_attributes(G, "label")
-    ent = lambda n: G.nodes[n].get("resolved") or n
+def _path_edges(group: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows (group, member) sorted by group: consecutive members of each group — a path
+    links them all, which is enough for components."""
+    same = group[1:] == group[:-1]
+    return member[:-1][same], member[1:][same]
+
+
+class FirmGraph:
+    """The firm graph as arrays: ``firms`` (entity indexes of the nodes ``0..n-1``), undirected
+    edges ``a``–``b`` (node numbers, each pair once), ``via`` of each edge (an entity index of
+    the linking person, ``-1 - position`` of a contact node, or ``-1 - len(frames)`` for a
+    holding) and ``linkers`` (firm node, person entity, ties: the person's other firms)."""
+
+    def __init__(self, firms: np.ndarray, a: np.ndarray, b: np.ndarray, via: np.ndarray, linkers: pd.DataFrame):
+        self.firms, self.a, self.b, self.via, self.linkers = firms, a, b, via, linkers
+
+
+def firm_edges(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> FirmGraph:
+    """Firm entities linked by shared people, holdings and rare contacts, as arrays."""
+    fr = frames if frames is not None else graph_frames(G)
+    e = fr.edges_of(*_PEOPLE)
+    u, v = e["u"].to_numpy(), e["v"].to_numpy()
+    to_firm = fr.is_label(v, "Company")
+    person = to_firm & fr.is_label(u, "Person")
+    officer = person & (e["type"] == "OFFICER_OF").to_numpy()
+    person[officer] = fr.edge_prop("role", e["row"].to_numpy()[officer]) != "独立董事"
+    by_person = pd.DataFrame({"p": fr.entity[u[person]], "f": fr.entity[v[person]]}).drop_duplicates()
+    holding = to_firm & fr.is_label(u, "Company")
+    hu, hv = fr.entity[u[holding]], fr.entity[v[holding]]
+    hu, hv = hu[hu != hv], hv[hu != hv]
+    c = fr.edges_of("HAS_PHONE", "REGISTERED_AT")
+    cu = c["u"].to_numpy()
+    co = fr.is_label(cu, "Company")
+    by_contact = pd.DataFrame({"c": c["v"].to_numpy()[co], "f": fr.entity[cu[co]]}).drop_duplicates()
+    size = by_contact.groupby("c")["f"].transform("size").to_numpy()
+    by_contact = by_contact[(size > 1) & (size <= MAX_SHARED_CONTACT)]
+
+    companies = fr.of_label("Company")
+    registered = companies[np.array([bool(x) for x in fr.attr("founded", companies)], dtype=bool)]
+    firms = np.unique(np.concatenate([fr.entity[registered], by_person["f"].to_numpy(), hu, hv,
+                                      by_contact["f"].to_numpy()]))
+    node = lambda ents: np.searchsorted(firms, ents)
+
+    bp = by_person.sort_values(["p", "f"]).to_numpy()
+    pa, pb = _path_edges(bp[:, 0], bp[:, 1])
+    pvia = bp[:-1, 0][bp[1:, 0] == bp[:-1, 0]]
+    bc = by_contact.sort_values(["c", "f"]).to_numpy()
+    ca, cb = _path_edges(bc[:, 0], bc[:, 1])
+    cvia = -1 - bc[:-1, 0][bc[1:, 0] == bc[:-1, 0]]
+    a = node(np.concatenate([hu, pa, ca]))
+    b = node(np.concatenate([hv, pb, cb]))
+    via = np.concatenate([np.full(len(hu), -1 - len(fr), dtype=np.int64), pvia, cvia])
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    _, first = np.unique(lo * len(firms) + hi, return_index=True)  # a simple graph: each pair once
+    first.sort()
+    n_firms = by_person.groupby("p")["f"].transform("size").to_numpy()
+    linkers = pd.DataFrame({"f": node(by_person["f"].to_numpy()), "p": by_person["p"].to_numpy(), "ties": n_firms - 1})
+    return FirmGraph(firms, lo[first], hi[first], via[first], linkers)
+
+
+def firm_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> tuple[nx.Graph, dict[str, Counter]]:
+    """Firm entities linked by shared people, holdings and rare contacts (edge attribute
+    ``via``: the person, contact or ``"holding"``); and per firm the people (entity → number
+    of ties) that link it."""
+    fr = frames if frames is not None else graph_frames(G)
+    fg = firm_edges(G, frames=fr)
+    key = fr.entities[fg.firms]
     F = nx.Graph()
-    by_person: dict[str, set[str]] = defaultdict(set)
-    by_contact: dict[str, set[str]] = defaultdict(set)
-    for u, v, d in G.edges(data=True):
-        t = d["type"]
-        if label.get(v) == "Company" and t in _PEOPLE:
-            if label.get(u) == "Person" and not (t == "OFFICER_OF" and d.get("role") == "独立董事"):
-                by_person[ent(u)].add(ent(v))
-            elif label.get(u) == "Company" and ent(u) != ent(v):
-                F.add_edge(ent(u), ent(v), via="holding")
-        elif t in ("HAS_PHONE", "REGISTERED_AT") and label.get(u) == "Company":
-            by_contact[v].add(ent(u))
-    for n, d in G.nodes(data=True):
-        if d.get("label") == "Company" and d.get("founded"):
-            F.add_node(ent(n))
-    linkers: dict[str, Counter] = defaultdict(Counter)
-    for p, firms in by_person.items():
-        firms = sorted(firms)
-        for f in firms:
-            linkers[f][p] += len(firms) - 1
-        for a, b in zip(firms, firms[1:]):  # a path links them all; enough for components
-            F.add_edge(a, b, via=p)
-    for c, firms in by_contact.items():
-        if 1 < len(firms) <= MAX_SHARED_CONTACT:
-            firms = sorted(firms)
-            for a, b in zip(firms, firms[1:]):
-                F.add_edge(a, b, via=c)
+    F.add_nodes_from(key)
+    for a, b, w in zip(fg.a, fg.b, fg.via):
+        F.add_edge(key[a], key[b], via="holding" if w == -1 - len(fr) else fr.entities[w] if w >= 0 else fr.keys[-1 - w])
+    linkers: dict[str, Counter] = {}
+    for f, p, t in fg.linkers.itertuples(index=False):
+        linkers.setdefault(key[f], Counter())[fr.entities[p]] += int(t)
     return F, linkers
 
 
 def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed: int = 0,
-                  min_size: int = 2) -> pd.DataFrame:
-    """One row per cluster of at least ``min_size`` firms, riskiest (dishonest share) first."""
-    label = nx.get_node_attributes(G, "label")
-    ent = lambda n: G.nodes[n].get("resolved") or n
+                  min_size: int = 2, frames: GraphFrames | None = None) -> pd.DataFrame:
+    """One row per cluster of at least ``min_size`` firms, riskiest (dishonest share) first.
+
+    ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
+    fr = frames if frames is not None else graph_frames(G)
+    fg = firm_edges(G, frames=fr)
+    n = len(fg.firms)
+    comp = component_labels(n, fg.a, fg.b)
+    comp_size = np.bincount(comp, minlength=n)
+    group = np.where(comp_size[comp] >= min_size, comp, -1).astype(np.int64)
+    # components above SPLIT_ABOVE: their communities, numbered after the components
+    big = np.flatnonzero(comp_size > SPLIT_ABOVE)
+    if len(big):
+        in_big = comp_size[comp[fg.a]] > SPLIT_ABOVE
+        ea, eb = fg.a[in_big], fg.b[in_big]
+        order = np.argsort(comp[ea], kind="stable")
+        ea, eb = ea[order], eb[order]
+        cuts = np.searchsorted(comp[ea], big)
+        ends = np.append(cuts[1:], len(ea))
+        nodes_by_comp = np.argsort(comp, kind="stable")
+        starts = np.searchsorted(comp[nodes_by_comp], big)
+        local = np.empty(n, dtype=np.int64)  # a node's number inside its component
+        local[nodes_by_comp] = np.arange(n) - np.repeat(np.cumsum(comp_size) - comp_size, comp_size)
+        next_label = n
+        for c, s, t, ns in zip(big, cuts, ends, starts):
+            members = nodes_by_comp[ns:ns + comp_size[c]]
+            labels = community_labels(len(members), local[ea[s:t]], local[eb[s:t]], seed=seed)
+            group[members] = next_label + labels
+            next_label += labels.max() + 1
+        gsize = np.bincount(group[group >= 0])
+        group[(group >= 0) & (gsize[np.maximum(group, 0)] < min_size)] = -1
     if dishonest is None:
-        dishonest = {ent(u) for u, v, d in G.edges(data=True)
-                     if d["type"] == "LISTED_IN" and label.get(v) == "DishonestRecord" and label.get(u) == "Company"}
-    F, linkers = firm_graph(G)
-    groups = []
-    for comp in nx.connected_components(F):
-        if len(comp) > SPLIT_ABOVE:
-            groups += nx.community.louvain_communities(F.subgraph(comp), seed=seed)
-        elif len(comp) >= min_size:
-            groups.append(comp)
-    name = lambda k: G.nodes[k].get("name", k) if k in G else k
+        li = fr.edges_of("LISTED_IN")
+        lu, lv = li["u"].to_numpy(), li["v"].to_numpy()
+        bad = np.unique(fr.entity[lu[fr.is_label(lu, "Company") & fr.is_label(lv, "DishonestRecord")]])
+    else:
+        bad = np.flatnonzero(pd.Index(fr.entities).isin(list(dishonest)))
+    in_group = np.flatnonzero(group >= 0)
+    if not len(in_group):
+        return pd.DataFrame()
+    members = pd.DataFrame({"g": group[in_group], "key": fr.entities[fg.firms[in_group]],
+                            "bad": np.isin(fg.firms[in_group], bad)}).sort_values(["g", "key"])
+    # key persons: the people with the most ties inside the cluster
+    lk = fg.linkers.assign(g=group[fg.linkers["f"].to_numpy()])
+    lk = lk[lk["g"] >= 0].groupby(["g", "p"], as_index=False)["ties"].sum()
+    lk = lk.sort_values(["g", "ties", "p"], ascending=[True, False, True]).groupby("g").head(3)
+    name = lambda p: (fr._data[fr.entity_node[p]].get("name", fr.entities[p]) if fr.entity_node[p] >= 0
+                      else fr.entities[p])
+    key_persons = _by_group(lk["g"], [(name(p), int(t)) for p, t in zip(lk["p"], lk["ties"])])
+    # shared addresses: where two or more members are registered
+    node_group = np.full(len(fr), -1, dtype=np.int64)
+    at_node = fr.entity_node[fg.firms[in_group]]
+    node_group[at_node[at_node >= 0]] = group[in_group][at_node >= 0]
+    ra = fr.edges_of("REGISTERED_AT")
+    ra = pd.DataFrame({"g": node_group[ra["u"].to_numpy()], "a": ra["v"].to_numpy()})
+    ra = ra[ra["g"] >= 0].value_counts().rename("n").reset_index()
+    ra = ra[ra["n"] > 1].sort_values(["g", "n", "a"], ascending=[True, False, True]).groupby("g").head(2)
+    shared = _by_group(ra["g"], [(fr._data[a].get("text"), int(k)) for a, k in zip(ra["a"], ra["n"])])
+    g = members["g"].to_numpy()
+    cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
     rows = []
-    for members in groups:
-        if len(members) < min_size:
-            continue
-        people = Counter()
-        for f in members:
-            people.update(linkers[f])
-        contacts = Counter(v for f in members for _, v, d in G.out_edges(f, data=True) if d["type"] == "REGISTERED_AT")
-        bad = sorted(f for f in members if f in dishonest)
-        rows.append({"size": len(members), "dishonest": len(bad), "dishonest_share": round(len(bad) / len(members), 4),
-                     "key_persons": [(name(p), n) for p, n in people.most_common(3)],
-                     "shared_addresses": [(G.nodes[a].get("text"), n) for a, n in contacts.most_common(2) if n > 1],
-                     "members": sorted(members), "dishonest_members": bad})
+    for gid, keys, is_bad in zip(g[np.r_[0, cuts]], np.split(members["key"].to_numpy(), cuts),
+                                 np.split(members["bad"].to_numpy(), cuts)):
+        bad_keys = keys[is_bad].tolist()
+        rows.append({"size": len(keys), "dishonest": len(bad_keys), "dishonest_share": round(len(bad_keys) / len(keys), 4),
+                     "key_persons": key_persons.get(gid, []), "shared_addresses": shared.get(gid, []),
+                     "members": keys.tolist(), "dishonest_members": bad_keys})
     df = pd.DataFrame(rows)
-    return df.sort_values(["dishonest", "dishonest_share", "size"], ascending=False).reset_index(drop=True) if rows else df
+    return df.sort_values(["dishonest", "dishonest_share", "size"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _by_group(group: pd.Series, items: list) -> dict[int, list]:
+    """Items (in group order) collected per group."""
+    out: dict[int, list] = {}
+    for g, item in zip(group.tolist(), items):
+        out.setdefault(g, []).append(item)
+    return out

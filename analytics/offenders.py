@@ -13,26 +13,31 @@ firm with them, or family-like: same surname and birthplace) within
 :data:`HIDING_WINDOW_DAYS` after the judgment the listing enforces,
 and new firms that give the debtor's phone or address (同电话 / 同地址, where at most five
 firms share it — an office tower's address says nothing).
+
+Both run as joins and group-bys over the graph's columns (:mod:`.frames`), not per record in
+Python: a debtor's associates, their firms and stakes, kin and shared contacts are each one
+merge, then one filter on the date window. O(edges + candidate pairs); the largest candidate
+set is kin (same surname and birthplace) who took a stake in an existing firm.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-__all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "repeat_offenders", "hidden_assets"]
+from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
+
+__all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "MAX_SHARING", "repeat_offenders",
+           "hidden_assets"]
 
 REPEAT_CASES = 3          # "repeatedly" listed: three or more enforcement cases
 SERIAL_FIRMS = 2          # two or more of one's firms listed in turn
 HIDING_WINDOW_DAYS = 365  # asset moves within a year of the judgment
+MAX_SHARING = 5           # a phone or address given by more firms than this ties nobody
+_UNPUBLISHED_JUDGMENT_DAYS = 400  # a judgment comes 2 months to a year before the filing
 _ROLE_EDGES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
-
-
-def _date(v) -> dt.date | None:
-    return dt.date.fromisoformat(str(v)[:10]) if v else None
+_TIES = ("associate", "family-like", "shared contact")
 
 
 def _amount(v) -> float:
@@ -42,132 +47,192 @@ def _amount(v) -> float:
         return 0.0
 
 
-def repeat_offenders(G: nx.MultiDiGraph) -> pd.DataFrame:
-    """One row per resolved entity with at least one dishonest record."""
-    label = nx.get_node_attributes(G, "label")
-    ent = lambda n: G.nodes[n].get("resolved") or n
-    cases: dict[str, set[str]] = defaultdict(set)
-    courts: dict[str, set[str]] = defaultdict(set)
-    years: dict[str, set[int]] = defaultdict(set)
-    restrictions: dict[str, set[str]] = defaultdict(set)
-    unperformed: dict[str, float] = defaultdict(float)
-    last: dict[str, str] = {}
-    kind: dict[str, str] = {}
-    for u, v, d in G.edges(data=True):
-        if d["type"] != "LISTED_IN" or label.get(u) not in ("Person", "Company"):
-            continue
-        e, rec = ent(u), G.nodes[v]
-        kind[e] = label[u]
-        if label.get(v) == "DishonestRecord":
-            if rec["case_no"] not in cases[e]:
-                unperformed[e] += _amount(rec.get("unperformed_amount"))
-            cases[e].add(rec["case_no"])
-            courts[e].add(rec.get("court") or "")
-            if (filed := _date(rec.get("filed"))):
-                years[e].add(filed.year)
-            last[e] = max(last.get(e, ""), str(rec.get("published") or ""))
-        elif label.get(v) == "Restriction" and d.get("match") != "restricted_person":
-            restrictions[e].add(rec["case_no"])
-    dishonest_firms = {e for e in cases if kind[e] == "Company"}
-    serial: dict[str, set[str]] = defaultdict(set)
-    for u, v, d in G.edges(data=True):
-        if d["type"] == "LEGAL_REP_OF" and label.get(u) == "Person" and ent(v) in dishonest_firms:
-            serial[ent(u)].add(ent(v))
-    rows = {}
-    for e in set(cases) | {p for p, fs in serial.items() if len(fs) >= SERIAL_FIRMS}:
-        n, s = len(cases.get(e, ())), len(serial.get(e, ()))
-        rows[e] = {"kind": kind.get(e, "Person"), "cases": n, "courts": len(courts.get(e, set()) - {""}),
-                   "years": len(years.get(e, ())), "restrictions": len(restrictions.get(e, ())),
-                   "unperformed": unperformed.get(e, 0.0), "last_published": last.get(e, ""),
-                   "serial_firms": s, "flag": n >= REPEAT_CASES or s >= SERIAL_FIRMS,
-                   "reason": "; ".join(filter(None, [
-                       f"{n} dishonest cases in {len(courts.get(e, ()) - {''})} courts over {len(years.get(e, ()))} years" if n else "",
-                       f"legal rep of {s} firms that each became dishonest" if s else ""]))}
-    return pd.DataFrame.from_dict(rows, orient="index").sort_values(["flag", "cases", "serial_firms"], ascending=False) \
-        if rows else pd.DataFrame(columns=["kind", "cases", "flag", "reason"])
+def _listings(fr: GraphFrames, target: str | None) -> pd.DataFrame:
+    """LISTED_IN edges from a Person or Company to a ``target``-labelled node (any node with
+    ``None``): edge row, entity ``e``, record position ``rec``, and whether the listed node is a
+    Company."""
+    li = fr.edges_of("LISTED_IN")
+    u, v = li["u"].to_numpy(), li["v"].to_numpy()
+    keep = fr.is_label(u, "Person", "Company") & (fr.is_label(v, target) if target else True)
+    return pd.DataFrame({"row": li["row"].to_numpy()[keep], "e": fr.entity[u[keep]], "rec": v[keep],
+                         "company": fr.is_label(u[keep], "Company")})
 
 
-def hidden_assets(G: nx.MultiDiGraph) -> pd.DataFrame:
-    """Firms founded, or stakes taken, by a debtor or an associate soon after a judgment."""
-    label = nx.get_node_attributes(G, "label")
-    ent = lambda n: G.nodes[n].get("resolved") or n
-    judged = {G.nodes[n]["case_no"]: _date(G.nodes[n].get("judgment_date"))
-              for n in G if label.get(n) == "Case" and G.nodes[n].get("judgment_date")}
-    firms_of: dict[str, set[str]] = defaultdict(set)       # person entity → firm entities
-    people_of: dict[str, set[str]] = defaultdict(set)      # firm entity → person entities
-    stakes: list[tuple[str, str, dt.date | None]] = []     # person entity, firm entity, since
-    for u, v, d in G.edges(data=True):
-        if d["type"] in _ROLE_EDGES and label.get(u) == "Person" and label.get(v) == "Company":
-            firms_of[ent(u)].add(ent(v))
-            people_of[ent(v)].add(ent(u))
-            if d["type"] == "SHAREHOLDER_OF":
-                stakes.append((ent(u), ent(v), _date(d.get("since"))))
-    founded = {ent(n): _date(G.nodes[n].get("founded")) for n in G if label.get(n) == "Company" and G.nodes[n].get("founded")}
-    contact: dict[str, set[str]] = defaultdict(set)        # firm entity → its phone and address nodes
-    sharing: dict[str, set[str]] = defaultdict(set)        # phone / address node → firm entities
-    for u, v, d in G.edges(data=True):
-        if d["type"] in ("HAS_PHONE", "REGISTERED_AT") and label.get(u) == "Company":
-            contact[ent(u)].add(v)
-            sharing[v].add(ent(u))
-    new_stakes: dict[str, list[tuple[str, dt.date]]] = defaultdict(list)
-    for p, f, since in stakes:
-        if since and founded.get(f) and since > founded[f]:  # taken after the firm was set up: a transfer
-            new_stakes[p].append((f, since))
-    # family-like ties: same surname and same birthplace (ID region) as the debtor
-    kin_key = {}
-    for n, d in G.nodes(data=True):
-        if label.get(n) == "Person" and d.get("name") and len(str(d.get("id_masked") or "")) == 18 \
-                and "*" not in d["id_masked"][:6]:
-            kin_key[ent(n)] = (d["name"][0], d["id_masked"][:6])
-    kin_stakes: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for p in new_stakes:
-        if p in kin_key:
-            kin_stakes[kin_key[p]].append(p)
-    findings = []
-    window = dt.timedelta(days=HIDING_WINDOW_DAYS)
-    for u, v, d in G.edges(data=True):
-        if d["type"] != "LISTED_IN" or label.get(v) != "DishonestRecord":
-            continue
-        rec = G.nodes[v]
-        start, end = judged.get(rec.get("basis_doc_no") or ""), None
-        if start:
-            end = start + window
-        elif rec.get("filed"):  # judgment not published: it came 2 months to a year before the filing
-            filed = _date(rec["filed"])
-            start, end = filed - dt.timedelta(days=400), filed + window
-        else:
-            continue
-        debtor = ent(u)
-        if label[u] == "Company":   # its people: owners, officers, legal rep
-            own, associates = {debtor}, people_of[debtor]
-        else:                       # the person and everyone who shares a firm with them
-            own, associates = set(), {debtor} | {p for f in firms_of[debtor] for p in people_of[f]}
-        for p in associates:
-            for f in firms_of[p] - own:
-                if founded.get(f) and start < founded[f] <= end:
-                    findings.append((debtor, rec["case_no"], f, "new_firm", p, "associate", str(start), str(founded[f])))
-            for f, since in new_stakes.get(p, ()):
-                if start < since <= end and f != debtor:
-                    findings.append((debtor, rec["case_no"], f, "equity_transfer", p, "associate", str(start), str(since)))
-        for p in ({debtor} if label[u] == "Person" else associates & set(kin_key)):
-            for kin in kin_stakes.get(kin_key.get(p), ()):
-                if kin == p:
-                    continue
-                for f, since in new_stakes[kin]:
-                    if start < since <= end and f not in own:
-                        findings.append((debtor, rec["case_no"], f, "equity_transfer", kin, "family-like", str(start), str(since)))
-        # 同电话 / 同地址: a new firm giving the debtor's (or its firms') phone or address
-        for f0 in own | firms_of[debtor]:
-            for c in contact[f0]:
-                for f in sharing[c] - own - {f0}:
-                    if founded.get(f) and start < founded[f] <= end and len(sharing[c]) <= 5:
-                        findings.append((debtor, rec["case_no"], f, "new_firm", c, "shared contact", str(start), str(founded[f])))
+def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> pd.DataFrame:
+    """One row per resolved entity with at least one dishonest record.
+
+    ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
+    fr = frames if frames is not None else graph_frames(G)
+    d = _listings(fr, "DishonestRecord")
+    if d.empty:
+        return pd.DataFrame(columns=["kind", "cases", "flag", "reason"])
+    rec = d["rec"].to_numpy()
+    d["case"] = fr.attr("case_no", rec)
+    d["amount"] = [_amount(a) for a in fr.attr("unperformed_amount", rec)]
+    d["court"] = [c or "" for c in fr.attr("court", rec)]
+    filed = days(fr.attr("filed", rec))
+    d["year"] = np.where(filed != NO_DAY, filed.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+                         + 1970, -1)
+    d["published"] = [str(p or "") for p in fr.attr("published", rec)]
+    by = d.groupby("e", sort=False)
+    out = pd.DataFrame({"cases": by["case"].nunique()})
+    out["courts"] = d[d["court"] != ""].groupby("e")["court"].nunique()
+    out["years"] = d[d["year"] >= 0].groupby("e")["year"].nunique()
+    r = _listings(fr, "Restriction")
+    if len(r):
+        match = fr.edge_prop("match", r["row"].to_numpy())
+        r = r[match != "restricted_person"].assign(case=lambda x: fr.attr("case_no", x["rec"].to_numpy()))
+        out["restrictions"] = r.groupby("e")["case"].nunique()
+    else:
+        out["restrictions"] = 0
+    out["unperformed"] = d.drop_duplicates(["e", "case"]).groupby("e")["amount"].sum()
+    out["last_published"] = by["published"].max()
+    # kind: the label of the entity's last listed record of any list
+    kind = _listings(fr, None).drop_duplicates("e", keep="last").set_index("e")["company"]
+    out["kind"] = np.where(kind.reindex(out.index).eq(True).to_numpy(), "Company", "Person")
+    # serial default: a person who was legal rep of several firms that each became dishonest
+    dishonest_firms = out.index[out["kind"] == "Company"].to_numpy()
+    lr = fr.edges_of("LEGAL_REP_OF")
+    lu, lv = lr["u"].to_numpy(), lr["v"].to_numpy()
+    lr = pd.DataFrame({"p": fr.entity[lu], "f": fr.entity[lv]})[fr.is_label(lu, "Person")]
+    lr = lr[np.isin(lr["f"].to_numpy(), dishonest_firms)]
+    serial = lr.groupby("p")["f"].nunique()
+    extra = serial.index[(serial >= SERIAL_FIRMS).to_numpy()].difference(out.index)
+    out = out.reindex(out.index.append(extra))
+    out.loc[extra, "kind"] = "Person"
+    out["serial_firms"] = serial.reindex(out.index).fillna(0).astype(int)
+    for c in ("cases", "courts", "years", "restrictions"):
+        out[c] = out[c].fillna(0).astype(int)
+    out["unperformed"] = out["unperformed"].fillna(0.0)
+    out["last_published"] = out["last_published"].fillna("")
+    out["flag"] = (out["cases"] >= REPEAT_CASES) | (out["serial_firms"] >= SERIAL_FIRMS)
+    out["reason"] = ["; ".join(filter(None, [
+        f"{n} dishonest cases in {c} courts over {y} years" if n else "",
+        f"legal rep of {s} firms that each became dishonest" if s else ""]))
+        for n, c, y, s in zip(out["cases"], out["courts"], out["years"], out["serial_firms"])]
+    out.index = pd.Index(fr.entities[out.index.to_numpy()], dtype=object)
+    cols = ["kind", "cases", "courts", "years", "restrictions", "unperformed", "last_published", "serial_firms",
+            "flag", "reason"]
+    return out[cols].sort_values(["flag", "cases", "serial_firms"], ascending=False, kind="stable")
+
+
+def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> pd.DataFrame:
+    """Firms founded, or stakes taken, by a debtor or an associate soon after a judgment.
+
+    One row per (debtor, firm, mode) — ``case_no``, ``via`` (the associate, kin or contact),
+    ``tie``, ``judged`` (start of the window), ``moved_on`` — with ``ties`` (every kind of tie
+    that points from the debtor to the firm) and ``strength`` (how many), strongest first.
+
+    ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
+    fr = frames if frames is not None else graph_frames(G)
+    ne = len(fr.entities)
     cols = ["debtor", "case_no", "firm", "mode", "via", "tie", "judged", "moved_on"]
-    df = pd.DataFrame(findings, columns=cols)
+
+    # person → firm ties (entities), stakes, founding days
+    pf = fr.edges_of(*_ROLE_EDGES)
+    u, v = pf["u"].to_numpy(), pf["v"].to_numpy()
+    ok = fr.is_label(u, "Person") & fr.is_label(v, "Company")
+    roles = pd.DataFrame({"p": fr.entity[u[ok]], "f": fr.entity[v[ok]], "row": pf["row"].to_numpy()[ok],
+                          "stake": (pf["type"] == "SHAREHOLDER_OF").to_numpy()[ok]})
+    ties = roles[["p", "f"]].drop_duplicates()
+    companies = fr.of_label("Company")
+    fd = days(fr.attr("founded", companies))
+    has = fd != NO_DAY
+    founded = np.full(ne, NO_DAY, dtype=np.int64)
+    last = pd.DataFrame({"e": fr.entity[companies[has]], "d": fd[has]}).drop_duplicates("e", keep="last")
+    founded[last["e"].to_numpy()] = last["d"].to_numpy()
+    st = roles[roles["stake"]]
+    since = days(fr.edge_prop("since", st["row"].to_numpy()))
+    st = pd.DataFrame({"p": st["p"].to_numpy(), "f": st["f"].to_numpy(), "since": since})
+    fo = founded[st["f"].to_numpy()]
+    new_stakes = st[(since != NO_DAY) & (fo != NO_DAY) & (since > fo)].drop_duplicates()  # a transfer
+
+    # family-like: same surname and birthplace (ID region), for people with a readable ID
+    people = fr.of_label("Person")
+    name, ident = fr.attr("name", people), fr.attr("id_masked", people)
+    kin = pd.DataFrame({"p": fr.entity[people], "name": name, "id": ident})
+    kin = kin[[bool(n) and len(str(i or "")) == 18 and "*" not in str(i)[:6] for n, i in zip(name, ident)]]
+    kin = pd.DataFrame({"p": kin["p"].to_numpy(), "key": [n[0] + "|" + i[:6] for n, i in zip(kin["name"], kin["id"])]})
+    kin = kin.drop_duplicates("p", keep="last")
+    kin_stakers = kin[kin["p"].isin(new_stakes["p"])].rename(columns={"p": "kin"})
+
+    # contacts given by at most MAX_SHARING firms
+    ct = fr.edges_of("HAS_PHONE", "REGISTERED_AT")
+    cu, cv = ct["u"].to_numpy(), ct["v"].to_numpy()
+    ok = fr.is_label(cu, "Company")
+    contact = pd.DataFrame({"f": fr.entity[cu[ok]], "c": cv[ok]}).drop_duplicates()
+    sharing = contact.groupby("c")["f"].transform("size")
+    contact = contact[(sharing <= MAX_SHARING).to_numpy()]
+
+    # the debtors' windows: a year from the judgment the listing enforces
+    d = _listings(fr, "DishonestRecord")
+    rec = d["rec"].to_numpy()
+    case_nodes = fr.of_label("Case")
+    jd = days(fr.attr("judgment_date", case_nodes))
+    judged = pd.Series(jd[jd != NO_DAY], index=fr.attr("case_no", case_nodes)[jd != NO_DAY])
+    judged = judged[~judged.index.duplicated(keep="last")]
+    basis = pd.Series([b or "" for b in fr.attr("basis_doc_no", rec)], dtype=object)
+    start = judged.reindex(basis).to_numpy()
+    filed = days(fr.attr("filed", rec))
+    by_filing = np.isnan(start) & (filed != NO_DAY)
+    start = np.where(by_filing, filed - _UNPUBLISHED_JUDGMENT_DAYS, np.nan_to_num(start, nan=NO_DAY)).astype(np.int64)
+    end = np.where(by_filing, filed, start) + HIDING_WINDOW_DAYS
+    R = pd.DataFrame({"debtor": d["e"].to_numpy(), "company": d["company"].to_numpy(), "case_no": fr.attr("case_no", rec),
+                      "start": start, "end": end})
+    R = R[R["start"] != NO_DAY].drop_duplicates().reset_index(drop=True)
+    if R.empty:
+        return pd.DataFrame(columns=cols + ["ties", "strength"]).astype({"strength": int})
+    R["rid"] = np.arange(len(R))
+    co, pe = R[R["company"]], R[~R["company"]]
+
+    # associates: a firm's people; a person and everyone who shares a firm with them
+    assoc = pd.concat([
+        co[["rid", "debtor"]].merge(ties, left_on="debtor", right_on="f")[["rid", "p"]],
+        pe[["rid", "debtor"]].rename(columns={"debtor": "p"}),
+        pe[["rid", "debtor"]].merge(ties, left_on="debtor", right_on="p")[["rid", "f"]]
+        .merge(ties, on="f")[["rid", "p"]],
+    ]).drop_duplicates()
+    W = R[["rid", "debtor", "start", "end"]]
+
+    def within(x: pd.DataFrame, day: str) -> pd.DataFrame:
+        x = x.merge(W, on="rid")
+        return x[(x[day] > x["start"]) & (x[day] <= x["end"]) & (x["f"] != x["debtor"])]
+
+    found = []
+    a = assoc.merge(ties, on="p")
+    a["moved_on"] = founded[a["f"].to_numpy(dtype=np.int64)]
+    found.append(within(a, "moved_on").assign(mode="new_firm", via=lambda x: fr.entities[x["p"].to_numpy(dtype=np.int64)],
+                                              tie=0, part=0))
+    b = within(assoc.merge(new_stakes, on="p"), "since").rename(columns={"since": "moved_on"})
+    found.append(b.assign(mode="equity_transfer", via=lambda x: fr.entities[x["p"].to_numpy(dtype=np.int64)], tie=0, part=1))
+    q = pd.concat([pe[["rid", "debtor"]].rename(columns={"debtor": "p"}), co[["rid"]].merge(assoc, on="rid")])
+    k = q.merge(kin, on="p").merge(kin_stakers, on="key")
+    k = k[k["kin"] != k["p"]][["rid", "kin"]].drop_duplicates()
+    k = within(k.merge(new_stakes, left_on="kin", right_on="p"), "since").rename(columns={"since": "moved_on"})
+    found.append(k.assign(mode="equity_transfer", via=lambda x: fr.entities[x["kin"].to_numpy(dtype=np.int64)], tie=1, part=2))
+    f0 = pd.concat([co[["rid", "debtor"]].rename(columns={"debtor": "f0"}),
+                    pe[["rid", "debtor"]].merge(ties, left_on="debtor", right_on="p")[["rid", "f"]]
+                    .rename(columns={"f": "f0"})]).drop_duplicates()
+    s = f0.merge(contact.rename(columns={"f": "f0"}), on="f0").merge(contact, on="c")
+    s = s[s["f"] != s["f0"]]
+    s["moved_on"] = founded[s["f"].to_numpy(dtype=np.int64)]
+    s = within(s, "moved_on")
+    found.append(s.assign(mode="new_firm", via=lambda x: fr.keys[x["c"].to_numpy(dtype=np.int64)], tie=2, part=3))
+
+    df = pd.concat([x[["rid", "part", "f", "mode", "via", "tie", "moved_on"]] for x in found], ignore_index=True)
     if df.empty:
-        return df.assign(strength=pd.Series(dtype=int))
+        return pd.DataFrame(columns=cols + ["ties", "strength"]).astype({"strength": int})
+    df = df.merge(R[["rid", "debtor", "case_no", "start"]], on="rid").sort_values(["rid", "part"], kind="stable")
     # strength: how many kinds of tie point from this debtor to this firm (associate, family-like, contact)
-    ties = df.groupby(["debtor", "firm"])["tie"].agg(lambda t: ", ".join(sorted(set(t)))).rename("ties")
-    df = df.drop_duplicates(["debtor", "firm", "mode"]).join(ties, on=["debtor", "firm"])
-    df["strength"] = df["ties"].str.count(",") + 1
-    return df.sort_values(["strength", "moved_on"], ascending=[False, True]).reset_index(drop=True)
+    mask = df[["debtor", "f", "tie"]].drop_duplicates().assign(mask=lambda x: np.left_shift(1, x["tie"].to_numpy(dtype=np.int64))) \
+        .groupby(["debtor", "f"])["mask"].sum()
+    df = df.drop_duplicates(["debtor", "f", "mode"]).join(mask, on=["debtor", "f"])
+    names = {m: ", ".join(t for i, t in enumerate(_TIES) if m >> i & 1) for m in range(1, 1 << len(_TIES))}
+    out = pd.DataFrame({
+        "debtor": fr.entities[df["debtor"].to_numpy()], "case_no": df["case_no"].to_numpy(),
+        "firm": fr.entities[df["f"].to_numpy()], "mode": df["mode"].to_numpy(), "via": df["via"].to_numpy(),
+        "tie": np.asarray(_TIES, dtype=object)[df["tie"].to_numpy()],
+        "judged": [iso(x) for x in df["start"]], "moved_on": [iso(x) for x in df["moved_on"]],
+        "ties": df["mask"].map(names).to_numpy(),
+        "strength": [bin(m).count("1") for m in df["mask"]]})
+    return out.sort_values(["strength", "moved_on"], ascending=[False, True], kind="stable").reset_index(drop=True)

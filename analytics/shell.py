@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from creditgraph.analytics.features import INDICATORS
+from creditgraph.analytics.features import INDICATORS, Evidence
 
 __all__ = ["ShellModel", "SHELL_MODEL_PATH", "transform", "score_shells", "fit_shell_model"]
 
@@ -103,9 +103,17 @@ def score_shells(X: pd.DataFrame, evidence: dict[str, dict[str, str]], *, model:
         flag = score >= model.threshold
     C, V, names = contrib.to_numpy(), X[list(INDICATORS)].to_numpy(dtype=float), list(INDICATORS)
     order = np.argsort(-C, axis=1)[:, :top]
+    Cs = np.take_along_axis(C, order, axis=1)
+    Ct, Vt = Cs.tolist(), np.take_along_axis(V, order, axis=1).tolist()
+    lazy = isinstance(evidence, Evidence) and evidence.index.equals(T.index)
     reasons = []
-    for i, f in enumerate(T.index):  # one pass, no per-row pandas objects
-        ev = evidence.get(f, {})
-        reasons.append([{"indicator": names[j], "contribution": round(float(C[i, j]), 3), "value": float(V[i, j]),
-                         "evidence": ev.get(names[j], "")} for j in order[i] if C[i, j] > 0])
+    for f, js, cs, vs in zip(T.index, order.tolist(), Ct, Vt):  # one pass, plain Python values
+        ev = {} if lazy else evidence.get(f, {})
+        reasons.append([{"indicator": names[j], "contribution": round(c, 3), "value": v,
+                         "evidence": None if lazy else ev.get(names[j], "")} for j, c, v in zip(js, cs, vs) if c > 0])
+    if lazy:  # company_indicators' evidence: write the sentences used, one indicator at a time
+        for j, name in enumerate(names):
+            rows, k = np.nonzero((order == j) & (Cs > 0))  # positives lead each row: k is the list position
+            for i, kk, text in zip(rows.tolist(), k.tolist(), evidence.sentences(rows, name)):
+                reasons[i][kk]["evidence"] = text
     return pd.DataFrame({"score": score.round(4), "flag": flag, "reasons": reasons}, index=T.index)

@@ -14,26 +14,66 @@ from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
+import pandas as pd
 
 from creditgraph.analytics.clusters import firm_clusters
 from creditgraph.analytics.features import company_indicators
+from creditgraph.analytics.frames import GraphFrames, graph_frames
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
 from creditgraph.analytics.shell import score_shells
 from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.port import GraphStore
 
-__all__ = ["run_scoring", "evaluate_scores", "plot_pr_curves"]
+__all__ = ["score_graph", "node_scores", "run_scoring", "evaluate_scores", "plot_pr_curves"]
 
 log = logging.getLogger(__name__)
 
 
-def _members(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+def _members(frames: GraphFrames) -> dict[str, list[str]]:
+    """Resolved entity → the keys of its Person/Company nodes."""
     out: dict[str, list[str]] = defaultdict(list)
-    for k, d in G.nodes(data=True):
-        if d.get("label") in ("Person", "Company"):
-            out[d.get("resolved") or k].append(k)
+    nodes = frames.of_label("Person", "Company")
+    for k, e in zip(frames.keys[nodes].tolist(), frames.entities[frames.entity[nodes]].tolist()):
+        out[e].append(k)
     return out
+
+
+def score_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> dict[str, pd.DataFrame | pd.Series]:
+    """Every scorer on a resolved, exported graph: ``shells``, ``repeat``, ``hidden``,
+    ``spread``, ``clusters``. The graph is read into columns once and shared."""
+    frames = frames if frames is not None else graph_frames(G)
+    X, evidence = company_indicators(G, frames=frames)
+    return {"shells": score_shells(X, evidence), "repeat": repeat_offenders(G, frames=frames),
+            "hidden": hidden_assets(G, frames=frames), "spread": dishonesty_spread(G, frames=frames),
+            "clusters": firm_clusters(G, frames=frames)}
+
+
+def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame, hidden: pd.DataFrame,
+                spread: pd.Series, clusters: pd.DataFrame) -> dict[str, dict]:
+    """Node key → the score properties to write on it (entity scores go to every node of the entity)."""
+    members = _members(frames)
+    scores: dict[str, dict] = {}
+    for firm, score, flag, reasons in zip(shells.index, shells["score"].tolist(), shells["flag"].tolist(),
+                                          shells["reasons"]):
+        scores[firm] = {"shell_score": float(score), "shell_flag": bool(flag),
+                        "shell_reasons": json.dumps(reasons, ensure_ascii=False)}
+    for ent, cases, flag, reason in zip(repeat.index, repeat["cases"].tolist(), repeat["flag"].tolist(),
+                                        repeat["reason"]):
+        for k in members.get(ent, [ent]):
+            scores.setdefault(k, {}).update({"repeat_cases": int(cases), "repeat_flag": bool(flag),
+                                             "repeat_reason": reason})
+    for firm, rows in hidden.groupby("firm"):
+        scores.setdefault(firm, {})["asset_hiding"] = json.dumps(rows.drop(columns="firm").to_dict("records"),
+                                                                 ensure_ascii=False)
+    for ent, risk in zip(spread.index, spread.tolist()):
+        for k in members.get(ent, [ent]):
+            scores.setdefault(k, {})["spread"] = round(float(risk), 6)
+    for i, firms in enumerate(clusters["members"] if len(clusters) else []):
+        for firm in firms:
+            for k in members.get(firm, [firm]):
+                scores.setdefault(k, {})["cluster"] = f"cl-{i:05d}"
+    return scores
 
 
 def run_scoring(store: GraphStore) -> dict:
@@ -42,38 +82,17 @@ def run_scoring(store: GraphStore) -> dict:
     G = store.export()
     if not any(d.get("resolved") for _, d in G.nodes(data=True)):
         raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
-    X, evidence = company_indicators(G)
-    shells = score_shells(X, evidence)
-    repeat = repeat_offenders(G)
-    hidden = hidden_assets(G)
-    spread = dishonesty_spread(G)
-    clusters = firm_clusters(G)
-    members = _members(G)
-    scores: dict[str, dict] = {}
-    for firm, row in shells.iterrows():
-        scores[firm] = {"shell_score": float(row["score"]), "shell_flag": bool(row["flag"]),
-                        "shell_reasons": json.dumps(row["reasons"], ensure_ascii=False)}
-    for ent, row in repeat.iterrows():
-        for k in members.get(ent, [ent]):
-            scores.setdefault(k, {}).update({"repeat_cases": int(row["cases"]), "repeat_flag": bool(row["flag"]),
-                                             "repeat_reason": row["reason"]})
-    for firm, rows in hidden.groupby("firm"):
-        scores.setdefault(firm, {})["asset_hiding"] = json.dumps(rows.drop(columns="firm").to_dict("records"),
-                                                                 ensure_ascii=False)
-    for ent, risk in spread.items():
-        for k in members.get(ent, [ent]):
-            scores.setdefault(k, {})["spread"] = round(float(risk), 6)
-    for i, row in clusters.iterrows():
-        for firm in row["members"]:
-            for k in members.get(firm, [firm]):
-                scores.setdefault(k, {})["cluster"] = f"cl-{i:05d}"
+    frames = graph_frames(G)
+    r = score_graph(G, frames=frames)
+    shells, repeat, hidden, clusters = r["shells"], r["repeat"], r["hidden"], r["clusters"]
+    scores = node_scores(frames, **r)
     written = store.write_scores({k: v for k, v in scores.items() if k in G})
     summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),
-               "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(r["size"]), "dishonest": int(r["dishonest"]),
-                                      "key_persons": [p for p, _ in r["key_persons"]]}
-                                     for i, r in clusters.head(3).iterrows()],
+               "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(c["size"]), "dishonest": int(c["dishonest"]),
+                                      "key_persons": [p for p, _ in c["key_persons"]]}
+                                     for i, c in clusters.head(3).iterrows()],
                "nodes_written": written,
                "seconds": round(time.perf_counter() - t0, 1)}
     log.info("scored: %s", summary)

@@ -1,0 +1,179 @@
+"""The fast paths answer what NetworkX answers: components, strong components, personalised
+PageRank and communities (as good as Louvain's) on small graphs; and the column-based scorers give, on hand-built
+graphs, the values an analyst would count by hand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from creditgraph.analytics import kernels
+from creditgraph.analytics.frames import NO_DAY, days, graph_frames
+
+
+def _canon(parts) -> list[list]:
+    return sorted(sorted(p) for p in parts)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_connected_components_equal_networkx(seed):
+    G = nx.gnp_random_graph(200, 0.008, seed=seed)
+    G.add_nodes_from(["isolated", ("a", 1)])
+    assert _canon(map(lambda c: map(str, c), kernels.connected_components(G))) == \
+        _canon(map(lambda c: map(str, c), nx.connected_components(G)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_strongly_connected_components_equal_networkx(seed):
+    G = nx.gnp_random_graph(150, 0.012, seed=seed, directed=True)
+    G.add_edge(7, 7)  # a self-loop is not a ring
+    assert _canon(kernels.strongly_connected_components(G)) == _canon(nx.strongly_connected_components(G))
+    with pytest.raises(nx.NetworkXNotImplemented):
+        list(kernels.strongly_connected_components(G.to_undirected()))
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_personalised_pagerank_equals_networkx(directed):
+    rng = np.random.default_rng(3)
+    G = nx.gnp_random_graph(120, 0.03, seed=3, directed=directed)
+    for u, v in G.edges():
+        G[u][v]["weight"] = float(rng.uniform(0.1, 2.0))
+    G.add_node("dangling")  # no out-weight: its mass returns to the seeds
+    if directed:
+        G.add_edge(0, "dangling", weight=1.0)
+    seeds = {0: 3.0, 5: 1.0, "dangling": 0.5}
+    want = nx.pagerank(G, alpha=0.85, personalization=seeds, tol=1e-12, max_iter=500)
+    got = kernels.pagerank(G, alpha=0.85, personalization=seeds, tol=1e-12, max_iter=500)
+    assert max(abs(want[k] - got[k]) for k in G) < 1e-9
+    plain = kernels.pagerank(G, tol=1e-12, max_iter=500)
+    assert max(abs(nx.pagerank(G, tol=1e-12, max_iter=500)[k] - plain[k]) for k in G) < 1e-9
+
+
+def test_communities_are_networkx_louvain_communities_where_they_are_clear():
+    G = nx.relabel_nodes(nx.ring_of_cliques(8, 6), lambda n: f"firm{n}")
+    want = _canon(nx.community.louvain_communities(G, seed=1))
+    assert _canon(kernels.modularity_communities(G, seed=1)) == want
+    assert len(want) == 8
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_communities_are_as_modular_as_networkx_louvain_and_the_seed_reproduces(seed):
+    for G in (nx.karate_club_graph(), nx.les_miserables_graph(), nx.davis_southern_women_graph()):
+        nx_q = nx.community.modularity(G, nx.community.louvain_communities(G, weight=None, seed=seed), weight=None)
+        ours = kernels.modularity_communities(G, weight=None, seed=seed)
+        assert sorted(map(str, (n for c in ours for n in c))) == sorted(map(str, G))
+        assert nx.community.modularity(G, ours, weight=None) >= nx_q - 0.02  # both are heuristics
+        assert _canon(map(lambda c: map(str, c), ours)) == \
+            _canon(map(lambda c: map(str, c), kernels.modularity_communities(G, weight=None, seed=seed)))
+
+
+def test_days_reads_iso_dates_and_marks_missing():
+    got = days(["2020-01-02", "2020-01-02T10:00:00", None, "", "1970-01-01"])
+    assert got.tolist() == [18263, 18263, NO_DAY, NO_DAY, 0]
+
+
+def _city_block() -> nx.MultiDiGraph:
+    """Three firms at one address within a month, a nominee legal rep of two of them, two firms
+    holding each other, a shared phone, and an independent director on every board."""
+    G = nx.MultiDiGraph()
+    for k, founded in (("co:uscc:A", "2020-01-01"), ("co:uscc:B", "2020-01-20"), ("co:uscc:C", "2020-12-01"),
+                       ("co:uscc:D", "2015-05-05")):
+        G.add_node(k, label="Company", founded=founded, registered_capital=1e6 if k != "co:uscc:D" else 1e8,
+                   paid_in_capital=0 if k == "co:uscc:A" else 5e5, name=k[-1])
+    G.nodes["co:uscc:B"]["dissolved"] = "2021-01-01"
+    G.add_node("ad:1", label="Address", text="某路1号")
+    G.add_node("ph:1", label="Phone")
+    for k in ("co:uscc:A", "co:uscc:B", "co:uscc:C"):
+        G.add_edge(k, "ad:1", key="REGISTERED_AT", type="REGISTERED_AT")
+    G.add_edge("co:uscc:D", "ph:1", key="HAS_PHONE", type="HAS_PHONE")
+    G.add_edge("co:uscc:A", "ph:1", key="HAS_PHONE", type="HAS_PHONE")
+    G.add_node("pe:n1", label="Person", name="王五", resolved="pe:n1")
+    G.add_node("pe:n2", label="Person", name="王五", resolved="pe:n1")  # the same nominee, recorded twice
+    G.add_node("pe:x", label="Person", name="李四")
+    G.add_node("pe:ind", label="Person", name="独董")
+    G.add_edge("pe:n1", "co:uscc:A", key="LEGAL_REP_OF", type="LEGAL_REP_OF")
+    G.add_edge("pe:n2", "co:uscc:B", key="LEGAL_REP_OF", type="LEGAL_REP_OF")
+    G.add_edge("pe:x", "co:uscc:A", key="OFFICER_OF:监事", type="OFFICER_OF", role="监事")
+    G.add_edge("pe:x", "co:uscc:B", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", ratio=0.5)
+    for k in ("co:uscc:A", "co:uscc:B", "co:uscc:C", "co:uscc:D"):
+        G.add_edge("pe:ind", k, key="OFFICER_OF:独立董事", type="OFFICER_OF", role="独立董事")
+    G.add_edge("co:uscc:C", "co:uscc:D", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", ratio=0.3)
+    G.add_edge("co:uscc:D", "co:uscc:C", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", ratio=0.3)
+    G.add_node("ab:1", label="AbnormalListing")
+    G.add_edge("co:uscc:B", "ab:1", key="LISTED_IN", type="LISTED_IN")
+    return G
+
+
+def test_indicators_count_what_an_analyst_counts():
+    from creditgraph.analytics.features import company_indicators
+
+    X, evidence = company_indicators(_city_block())
+    a, b, c, d = (X.loc[f"co:uscc:{k}"] for k in "ABCD")
+    assert (a.firms_at_address, a.registered_together, c.registered_together) == (3, 2, 1)
+    assert (a.rep_fronts_firms, b.rep_fronts_firms, c.rep_fronts_firms) == (2, 2, 0)
+    assert (a.officer_fronts_firms, d.officer_fronts_firms) == (2, 0)  # the independent director is not counted
+    assert (a.shared_crew, b.shared_crew, c.shared_crew) == (1, 1, 0)  # A and B share the nominee and 李四
+    assert (b.short_life, a.short_life, a.zero_paid_in, b.zero_paid_in) == (1.0, 0.0, 1.0, 0.0)
+    assert (c.ownership_cycle, d.ownership_cycle, a.ownership_cycle) == (1.0, 1.0, 0.0)
+    assert (b.abnormal_listings, a.firms_on_phone, c.firms_on_phone) == (1, 2, 1)
+    assert d.capital_vs_peers == pytest.approx(2.0)
+    assert evidence["co:uscc:A"]["firms_at_address"] == "3 firms registered at 某路1号"
+    assert evidence["co:uscc:A"]["rep_fronts_firms"] == "legal rep 王五 is legal rep of 2 firms"
+    assert evidence["co:uscc:B"]["short_life"] == "founded 2020-01-20, dissolved 2021-01-01"
+
+
+def test_hidden_assets_finds_each_kind_of_tie_once_per_firm():
+    from creditgraph.analytics.offenders import hidden_assets
+
+    G = nx.MultiDiGraph()
+    G.add_node("co:uscc:DEBT", label="Company", founded="2010-01-01")
+    G.add_node("dr:1", label="DishonestRecord", case_no="(2020)执1号", basis_doc_no="(2019)民1号", filed="2020-03-01")
+    G.add_node("cs:1", label="Case", case_no="(2019)民1号", judgment_date="2020-01-01")
+    G.add_edge("co:uscc:DEBT", "dr:1", key="LISTED_IN", type="LISTED_IN")
+    G.add_node("pe:boss", label="Person", name="张三", id_masked="350102198001011234")
+    G.add_node("pe:bro", label="Person", name="张四", id_masked="350102198501011234")
+    G.add_edge("pe:boss", "co:uscc:DEBT", key="LEGAL_REP_OF", type="LEGAL_REP_OF")
+    for k, founded in (("co:uscc:NEW", "2020-06-01"), ("co:uscc:OLD", "2015-01-01"), ("co:uscc:LATE", "2021-06-01"),
+                       ("co:uscc:SIDE", "2020-08-01")):
+        G.add_node(k, label="Company", founded=founded)
+    G.add_edge("pe:boss", "co:uscc:NEW", key="LEGAL_REP_OF", type="LEGAL_REP_OF")   # new firm, in the window
+    G.add_edge("pe:boss", "co:uscc:LATE", key="LEGAL_REP_OF", type="LEGAL_REP_OF")  # after the window
+    G.add_edge("pe:bro", "co:uscc:OLD", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", since="2020-05-01")  # kin's stake
+    G.add_node("ph:1", label="Phone")
+    for k in ("co:uscc:DEBT", "co:uscc:NEW"):
+        G.add_edge(k, "ph:1", key="HAS_PHONE", type="HAS_PHONE")
+    G.add_edge("co:uscc:SIDE", "ph:1", key="HAS_PHONE", type="HAS_PHONE")
+    H = hidden_assets(G)
+    got = {(r.firm, r.mode, r.ties, r.strength) for r in H.itertuples()}
+    assert got == {("co:uscc:NEW", "new_firm", "associate, shared contact", 2),
+                   ("co:uscc:OLD", "equity_transfer", "family-like", 1),
+                   ("co:uscc:SIDE", "new_firm", "shared contact", 1)}
+    assert H.iloc[0]["firm"] == "co:uscc:NEW" and (H["judged"] == "2020-01-01").all()
+
+
+def test_firm_clusters_are_networkx_components_of_the_firm_graph(city):
+    from creditgraph.analytics.clusters import SPLIT_ABOVE, firm_clusters, firm_graph
+    from creditgraph.analytics.train_scores import resolved_city_graph
+
+    G = resolved_city_graph(city)
+    fr = graph_frames(G)
+    F, _ = firm_graph(G, frames=fr)
+    want = _canon(c for c in nx.connected_components(F) if 2 <= len(c) <= SPLIT_ABOVE)
+    C = firm_clusters(G, frames=fr)
+    split = {f for c in nx.connected_components(F) if len(c) > SPLIT_ABOVE for f in c}
+    assert _canon(m for m in C["members"] if not set(m) & split) == want
+    assert sorted(f for m in C["members"] if set(m) & split for f in m) == sorted(split)
+
+
+def test_spread_equals_networkx_pagerank_on_the_entity_graph(city):
+    from creditgraph.analytics.spread import dishonesty_spread, entity_graph
+    from creditgraph.analytics.train_scores import resolved_city_graph
+
+    G = resolved_city_graph(city)
+    nodes, A, seeds = entity_graph(G)
+    D = nx.relabel_nodes(nx.from_scipy_sparse_array(A, create_using=nx.DiGraph), dict(enumerate(nodes)))
+    pr = nx.pagerank(D, alpha=0.85, personalization=seeds, tol=1e-13, max_iter=1000)
+    top = max(pr.values())
+    got = dishonesty_spread(G, tol=1e-13, max_iter=1000)
+    assert max(abs(got[k] - pr[k] / top) for k in nodes) < 1e-8
