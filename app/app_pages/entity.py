@@ -76,21 +76,23 @@ def risk(e: Entity) -> None:
         st.dataframe(pd.DataFrame(json.loads(p["asset_hiding"])), hide_index=True, width="stretch")
 
 
-def records(e: Entity) -> pd.DataFrame:
-    rows = state.listings(e.key)
-    table = pd.DataFrame([{
+def records_table(e: Entity) -> pd.DataFrame:
+    return pd.DataFrame([{
         state.t("col.via"): r["relation"],
         state.t("col.type"): label_name(r["label"], lang),
         state.t("col.record"): r["props"].get("case_no") or r["props"].get("decision_no") or r["props"].get("name") or r["key"],
         "court": r["props"].get("court") or r["props"].get("authority") or "",
         "date": r["props"].get("filed") or r["props"].get("published") or r["props"].get("listed") or "",
         state.t("col.confidence"): r["confidence"],
-    } for r in rows])
+    } for r in state.listings(e.key)])
+
+
+def records(e: Entity) -> None:
+    table = records_table(e)
     if table.empty:
         st.info(state.t("entity.no_records"))
     else:
         st.dataframe(table, hide_index=True, width="stretch")
-    return table
 
 
 def linked(sub: Subgraph) -> list[Entity]:
@@ -147,26 +149,32 @@ def network(e: Entity) -> None:
 
 tab_profile, tab_risk, tab_records, tab_network, tab_export = st.tabs(
     [state.t("entity.profile"), state.t("entity.risk"), state.t("entity.records"), state.t("entity.network"),
-     state.t("entity.export")])
+     state.t("entity.export")], key="view", bind="query-params", on_change="rerun")
+# Only the open tab reads what it needs (``.open``, tracked through the URL's ``view``).
 with tab_profile:
+    linked(state.neighbourhood(e.key, 1))
     profile(e)
 with tab_risk:
     risk(e)
 with tab_records:
-    table = records(e)
+    if tab_records.open:
+        records(e)
 with tab_network:
-    network(e)
-    linked(state.neighbourhood(e.key, 1))
+    if tab_network.open:
+        network(e)
 with tab_export:
-    st.download_button(state.t("export.csv"), table_csv(table), file_name=f"{e.key}-records.csv", mime="text/csv",
-                       on_click=state.audit().record, args=("export", {"what": "records.csv", "key": e.key}, len(table)))
-    if st.button(state.t("export.pdf")):
-        try:
-            pdf = entity_report_pdf(e, scores=dict(e.props), listings=state.listings(e.key),
-                                    neighbours=state.neighbourhood(e.key, 1), generated_by=state.settings().user,
-                                    generated_at=dt.datetime.now(), lang=lang)
-        except CreditGraphError as err:
-            st.error(state.t("export.pdf_unavailable", error=err))
-        else:
-            state.audit().record("export", {"what": "report.pdf", "key": e.key}, 1)
-            st.download_button("PDF", pdf, file_name=f"{e.key}.pdf", mime="application/pdf")
+    if tab_export.open:
+        table = records_table(e)
+        st.download_button(state.t("export.csv"), table_csv(table), file_name=f"{e.key}-records.csv",
+                           mime="text/csv", on_click=state.audit().record,
+                           args=("export", {"what": "records.csv", "key": e.key}, len(table)))
+        if st.button(state.t("export.pdf")):
+            try:
+                pdf = entity_report_pdf(e, scores=dict(e.props), listings=state.listings(e.key),
+                                        neighbours=state.neighbourhood(e.key, 1), generated_by=state.settings().user,
+                                        generated_at=dt.datetime.now(), lang=lang)
+            except CreditGraphError as err:
+                st.error(state.t("export.pdf_unavailable", error=err))
+            else:
+                state.audit().record("export", {"what": "report.pdf", "key": e.key}, 1)
+                st.download_button("PDF", pdf, file_name=f"{e.key}.pdf", mime="application/pdf")

@@ -61,7 +61,7 @@ def test_entity_page_shows_flags_reasons_records_and_network(app_env, city):
     store, settings = app_env
     key = shell_firm(city)
     firm = store.get(key)
-    at = run("app_pages/entity.py", entity=key)
+    at = run("app_pages/entity.py", entity=key, view="关系图")
     assert at.title[0].value.replace("\\", "") == firm.name
     assert float(at.metric[0].value) == pytest.approx(firm.props["shell_score"], abs=0.01)
     reasons = json.loads(firm.props["shell_reasons"])
@@ -82,8 +82,8 @@ def test_entity_page_shows_flags_reasons_records_and_network(app_env, city):
 
 def test_entity_page_hops_come_from_the_url(app_env, city):
     key = shell_firm(city)
-    one = graph_elements(run("app_pages/entity.py", entity=key, hops="1"))
-    two = graph_elements(run("app_pages/entity.py", entity=key, hops="2"))
+    one = graph_elements(run("app_pages/entity.py", entity=key, hops="1", view="关系图"))
+    two = graph_elements(run("app_pages/entity.py", entity=key, hops="2", view="关系图"))
     assert len(two["nodes"]) > len(one["nodes"])
 
 
@@ -92,11 +92,16 @@ def test_unknown_entity_is_an_error_message_not_an_exception(app_env):
     assert at.error and "co:uscc:NOTHERE" in at.error[0].value
 
 
-def test_person_page_lists_what_reaches_them(app_env, city):
+def test_only_the_open_tab_reads_the_network(app_env, city):
+    at = run("app_pages/entity.py", entity=shell_firm(city))
+    assert not at.get("component_instance") and at.get("page_link")  # profile: linked people, no graph
+
+
+def test_firm_page_lists_what_reaches_it(app_env, city):
     store, _ = app_env
     offender = next(t for t in load_truth(city).of("repeat_offender") if "company" in t["subject"])
     firm = f"co:uscc:{offender['subject']['company']}"
-    at = run("app_pages/entity.py", entity=firm)
+    at = run("app_pages/entity.py", entity=firm, view="失信、限消、异常与处罚记录")
     records = [d.value for d in at.dataframe if "关联置信度" in d.value.columns][0]
     assert len(records) >= 3
 
@@ -157,7 +162,7 @@ def test_html_payloads_are_shown_as_text(app_env, tmp_path):
     store, _ = app_env
     payload = "<img src=x onerror=alert(1)>[点我](javascript:alert(1))有限公司"
     store.upsert_nodes([NodeRow("Company", "co:name:payload", {"name": payload}, "test", "1")])
-    at = run("app_pages/entity.py", entity="co:name:payload")
+    at = run("app_pages/entity.py", entity="co:name:payload", view="关系图")
     assert at.title[0].value.replace("\\", "") == payload  # escaped Markdown shows the literal text
     names = [n["data"]["name"] for n in graph_elements(at)["nodes"]]
     assert not any("<" in n or ">" in n for n in names)
