@@ -100,7 +100,8 @@ def read_rows(path: Path, fmt: str, *, delimiter: str | None = None,
             continue  # a blank line is not a row
         raw = "\t".join(fields)
         if len(fields) != len(header):
-            yield start, BadRow(f"expected {len(header)} fields, got {len(fields)}", raw)
+            spans = f" in lines {start}-{line - 1} (an unbalanced quote?)" if line - start > 1 else ""
+            yield start, BadRow(f"expected {len(header)} fields, got {len(fields)}{spans}", raw)
         elif _has_bad_bytes(raw):
             yield start, BadRow(f"bytes that are not valid {encoding} (a GBK row in a UTF-8 file?)",
                                 raw.encode("utf-8", "replace").decode("utf-8"))

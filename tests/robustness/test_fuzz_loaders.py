@@ -28,7 +28,7 @@ from creditgraph.loaders.normalize import clean_text
 from creditgraph.loaders.pipeline import _lookups, load_paths
 from creditgraph.loaders.readers import MAX_FIELD
 from creditgraph.loaders.transforms import scrub_ids
-from conftest import KEY, PLANTED_IDS
+from robust_support import KEY, PLANTED_IDS
 from recording import RecordingStore
 
 HOSTILE = [
@@ -192,3 +192,20 @@ def test_seed_rows_of_every_layout_load_without_quarantine(layouts, tmp_path):
                             mapping=layout.mapping, progress=False)
         assert report.rows_quarantined == 0 and report.files[0].rows_loaded == len(layout.rows), \
             (name, report.top_reasons())
+
+
+def test_an_unbalanced_quote_names_the_lines_it_swallowed(layouts, tmp_path):
+    """A stray quote makes the CSV reader run on to the next quote: the rows it swallows are
+    one quarantined row, whose reason gives the line range and whose raw text keeps them."""
+    layout = layouts["taifu_registration"]
+    good = layout.render(layout.rows).splitlines(keepends=True)
+    broken = good[1].replace(",", ',"', 1)  # opens a quoted field that never closes on this line
+    path = tmp_path / layout.filename
+    path.write_text("".join([good[0], broken, *good[2:], good[1]]), encoding="utf-8")
+    report = load_paths(RecordingStore(), [path], hash_key=KEY, report_dir=tmp_path / "r",
+                        mapping=layout.mapping, progress=False)
+    q, = [json.loads(l) for l in (tmp_path / "r" / "quarantine.jsonl").read_text(encoding="utf-8").splitlines()]
+    last = 1 + len(good)  # the header, then every row from the broken one to the end of the file
+    assert q["line"] == 2 and f"in lines 2-{last}" in q["reason"] and "unbalanced quote" in q["reason"]
+    assert all(row[0] in q["raw"] for row in layout.rows)
+    assert report.files[0].rows_read == report.files[0].rows_quarantined == 1

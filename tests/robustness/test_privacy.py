@@ -20,7 +20,7 @@ import pytest
 from creditgraph import cli
 from creditgraph.errors import BadFileError
 from creditgraph.loaders.pipeline import load_paths
-from conftest import KEY, PLANTED_IDS, find_full_ids
+from robust_support import KEY, PLANTED_IDS, find_full_ids
 
 ID0, ID1, ID2 = PLANTED_IDS
 _FULLWIDTH = {ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}
