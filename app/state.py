@@ -18,11 +18,12 @@ from creditgraph.app.strings import t as _t
 from creditgraph.audit import AuditLog
 from creditgraph.graph.connect import open_store
 from creditgraph.graph.lookup import Hit, lookup
+from creditgraph.graph.name_index import NameIndex
 from creditgraph.graph.port import GraphStore
 from creditgraph.graph.records import Entity, Path, Subgraph
 from creditgraph.settings import Settings
 
-__all__ = ["settings", "store", "audit", "lang", "t", "param", "set_params", "open_entity",
+__all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
            "cluster_members", "hiding_leads", "reasons", "READ_TTL"]
 
@@ -41,6 +42,12 @@ def store() -> GraphStore:
     s = stack.enter_context(open_store(settings(), ensure_schema=False))
     atexit.register(stack.close)
     return s
+
+
+@st.cache_resource(ttl=600, show_spinner=False)
+def name_index() -> NameIndex:
+    """Every firm's and person's name, for substring search; rebuilt every ten minutes."""
+    return NameIndex.build(store())
 
 
 def audit() -> AuditLog:
@@ -78,7 +85,8 @@ def open_entity(key: str) -> None:
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
-    return lookup(store(), text, hash_key=settings().id_hash_key.get_secret_value(), limit=limit)
+    return lookup(store(), text, hash_key=settings().id_hash_key.get_secret_value(), limit=limit,
+                  names=name_index())
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)

@@ -385,6 +385,18 @@ class BoltGraphStore(GraphStore):
         rows = self._read(f"reading cluster {cluster}", q.CLUSTER_MEMBERS, cluster=cluster, limit=limit)
         return [_entity(r["key"], r["props"]) for r in rows]
 
+    def entities(self, keys: Iterable[str]) -> list[Entity]:
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, Entity] = {}
+        for label, group in _group_keys(keys).items():
+            for r in self._read(f"reading {len(group)} {label} nodes", q.nodes_by_keys(label), keys=group):
+                found[r["key"]] = _entity(r["key"], r["props"])
+        return [found[k] for k in keys if k in found]
+
+    def names(self, label: str) -> list[tuple[str, str]]:
+        return [(r["key"], r["name"]) for r in self._read(f"reading every {label} name", q.names_of(label))
+                if r["name"]]
+
     def counts(self) -> Counts:
         sch = schema()
         nodes = {l: self._read(f"counting {l}", q.count_label(l))[0]["c"] for l in sch.nodes}

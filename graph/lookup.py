@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from creditgraph.errors import SchemaError
+from creditgraph.graph.name_index import NameIndex
 from creditgraph.graph.port import GraphStore
 from creditgraph.graph.records import Entity
 from creditgraph.graph.schema import schema
@@ -86,9 +87,11 @@ def interpret(text: str, *, hash_key: str) -> tuple[str, list[Probe]]:
     return "name", [Probe(label, "name", name, prefix=True, quality=PREFIX) for label in ("Company", "Person")]
 
 
-def lookup(store: GraphStore, text: str, *, hash_key: str, limit: int = 20) -> tuple[str, list[Hit]]:
+def lookup(store: GraphStore, text: str, *, hash_key: str, limit: int = 20,
+           names: NameIndex | None = None) -> tuple[str, list[Hit]]:
     """The query's kind and its hits: exact identifiers first, then prefix, then substring
-    matches; within each, the riskiest first."""
+    matches; within each, the riskiest first. Substring matches come from ``names`` when given
+    (in memory), else from the store's scan."""
     kind, probes = interpret(text, hash_key=hash_key)
     hits: dict[str, Hit] = {}
     for p in probes:
@@ -102,7 +105,11 @@ def lookup(store: GraphStore, text: str, *, hash_key: str, limit: int = 20) -> t
             if e.key not in hits or hits[e.key].quality > p.quality:
                 hits[e.key] = Hit(e, p.prop, p.quality)
     if kind == "name" and len(hits) < limit:
-        for e in store.search(text, labels=["Company", "Person"], limit=limit):
+        if names is not None:
+            found = store.entities(k for k in names.search(text, limit=limit) if k not in hits)
+        else:
+            found = store.search(text, labels=["Company", "Person"], limit=limit)
+        for e in found:
             hits.setdefault(e.key, Hit(e, "name", CONTAINS))
     ranked = sorted(hits.values(), key=lambda h: (h.quality, -h.risk, len(h.entity.name), h.entity.key))
     return kind, ranked[:limit]

@@ -127,3 +127,11 @@ class GraphStore(ABC):
     @abstractmethod
     def cluster_members(self, cluster: str, *, limit: int = 500) -> list[Entity]:
         """The firms of one cluster."""
+
+    @abstractmethod
+    def entities(self, keys: Iterable[str]) -> list[Entity]:
+        """The entities with these keys, in the order given (missing keys are left out)."""
+
+    @abstractmethod
+    def names(self, label: str) -> list[tuple[str, str]]:
+        """(key, display name) of every ``label`` node: the input of the in-memory name index."""

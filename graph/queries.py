@@ -302,3 +302,9 @@ CLUSTER_MEMBERS = (
     "MATCH (c:Company) WHERE c.cluster = $cluster "
     "RETURN c.key AS key, properties(c) AS props ORDER BY c.key LIMIT $limit"
 )
+
+
+def names_of(label: str) -> str:
+    """Every node's key and display name, for the in-memory substring index."""
+    text = "coalesce(n.name, n.text)" if "text" in schema().node(label).properties else "n.name"
+    return f"MATCH (n:{_label(label)}) RETURN n.key AS key, {text} AS name"

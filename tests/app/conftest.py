@@ -39,5 +39,7 @@ def app_env(scored_store, tmp_path, monkeypatch):
     monkeypatch.setattr(state, "store", lambda: scored_store)
     monkeypatch.setattr(state, "settings", lambda: settings)
     st.cache_data.clear()
+    state.name_index.clear()
     yield scored_store, settings
     st.cache_data.clear()
+    state.name_index.clear()

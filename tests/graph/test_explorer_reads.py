@@ -73,3 +73,62 @@ def test_clusters_riskiest_first(firms):
         ("cl-00001", 2, 1, 2), ("cl-00002", 2, 1, 0)]
     assert got[0]["top_shell_score"] == pytest.approx(0.95)
     assert _keys(firms.cluster_members("cl-00002")) == list("CD")
+
+
+# -- the one search box ---------------------------------------------------------------
+
+from creditgraph.graph.lookup import interpret, lookup  # noqa: E402
+from creditgraph.graph.name_index import NameIndex  # noqa: E402
+from creditgraph.loaders.normalize import hash_id  # noqa: E402
+
+KEY = "lookup-test-key"
+FULL_ID = "350102197203153657"
+USCC = "91230199744190927K"
+
+
+@pytest.fixture
+def searchable(store):
+    store.upsert_nodes([
+        NodeRow("Company", f"co:uscc:{USCC}", {"name": "哈尔滨泰富电气有限公司", "uscc": USCC,
+                                                "shell_score": 0.2}, "test", "1"),
+        NodeRow("Company", "co:name:泰富小额贷款", {"name": "哈尔滨泰富小额贷款有限公司", "shell_score": 0.9}, "test", "2"),
+        NodeRow("Person", "pe:test:id:x", {"name": "杨天夫", "id_hash": hash_id(FULL_ID, KEY),
+                                           "id_masked": "3501021972****3657"}, "test", "3"),
+        NodeRow("Case", "ca:(2017)黑01执750号", {"case_no": "(2017)黑01执750号"}, "test", "4"),
+    ])
+    return store
+
+
+def test_interpret_tells_identifiers_from_names():
+    assert interpret(USCC, hash_key=KEY)[0] == "uscc"
+    assert interpret("91230199744****927K", hash_key=KEY)[0] == "uscc"
+    kind, probes = interpret(FULL_ID, hash_key=KEY)
+    assert kind == "id" and FULL_ID not in str(probes)  # only the hash and the mask travel
+    assert interpret("〔2017〕黑01执750号", hash_key=KEY)[0] == "case"
+    assert interpret("泰富", hash_key=KEY)[0] == "name"
+    assert interpret("  ", hash_key=KEY) == ("empty", [])
+
+
+@pytest.mark.parametrize("query, expected", [
+    (USCC, [f"co:uscc:{USCC}"]),
+    ("91230199744****927K", [f"co:uscc:{USCC}"]),
+    (FULL_ID, ["pe:test:id:x"]),
+    ("3501021972****3657", ["pe:test:id:x"]),
+    ("（2017）黑01执750号", ["ca:(2017)黑01执750号"]),
+    ("〔2017〕黑01执750号", ["ca:(2017)黑01执750号"]),
+    (f"co:uscc:{USCC}", [f"co:uscc:{USCC}"]),
+])
+def test_lookup_by_identifier(searchable, query, expected):
+    assert [h.entity.key for h in lookup(searchable, query, hash_key=KEY)[1]] == expected
+
+
+def test_name_search_finds_trade_names_riskiest_first_with_or_without_the_index(searchable):
+    scan = [h.entity.key for h in lookup(searchable, "泰富", hash_key=KEY)[1]]
+    indexed = [h.entity.key for h in lookup(searchable, "泰富", hash_key=KEY, names=NameIndex.build(searchable))[1]]
+    assert scan == indexed == ["co:name:泰富小额贷款", f"co:uscc:{USCC}"]
+
+
+def test_name_index_orders_shortest_first_and_limits():
+    idx = NameIndex([("a", "福州泰富电气有限公司"), ("b", "泰富"), ("c", "无关公司")])
+    assert idx.search("泰富") == ["b", "a"] and idx.search("泰富", limit=1) == ["b"]
+    assert idx.search("") == [] and len(idx) == 3
