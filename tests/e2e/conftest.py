@@ -1,0 +1,165 @@
+"""The explorer as a user meets it: ``creditgraph explore`` on a loopback port over a scored
+city, and Debian's Chromium driven by Playwright, kept offline.
+
+Chromium comes from the system (``/usr/bin/chromium``, installed by ``.ci/run``), never from
+``playwright install``: nothing may be downloaded. Without it, or without the ``playwright``
+package, these tests skip locally and fail under CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from creditgraph.graph.net import free_port
+
+REPO = Path(__file__).resolve().parents[2]
+HASH_KEY = "e2e-test-key"
+USER = "e2e-inspector"
+ARTIFACTS = REPO / "test-artifacts" / "e2e"
+CHROMIUM = os.environ.get("CREDITGRAPH_CHROMIUM", "/usr/bin/chromium")
+
+# Chromium's own background traffic off, and every host name but loopback unresolvable:
+# a request for anything else fails in the browser, and still shows in the request log.
+CHROMIUM_ARGS = [
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+TIMEOUT_MS = 60_000  # a Streamlit rerun on a busy two-core runner can take many seconds
+
+
+@dataclass
+class Explorer:
+    """A running explorer: its base URL, its data folder, and the server's log."""
+
+    url: str
+    data_dir: Path
+    log: Path
+
+
+@dataclass
+class Browser:
+    """One browser page for the module, every URL it (or a frame in it) asked for, and where
+    screenshots and downloads are kept for the reviewer."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    artifacts: Path = ARTIFACTS
+
+
+def skip_or_fail(config: pytest.Config, reason: str) -> None:
+    """tests/conftest.py's rule (skip locally, fail under CI=true). That module is reached as
+    the plugin pytest loaded it as: ``from conftest import`` here would find this file."""
+    root = str(REPO / "tests" / "conftest.py")
+    module = next(p for p in config.pluginmanager.get_plugins() if getattr(p, "__file__", None) == root)
+    module.skip_or_fail(reason)
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"creditgraph explore exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"the explorer at {url} was not healthy after {timeout:.0f}s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def explorer(city, tmp_path_factory) -> Explorer:
+    """``creditgraph explore`` over the seeded city (loaded, resolved, scored) on a free loopback port.
+
+    ``CREDITGRAPH_E2E_URL`` points the tests at an explorer already serving that city instead
+    (loaded with ``CREDITGRAPH_ID_HASH_KEY`` = ``HASH_KEY``): quicker when writing a test."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("CREDITGRAPH_E2E_URL"):
+        yield Explorer(os.environ["CREDITGRAPH_E2E_URL"].rstrip("/"), Path(), ARTIFACTS / "explorer.log")
+        return
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    # No CREDITGRAPH_* from the caller's shell (a Neo4j URI would switch stores); no .env either.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
+    env |= {"CREDITGRAPH_ID_HASH_KEY": HASH_KEY}
+    subprocess.run([sys.executable, str(Path(__file__).with_name("prepare_store.py")), str(city / "data"),
+                    str(data_dir), HASH_KEY], env=env, cwd=data_dir, check=True, timeout=600)
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = ARTIFACTS / "explorer.log"
+    cli = Path(sys.executable).with_name("creditgraph")
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen([str(cli), "explore", "--data-dir", str(data_dir), "--port", str(port), "--user", USER],
+                                env=env, cwd=data_dir, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # its own process group: streamlit is its child
+    try:
+        _wait_healthy(url, proc, log)
+        yield Explorer(url, data_dir, log)
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """SIGTERM the explorer's process group (creditgraph and its streamlit child), then SIGKILL
+    what is left: once a page has opened the embedded store, the streamlit process hangs in the
+    JVM's shutdown at exit and never ends by itself."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.5)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser(pytestconfig) -> Browser:
+    """Headless system Chromium, offline, with a page that records every request URL."""
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        skip_or_fail(pytestconfig, "the playwright package is not installed (pip install -e '.[dev]')")
+    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).is_file()):
+        skip_or_fail(pytestconfig, f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
+                                       timezone_id="Asia/Shanghai", accept_downloads=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        seen = Browser(page=None)
+        # The context sees requests from every page and frame (the network view is an iframe),
+        # and service workers; web sockets are reported per page.
+        context.on("request", lambda r: seen.requests.append(r.url))
+        seen.page = context.new_page()
+        seen.page.on("websocket", lambda ws: seen.requests.append(ws.url))
+        try:
+            yield seen
+        finally:
+            (ARTIFACTS / "requests.txt").write_text("\n".join(seen.requests) + "\n", encoding="utf-8")
+            context.close()
+            chromium.close()
