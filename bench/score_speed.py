@@ -1,0 +1,308 @@
+"""Scoring speed and memory per stage on a synthetic city, with ratios against plain NetworkX.
+
+    python -m bench.score_speed [--companies 1000000] [--seed 5] [--nx-limit 300] [--cache DIR]
+
+Preparation (not scoring, reported apart): generate the city, load it through the real loaders
+into a NetworkX graph and resolve people and firms — the input ``run_scoring`` gets from
+``store.export()`` on a resolved store. That takes minutes at 1M, so the resolved graph is
+pickled once under ``--cache`` (git-ignored) and later runs start from the pickle.
+
+Then every stage of ``run_scoring`` runs on that graph, one after another as in production:
+seconds and peak RSS of the process during the stage (sampled every 20 ms from
+/proc/self/statm). For every kernel the stages run on a compiled or sparse path, the same
+kernel is timed in plain NetworkX on the same input, unless NetworkX is expected to pass
+``--nx-limit`` seconds: then it runs on a sample of the input (labelled, with its size) and the
+ratio compares like with like on that sample. Prints one table and a final ratio line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+import pickle
+import platform
+import resource
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * _PAGE
+
+
+class PeakRSS:
+    """Peak resident set size between :meth:`reset` and :meth:`peak`, sampled by a daemon thread."""
+
+    def __init__(self, every: float = 0.02) -> None:
+        self._every, self._peak, self._stop = every, _rss(), threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            self._peak = max(self._peak, _rss())
+
+    def reset(self) -> None:
+        self._peak = _rss()
+
+    def peak(self) -> int:
+        return max(self._peak, _rss())
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.rss = PeakRSS()
+
+    @contextmanager
+    def stage(self, name: str, *, kind: str = "scoring", note: str = ""):
+        gc.collect()
+        self.rss.reset()
+        row = {"stage": name, "kind": kind, "note": note}
+        t0, c0 = time.perf_counter(), time.process_time()
+        yield row
+        row["seconds"] = time.perf_counter() - t0
+        row["cpu"] = time.process_time() - c0
+        row["peak_gb"] = self.rss.peak() / 2**30
+        self.rows.append(row)
+        log.warning("%-44s %8.1f s  %5.2f GB  %s", name, row["seconds"], row["peak_gb"], row["note"])
+
+
+def _machine() -> str:
+    mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) / 2**20
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, Python {platform.python_version()}, "
+            f"networkx {nx.__version__}, {platform.platform()}")
+
+
+def truth_resolved_city_graph(city: Path) -> nx.MultiDiGraph:
+    """A generated city loaded in memory with firms resolved by the company resolver and people
+    by the generator's truth (every mention of one true person → one key): the shape the
+    person resolver produces, without its run time, for sizes where that run is the bottleneck."""
+    from creditgraph.analytics.resolve.companies import company_canonical
+    from creditgraph.analytics.resolve.train import HASH_KEY, city_graph
+    from creditgraph.synth.truth import mention_keys
+
+    G = city_graph(city)
+    canonical = company_canonical(G)
+    first: dict[int, str] = {}
+    for k, pid in sorted(mention_keys(city, hash_key=HASH_KEY).items()):
+        if k in G:
+            canonical[k] = first.setdefault(pid, k)
+    for k, c in canonical.items():
+        G.nodes[k]["resolved"] = c
+    return G
+
+
+def prepare(companies: int, seed: int, cache: Path, table: Table, *, resolve: str = "model") -> nx.MultiDiGraph:
+    """The resolved city graph, from the pickle in ``cache`` or built (and pickled) now."""
+    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.synth.generate import generate
+
+    city = cache / f"city-{companies}-s{seed}"
+    pick = cache / f"resolved-{companies}-s{seed}-{resolve}.pickle"
+    if not pick.exists():
+        if not (city / "truth").is_dir():
+            with table.stage("generate city", kind="prep"):
+                generate(companies, seed=seed, out=city, progress=False)
+        with table.stage(f"load + resolve in memory ({resolve})", kind="prep"):
+            G = resolved_city_graph(city) if resolve == "model" else truth_resolved_city_graph(city)
+        with table.stage("pickle resolved graph", kind="prep"):
+            tmp = pick.with_suffix(".tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(G, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.rename(pick)
+        del G
+    with table.stage("read input graph (unpickle)", kind="input",
+                     note="stands in for store.export(); not part of the scoring total") as row:
+        gc.disable()  # millions of small dicts: the cyclic collector only slows unpickling
+        try:
+            with open(pick, "rb") as f:
+                G = pickle.load(f)
+        finally:
+            gc.enable()
+        row["note"] = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; " + row["note"]
+    return G
+
+
+def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float, seed: int) -> list[tuple[str, float, float, str]]:
+    """Each accelerated kernel, fast path then plain NetworkX, on the same input; returns
+    (kernel, fast seconds, NetworkX seconds, what NetworkX ran on)."""
+    from creditgraph.analytics.kernels import community_labels, component_labels, ppr
+
+    out = []
+    n = len(fg.firms)
+    # weakly connected components of the firm graph
+    with table.stage("kernel: firm components, scipy csgraph", kind="kernel"):
+        comp = component_labels(n, fg.a, fg.b)
+    fast = table.rows[-1]["seconds"]
+    with table.stage("  build nx.Graph of the firm graph", kind="nx-build", note="not in the ratio"):
+        F = nx.Graph()
+        F.add_nodes_from(range(n))
+        F.add_edges_from(zip(fg.a.tolist(), fg.b.tolist()))
+    with table.stage("  plain NetworkX: nx.connected_components", kind="nx"):
+        n_nx = sum(1 for _ in nx.connected_components(F))
+    assert n_nx == comp.max() + 1, (n_nx, comp.max() + 1)
+    out.append(("components", fast, table.rows[-1]["seconds"], f"all {n:,} firms, {len(fg.a):,} edges"))
+
+    # communities (Leiden here, Louvain in NetworkX) of every component above SPLIT_ABOVE
+    from creditgraph.analytics.clusters import SPLIT_ABOVE
+
+    size = np.bincount(comp)
+    big = [c for c in np.argsort(-size) if size[c] > SPLIT_ABOVE]
+    members = {c: np.flatnonzero(comp == c) for c in big} if len(big) < 2000 else None
+    if members is None:
+        order = np.argsort(comp, kind="stable")
+        starts = np.r_[0, np.cumsum(size)]
+        members = {c: order[starts[c]:starts[c + 1]] for c in big}
+    t_fast, t_nx, done, done_nodes, total_nodes = 0.0, 0.0, 0, 0, int(sum(size[c] for c in big))
+    rng = np.random.default_rng(seed)
+    for c in rng.permutation(big) if len(big) else []:
+        sub = F.subgraph(members[c].tolist())
+        t0 = time.perf_counter()
+        nx.community.louvain_communities(sub, seed=seed)
+        t_nx += time.perf_counter() - t0
+        local = {k: i for i, k in enumerate(members[c].tolist())}
+        a = np.fromiter((local[u] for u, v in sub.edges()), dtype=np.int64)
+        b = np.fromiter((local[v] for u, v in sub.edges()), dtype=np.int64)
+        t0 = time.perf_counter()
+        community_labels(len(local), a, b, seed=seed)
+        t_fast += time.perf_counter() - t0
+        done += 1
+        done_nodes += size[c]
+        if t_nx > nx_limit:
+            break
+    table.rows.append({"stage": "kernel: communities, igraph Leiden", "kind": "kernel", "seconds": t_fast,
+                       "peak_gb": table.rss.peak() / 2**30, "note": ""})
+    table.rows.append({"stage": "  plain NetworkX: louvain_communities", "kind": "nx", "seconds": t_nx,
+                       "peak_gb": table.rss.peak() / 2**30, "note": ""})
+    on = (f"all {len(big):,} components > {SPLIT_ABOVE} firms ({total_nodes:,} firms)" if done == len(big) else
+          f"SAMPLE: {done:,} of {len(big):,} components > {SPLIT_ABOVE} firms, in random order until NetworkX "
+          f"passed {nx_limit:.0f} s ({done_nodes:,} of {total_nodes:,} firms)")
+    out.append(("communities", t_fast, t_nx, on))
+    del F
+
+    # personalised PageRank on the entity graph
+    nodes, A, seeds = spread_inputs
+    s = np.array([seeds.get(k, 0.0) for k in nodes])
+    with table.stage("kernel: personalised PageRank, scipy power iteration", kind="kernel"):
+        r = ppr(A, s)
+    fast = table.rows[-1]["seconds"]
+    with table.stage("  build nx.DiGraph of the entity graph", kind="nx-build", note="not in the ratio"):
+        D = nx.from_scipy_sparse_array(A, create_using=nx.DiGraph)
+        pers = {i: w for i, w in enumerate(s) if w}
+    with table.stage("  plain NetworkX: nx.pagerank(personalization=…)", kind="nx"):
+        pr = nx.pagerank(D, alpha=0.85, personalization=pers, tol=1e-9 / len(nodes), max_iter=200)
+    got = np.array([pr[i] for i in range(len(nodes))])
+    assert np.abs(got - r).sum() < 1e-6, np.abs(got - r).sum()
+    out.append(("PageRank", fast, table.rows[-1]["seconds"], f"all {len(nodes):,} entities, {A.nnz:,} arcs"))
+    del D
+
+    # ownership rings (strong components of holdings between firms)
+    hold = frames.edges_of("SHAREHOLDER_OF")
+    hu, hv = frames.entity[hold["u"].to_numpy()], frames.entity[hold["v"].to_numpy()]
+    firm = frames.is_label(hold["u"].to_numpy(), "Company")
+    hu, hv = hu[firm], hv[firm]
+    ne = len(frames.entities)
+    with table.stage("kernel: ownership rings, scipy strong components", kind="kernel"):
+        component_labels(ne, hu, hv, strong=True)
+    fast = table.rows[-1]["seconds"]
+    H = nx.DiGraph()
+    H.add_nodes_from(range(ne))
+    H.add_edges_from(zip(hu.tolist(), hv.tolist()))
+    with table.stage("  plain NetworkX: nx.strongly_connected_components", kind="nx"):
+        sum(1 for _ in nx.strongly_connected_components(H))
+    out.append(("strong components", fast, table.rows[-1]["seconds"], f"all {ne:,} entities, {len(hu):,} holdings"))
+    return out
+
+
+def main(argv=None) -> None:
+    from creditgraph.analytics.clusters import firm_clusters, firm_edges
+    from creditgraph.analytics.features import company_indicators
+    from creditgraph.analytics.frames import graph_frames
+    from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
+    from creditgraph.analytics.shell import score_shells
+    from creditgraph.analytics.spread import dishonesty_spread, entity_graph
+    from creditgraph.scoring import node_scores
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--companies", type=int, default=1_000_000)
+    ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--resolve", choices=("model", "truth"), default="model",
+                    help="people resolved by the person resolver (model) or by the generator's truth")
+    ap.add_argument("--nx-limit", type=float, default=300.0,
+                    help="seconds plain NetworkX may spend on a kernel before it runs on a sample")
+    ap.add_argument("--cache", type=Path, default=Path(".creditgraph/bench"))
+    ap.add_argument("--skip-nx", action="store_true", help="time the scoring stages only")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    table = Table()
+    G = prepare(args.companies, args.seed, args.cache, table, resolve=args.resolve)
+    graph_gb = _rss() / 2**30
+
+    with table.stage("columns: one pass over G (graph_frames)") as row:
+        frames = graph_frames(G)
+    with table.stage("features: 11 shell indicators") as row:
+        X, evidence = company_indicators(G, frames=frames)
+        row["note"] = f"{len(X):,} firms"
+    with table.stage("model: shell score + top-3 reasons") as row:
+        shells = score_shells(X, evidence)
+        row["note"] = f"{int(shells['flag'].sum()):,} flagged"
+    with table.stage("repeat offenders") as row:
+        repeat = repeat_offenders(G, frames=frames)
+        row["note"] = f"{len(repeat):,} listed entities"
+    with table.stage("hidden assets") as row:
+        hidden = hidden_assets(G, frames=frames)
+        row["note"] = f"{len(hidden):,} findings"
+    with table.stage("spread: entity graph + personalised PageRank") as row:
+        spread = dishonesty_spread(G, frames=frames)
+        row["note"] = f"{len(spread):,} entities"
+    with table.stage("clusters: firm graph, components, Louvain") as row:
+        clusters = firm_clusters(G, frames=frames, seed=args.seed)
+        row["note"] = f"{len(clusters):,} clusters"
+    with table.stage("scores per node, for write-back") as row:
+        scores = node_scores(frames, shells, repeat, hidden, spread, clusters)
+        row["note"] = f"{len(scores):,} nodes"
+    scoring = [r for r in table.rows if r["kind"] == "scoring"]
+    total = sum(r["seconds"] for r in scoring)
+    cpu_total = sum(r["cpu"] for r in scoring)
+    peak = max(r["peak_gb"] for r in scoring)
+    del scores, shells, X, evidence
+
+    kernels = []
+    if not args.skip_nx:
+        kernels = _kernel_rows(table, frames, firm_edges(G, frames=frames), entity_graph(G, frames=frames),
+                               args.nx_limit, args.seed)
+
+    print(f"# python -m bench.score_speed --companies {args.companies} --seed {args.seed} --resolve {args.resolve} "
+          f"--nx-limit {args.nx_limit:.0f}{' --skip-nx' if args.skip_nx else ''}   ({time.strftime('%Y-%m-%d')})")
+    print(f"# machine: {_machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work shares the cores)")
+    print(f"# input graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; "
+          f"process RSS with the graph loaded {graph_gb:.2f} GB")
+    print(f"{'stage':<56} {'kind':<8} {'seconds':>9} {'cpu s':>8} {'peak RSS GB':>12}  note")
+    for r in table.rows:
+        cpu = f"{r['cpu']:>8.2f}" if "cpu" in r else f"{'':>8}"
+        print(f"{r['stage']:<56} {r['kind']:<8} {r['seconds']:>9.2f} {cpu} {r['peak_gb']:>12.2f}  {r['note']}")
+    print(f"{'scoring total (kind=scoring)':<56} {'':<8} {total:>9.2f} {cpu_total:>8.2f} {peak:>12.2f}  "
+          f"target ≤ 60 s, ≤ 6 GB: "
+          f"{'met' if total <= 60 else 'MISSED'} / {'met' if peak <= 6 else 'MISSED'}")
+    for name, fast, slow, on in kernels:
+        print(f"ratio {name:<18} plain NetworkX {slow:8.2f} s / fast {fast:7.3f} s = {slow / max(fast, 1e-9):7.1f}×  ({on})")
+    print("ratio line: scoring {:.1f} s, peak {:.2f} GB at {:,} companies; ".format(total, peak, args.companies)
+          + ", ".join(f"{name} {slow / max(fast, 1e-9):.0f}×" for name, fast, slow, _ in kernels))
+
+
+if __name__ == "__main__":
+    main()
