@@ -14,7 +14,7 @@ node's own key) are indexes into :attr:`GraphFrames.entities`.
 
 from __future__ import annotations
 
-from functools import cached_property
+from itertools import chain, repeat
 
 import networkx as nx
 import numpy as np
@@ -30,14 +30,13 @@ NO_DAY = np.iinfo(np.int64).min // 2
 def days(values) -> np.ndarray:
     """ISO dates (or datetimes, or ``None``) → days since 1970 as int64, :data:`NO_DAY` where missing.
     Reads the first ten characters, like ``date.fromisoformat(str(v)[:10])``."""
-    s = pd.Series(values, dtype=object)
-    present = s.notna() & (s.astype(str) != "")
-    out = np.full(len(s), NO_DAY, dtype=np.int64)
-    if present.any():
-        dt = pd.to_datetime(s[present].astype(str).str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        d = dt.to_numpy(dtype="datetime64[D]").astype(np.int64)
-        d[dt.isna().to_numpy()] = NO_DAY
-        out[present.to_numpy()] = d
+    text = [str(v)[:10] if v else "NaT" for v in values]
+    try:
+        d = np.array(text, dtype="datetime64[D]")  # NumPy's own ISO parser
+    except ValueError:  # something that is not a date: missing, as pandas reads it
+        d = pd.to_datetime(pd.Series(text, dtype=object), format="%Y-%m-%d", errors="coerce").to_numpy("datetime64[D]")
+    out = d.astype(np.int64)
+    out[np.isnat(d)] = NO_DAY
     return out
 
 
@@ -49,11 +48,12 @@ class GraphFrames:
     """Columns of one graph. Build with :func:`graph_frames`; treat as read-only."""
 
     def __init__(self, keys: np.ndarray, labels: pd.Categorical, entity: np.ndarray, entities: np.ndarray,
-                 data: list[dict], edges: pd.DataFrame, edge_data: list[dict]) -> None:
+                 entity_node: np.ndarray, data: list[dict], edges: pd.DataFrame, edge_data: list[dict]) -> None:
         self.keys = keys                # node key by position
         self.labels = labels            # node label by position (categorical)
         self.entity = entity            # entity index by position
         self.entities = entities        # entity key by entity index
+        self.entity_node = entity_node  # node position of each entity, -1 where it is not a node
         self.edges = edges              # u, v (positions), type (categorical), in graph order
         self._data = data               # node attribute dicts by position (NetworkX's own)
         self._edge_data = edge_data     # edge attribute dicts by edge row (NetworkX's own)
@@ -74,9 +74,9 @@ class GraphFrames:
 
     def attr(self, name: str, positions: np.ndarray) -> np.ndarray:
         """Node property ``name`` at ``positions`` (object array, ``None`` where absent)."""
-        data = self._data
-        return np.array([data[i].get(name) for i in positions], dtype=object) if len(positions) else \
-            np.empty(0, dtype=object)
+        data, out = self._data, np.empty(len(positions), dtype=object)
+        out[:] = [data[i].get(name) for i in np.asarray(positions).tolist()]
+        return out
 
     def edges_of(self, *types: str) -> pd.DataFrame:
         """Edge rows of the given types (``u``, ``v`` and ``row``, the edge's index in :attr:`edges`)."""
@@ -85,15 +85,10 @@ class GraphFrames:
 
     def edge_prop(self, name: str, rows: np.ndarray) -> np.ndarray:
         """Edge property ``name`` of the edge rows ``rows`` (object array, ``None`` where absent)."""
-        data = self._edge_data
-        return np.array([data[i].get(name) for i in rows], dtype=object) if len(rows) else \
-            np.empty(0, dtype=object)
+        data, out = self._edge_data, np.empty(len(rows), dtype=object)
+        out[:] = [data[i].get(name) for i in np.asarray(rows).tolist()]
+        return out
 
-    @cached_property
-    def entity_node(self) -> np.ndarray:
-        """Node position of each entity key, -1 where the entity is not itself a node."""
-        pos = pd.Index(self.keys).get_indexer(self.entities)
-        return pos.astype(np.int64)
 
 
 def graph_frames(G: nx.MultiDiGraph) -> GraphFrames:
@@ -104,21 +99,32 @@ def graph_frames(G: nx.MultiDiGraph) -> GraphFrames:
     label = [d.get("label") for d in data]
     resolved = [d.get("resolved") or n for n, d in zip(keys, data)]
     index = dict(zip(keys, range(len(keys))))
-    u_pos: list[int] = []
+    get = index.__getitem__
+    sources: list[int] = []
+    fanout: list[int] = []
     v_pos: list[int] = []
     edge_data: list[dict] = []
     multi = G.is_multigraph()
-    for u, nbrs in G.adjacency():
-        iu = index[u]
-        for v, keyed in nbrs.items():
-            ds = list(keyed.values()) if multi else [keyed]
-            edge_data += ds
-            u_pos += [iu] * len(ds)
-            v_pos += [index[v]] * len(ds)
+    for u, nbrs in G.adjacency():  # C-level map/chain per node: ~0.3 µs an edge
+        if not nbrs:
+            continue
+        if multi:
+            counts = list(map(len, nbrs.values()))
+            edge_data.extend(chain.from_iterable(map(dict.values, nbrs.values())))
+            n = sum(counts)
+            v_pos.extend(map(get, nbrs) if n == len(counts) else chain.from_iterable(map(repeat, map(get, nbrs), counts)))
+        else:
+            edge_data.extend(nbrs.values())
+            n = len(nbrs)
+            v_pos.extend(map(get, nbrs))
+        sources.append(get(u))
+        fanout.append(n)
+    u_pos = np.repeat(np.asarray(sources, dtype=np.int64), fanout)
     types = [d.get("type") for d in edge_data]
     entity_codes, entities = pd.factorize(pd.Series(resolved, dtype=object))
     edges = pd.DataFrame({"u": np.asarray(u_pos, dtype=np.int64), "v": np.asarray(v_pos, dtype=np.int64),
                           "type": pd.Categorical(types)})
     edges["row"] = np.arange(len(edges), dtype=np.int64)
+    entity_node = np.fromiter((index.get(e, -1) for e in entities), dtype=np.int64, count=len(entities))
     return GraphFrames(keys, pd.Categorical(label), entity_codes.astype(np.int64), np.asarray(entities, dtype=object),
-                       data, edges, edge_data)
+                       entity_node, data, edges, edge_data)

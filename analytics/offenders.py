@@ -149,10 +149,12 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
 
     # family-like: same surname and birthplace (ID region), for people with a readable ID
     people = fr.of_label("Person")
-    name, ident = fr.attr("name", people), fr.attr("id_masked", people)
-    kin = pd.DataFrame({"p": fr.entity[people], "name": name, "id": ident})
-    kin = kin[[bool(n) and len(str(i or "")) == 18 and "*" not in str(i)[:6] for n, i in zip(name, ident)]]
-    kin = pd.DataFrame({"p": kin["p"].to_numpy(), "key": [n[0] + "|" + i[:6] for n, i in zip(kin["name"], kin["id"])]})
+    ents, kin_keys = [], []
+    for e, n, i in zip(fr.entity[people].tolist(), fr.attr("name", people).tolist(), fr.attr("id_masked", people).tolist()):
+        if n and i and len(i) == 18 and "*" not in i[:6]:
+            ents.append(e)
+            kin_keys.append(n[0] + "|" + i[:6])
+    kin = pd.DataFrame({"p": np.asarray(ents, dtype=np.int64), "key": pd.Series(kin_keys, dtype=object)})
     kin = kin.drop_duplicates("p", keep="last")
     kin_stakers = kin[kin["p"].isin(new_stakes["p"])].rename(columns={"p": "kin"})
 

@@ -34,9 +34,9 @@ def entity_graph(G: nx.MultiDiGraph, weights=EDGE_WEIGHTS, *, frames: GraphFrame
     u, v = e["u"].to_numpy(), e["v"].to_numpy()
     keep = fr.is_label(u, "Person", "Company") & fr.is_label(v, "Company")
     a, b, rows = fr.entity[u[keep]], fr.entity[v[keep]], e["row"].to_numpy()[keep]
-    t = e["type"].to_numpy()[keep]
-    w = np.array([weights[x] for x in t.tolist()], dtype=float) if len(t) else np.zeros(0)
-    stake = t == "SHAREHOLDER_OF"
+    t = e["type"][keep]
+    w = np.array(t.map(weights), dtype=float)
+    stake = (t == "SHAREHOLDER_OF").to_numpy()
     w[stake] *= 0.5 + 0.5 * np.array([float(r or 0.0) for r in fr.edge_prop("ratio", rows[stake])])
     loop = a == b
     a, b, w = a[~loop], b[~loop], w[~loop]
@@ -57,7 +57,7 @@ def dishonesty_spread(G: nx.MultiDiGraph, *, alpha: float = ALPHA, weights=EDGE_
     """Risk per resolved entity, scaled so the riskiest is 1.0 (0 where no risk arrives)."""
     nodes, A, seeds = entity_graph(G, weights, frames=frames)
     if not seeds:
-        return pd.Series(0.0, index=nodes, dtype=float)
+        return pd.Series(0.0, index=pd.Index(nodes, dtype=object), dtype=float)
     s = pd.Series(seeds).reindex(nodes).fillna(0.0).to_numpy()
     r = ppr(A, s, alpha=alpha, tol=tol, max_iter=max_iter)
-    return pd.Series(r / r.max(), index=nodes).sort_values(ascending=False)
+    return pd.Series(r / r.max(), index=pd.Index(nodes, dtype=object)).sort_values(ascending=False)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.clusters import firm_clusters
@@ -31,12 +32,22 @@ log = logging.getLogger(__name__)
 
 
 def _members(frames: GraphFrames) -> dict[str, list[str]]:
-    """Resolved entity → the keys of its Person/Company nodes."""
+    """Resolved entity → the keys of its Person/Company nodes, for entities resolved from more
+    than their own node (an entity missing here is its own one node)."""
     out: dict[str, list[str]] = defaultdict(list)
     nodes = frames.of_label("Person", "Company")
-    for k, e in zip(frames.keys[nodes].tolist(), frames.entities[frames.entity[nodes]].tolist()):
+    merged = nodes[frames.entity_node[frames.entity[nodes]] != nodes]  # resolved to another key
+    ents = np.unique(frames.entity[merged])
+    for e in ents.tolist():
+        if frames.entity_node[e] >= 0:
+            out[frames.entities[e]].append(frames.entities[e])
+    for k, e in zip(frames.keys[merged].tolist(), frames.entities[frames.entity[merged]].tolist()):
         out[e].append(k)
     return out
+
+
+def _keys(frame: pd.DataFrame | pd.Series) -> list:
+    return frame.index.to_numpy(dtype=object).tolist()
 
 
 def score_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> dict[str, pd.DataFrame | pd.Series]:
@@ -54,24 +65,24 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     """Node key → the score properties to write on it (entity scores go to every node of the entity)."""
     members = _members(frames)
     scores: dict[str, dict] = {}
-    for firm, score, flag, reasons in zip(shells.index, shells["score"].tolist(), shells["flag"].tolist(),
-                                          shells["reasons"]):
+    for firm, score, flag, reasons in zip(_keys(shells), shells["score"].tolist(), shells["flag"].tolist(),
+                                          shells["reasons"].tolist()):
         scores[firm] = {"shell_score": float(score), "shell_flag": bool(flag),
                         "shell_reasons": json.dumps(reasons, ensure_ascii=False)}
-    for ent, cases, flag, reason in zip(repeat.index, repeat["cases"].tolist(), repeat["flag"].tolist(),
-                                        repeat["reason"]):
-        for k in members.get(ent, [ent]):
+    for ent, cases, flag, reason in zip(_keys(repeat), repeat["cases"].tolist(), repeat["flag"].tolist(),
+                                        repeat["reason"].tolist()):
+        for k in members.get(ent, (ent,)):
             scores.setdefault(k, {}).update({"repeat_cases": int(cases), "repeat_flag": bool(flag),
                                              "repeat_reason": reason})
     for firm, rows in hidden.groupby("firm"):
         scores.setdefault(firm, {})["asset_hiding"] = json.dumps(rows.drop(columns="firm").to_dict("records"),
                                                                  ensure_ascii=False)
-    for ent, risk in zip(spread.index, spread.tolist()):
-        for k in members.get(ent, [ent]):
-            scores.setdefault(k, {})["spread"] = round(float(risk), 6)
-    for i, firms in enumerate(clusters["members"] if len(clusters) else []):
+    for ent, risk in zip(_keys(spread), spread.round(6).tolist()):
+        for k in members.get(ent, (ent,)):
+            scores.setdefault(k, {})["spread"] = risk
+    for i, firms in enumerate(clusters["members"].tolist() if len(clusters) else []):
         for firm in firms:
-            for k in members.get(firm, [firm]):
+            for k in members.get(firm, (firm,)):
                 scores.setdefault(k, {})["cluster"] = f"cl-{i:05d}"
     return scores
 
