@@ -74,9 +74,11 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         for k in members.get(ent, (ent,)):
             scores.setdefault(k, {}).update({"repeat_cases": int(cases), "repeat_flag": bool(flag),
                                              "repeat_reason": reason})
-    for firm, rows in hidden.groupby("firm"):
-        scores.setdefault(firm, {})["asset_hiding"] = json.dumps(rows.drop(columns="firm").to_dict("records"),
-                                                                 ensure_ascii=False)
+    found: dict[str, list[dict]] = defaultdict(list)
+    for firm, record in zip(hidden["firm"].tolist(), hidden.drop(columns="firm").to_dict("records")):
+        found[firm].append(record)
+    for firm, records in found.items():
+        scores.setdefault(firm, {})["asset_hiding"] = json.dumps(records, ensure_ascii=False)
     for ent, risk in zip(_keys(spread), spread.round(6).tolist()):
         for k in members.get(ent, (ent,)):
             scores.setdefault(k, {})["spread"] = risk
