@@ -12,7 +12,8 @@ from creditgraph.app import state
 from creditgraph.app.strings import LANGS
 from creditgraph.errors import CreditGraphError
 
-st.set_page_config(page_title="信用关系图谱 · creditgraph", page_icon=":material/hub:", layout="wide")
+# An emoji icon, not a Material one: Streamlit loads Material favicons from fonts.gstatic.com.
+st.set_page_config(page_title="信用关系图谱 · creditgraph", page_icon="🕸️", layout="wide")
 
 with st.sidebar:
     current = state.lang()

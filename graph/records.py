@@ -48,7 +48,8 @@ class Entity:
     @property
     def name(self) -> str:
         p = self.props
-        return str(p.get("name") or p.get("text") or p.get("case_no") or self.key)
+        return str(p.get("name") or p.get("text") or p.get("case_no") or p.get("number")
+                   or p.get("decision_no") or self.key)
 
 
 @dataclass(frozen=True)

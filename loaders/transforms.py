@@ -46,8 +46,9 @@ def id_number(s: str, *, hash_key: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id_masked": idn.masked, "sex": idn.sex, "birth_year": idn.birth_year,
                            "region_code": idn.region_code}
     if idn.full:
+        # Only the hash: a birth date beside the official mask (first 10 + last 4) would
+        # give back the whole number.
         out["id_hash"] = nz.hash_id(idn.full, hash_key)
-        out["birth_date"] = idn.birth_date
     return {k: v for k, v in out.items() if v is not None}
 
 

@@ -20,7 +20,7 @@ from creditgraph.graph.schema import PROVENANCE
 
 SCORE_PROPS = ("shell_score", "shell_flag", "shell_reasons", "repeat_cases", "repeat_flag", "repeat_reason",
                "asset_hiding", "spread", "cluster", "resolved")
-HIDDEN_PROPS = ("id_hash", "key")
+HIDDEN_PROPS = ("id_hash", "key", "birth_date")  # a birth date beside a masked ID gives the ID back
 VIEW_CAP = 300
 
 key = state.param("entity")
@@ -33,6 +33,7 @@ except (NotFound, CreditGraphError):
     st.error(state.t("entity.notfound", key=key))
     st.stop()
 record_once("entity", {"key": key}, 1)
+state.set_params(entity=key)  # a link followed from here must leave this entity in the URL
 lang = state.lang()
 
 st.title(md(e.name))

@@ -26,10 +26,6 @@ from creditgraph.synth.truth import load_truth
 pytestmark = pytest.mark.e2e
 
 LOOPBACK = {"127.0.0.1", "localhost"}
-# TEMPORARY, to be removed with the fix in app/streamlit_app.py: st.set_page_config(page_icon=
-# ":material/hub:") makes Streamlit's frontend set the favicon to this Google Fonts URL. The
-# browser cannot reach it here (host-resolver rules), but it asks; an emoji icon asks nothing.
-KNOWN_LEAKS = {"https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/hub/default/24px.svg"}
 
 
 def zh(key: str, **values) -> str:
@@ -209,8 +205,6 @@ def test_through_the_network_to_the_nominee_legal_rep(browser, explorer, plant):
     shot(browser, "05-nominee-resolved-person")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (reported): the profile shows birth_date next to id_masked, "
-                   "which together spell the full ID number; remove this mark with the fix")
 def test_the_full_id_number_cannot_be_read_off_the_persons_page(browser, explorer, plant):
     """The masked ID (first 10 + **** + last 4) hides only the month and day of birth; the page
     must not show them elsewhere, or the whole number is on screen."""
@@ -291,5 +285,5 @@ def test_no_request_left_loopback(browser, explorer, plant):
     assert any("/component/st_link_analysis" in u for u in asked), "the component iframe's requests were not seen"
     assert any(u.startswith("ws://127.0.0.1:") for u in asked), "the Streamlit web socket was not seen"
     outside = sorted({u for u in asked if urlsplit(u).scheme not in ("data", "blob", "about")
-                      and urlsplit(u).hostname not in LOOPBACK} - KNOWN_LEAKS)
+                      and urlsplit(u).hostname not in LOOPBACK})
     assert not outside, f"requests left 127.0.0.1: {outside}"
