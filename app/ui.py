@@ -20,8 +20,28 @@ from creditgraph.graph.records import Entity
 
 __all__ = ["md", "badge", "entity_rows", "pick_entity", "record_once", "entity_link", "draw_network"]
 
-NODE_STYLES = [NodeStyle(label, colour, "name") for label, colour in COLOURS.items()]
-EDGE_STYLES = [EdgeStyle(t, caption="caption", directed=True) for t in
+class _Readable:
+    """The component's own text is 3.6 px and hidden below 10 px on screen: names stayed
+    invisible at the zoom a neighbourhood opens at. Larger text, shown from 5 px."""
+
+    FONT: dict = {}
+
+    def dump(self) -> dict:
+        out = super().dump()
+        out["style"].update(self.FONT)
+        return out
+
+
+class _NodeStyle(_Readable, NodeStyle):
+    FONT = {"font-size": 7, "min-zoomed-font-size": 5, "text-wrap": "ellipsis", "text-max-width": 90}
+
+
+class _EdgeStyle(_Readable, EdgeStyle):
+    FONT = {"font-size": 5, "min-zoomed-font-size": 5}
+
+
+NODE_STYLES = [_NodeStyle(label, colour, "name") for label, colour in COLOURS.items()]
+EDGE_STYLES = [_EdgeStyle(t, caption="caption", directed=True) for t in
                ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF", "REGISTERED_AT", "HAS_PHONE", "PARTY_TO",
                 "LISTED_IN", "SAME_AS", "ARISES_FROM", "MORE")]
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
