@@ -103,7 +103,7 @@ def layouts(city, tmp_path_factory) -> dict[str, Layout]:
 @pytest.fixture(scope="session")
 def small_city(tmp_path_factory) -> Path:
     """A dirty synthetic city (300 firms, seed 11, 5 % corrupt rows), each file cut to its
-    first 60 data rows so that a load takes seconds on either store; read-only."""
+    first 40 data rows so that a load takes seconds on either store; read-only."""
     from creditgraph.synth.generate import generate
 
     full = tmp_path_factory.mktemp("small-city-full")
@@ -111,6 +111,6 @@ def small_city(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("small-city")
     for f in sorted((full / "data").iterdir()):
         lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
-        (out / f.name).write_text("".join(lines[:61] if f.suffix == ".csv" else lines[:60]), encoding="utf-8")
+        (out / f.name).write_text("".join(lines[:41] if f.suffix == ".csv" else lines[:40]), encoding="utf-8")
     shutil.rmtree(full)
     return out

@@ -95,7 +95,6 @@ def _build(layout, data):
             if kind == "blank":
                 chunks.append("\n")
                 line += 1
-                text = json.dumps(rec, ensure_ascii=False) + "\n"
             row = outcome or {k: _json_cell(v) for k, v in rec.items()}
         else:
             cells = list(base)
@@ -115,16 +114,12 @@ def _build(layout, data):
             elif kind == "blank":
                 chunks.append("\n")
                 line += 1
-            text = layout.render([cells])[_len_header(layout):]
+            text = layout.render([cells])[len(layout.render([])):]  # the row without the header
             row = outcome or {h: clean_text(c) for h, c in zip(layout.header, cells)}
         chunks.append(text.encode("gbk", "replace") if kind == "gbk" else text)
         expected.append((line, row))
         line += _lines(text)
     return b"".join(c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks), expected
-
-
-def _len_header(layout) -> int:
-    return len(layout.render([]))
 
 
 def _expect(layout, path: Path, expected):
