@@ -23,7 +23,9 @@ def connect_bolt(uri: str, user: str | None, password: str | None, *, database: 
                  backend: str, batch_size: int = 2000) -> BoltGraphStore:
     """A store over a fresh driver, after checking the server answers."""
     auth = (user, password) if password is not None else None
-    driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10)
+    # connection_timeout bounds the TCP connect only; a server that accepts and then stays silent
+    # would hold the Bolt handshake for the acquisition timeout (60 s by default).
+    driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, connection_acquisition_timeout=10)
     try:
         driver.verify_connectivity()
     except neo4j_exc.AuthError as e:

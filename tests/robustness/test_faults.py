@@ -111,9 +111,6 @@ def test_load_into_an_unreachable_neo4j_fails_fast_with_a_clear_message(small_ci
     assert time.monotonic() - t0 < 30
 
 
-@pytest.mark.xfail(raises=subprocess.TimeoutExpired, strict=True,
-                   reason="graph/connect.py bounds the TCP connect (10 s) but not the Bolt handshake, "
-                          "which waits for the driver's connection_acquisition_timeout (60 s)")
 def test_load_into_a_server_that_never_answers_the_handshake_fails_fast(small_city, tmp_path):
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
