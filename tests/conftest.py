@@ -18,14 +18,7 @@ pytest_plugins = ["neo4j_fixture"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip locally; fail under CI, where every test must run."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: this must not skip)")
-    pytest.skip(reason)
+from ci_rules import IN_CI, skip_or_fail  # noqa: E402,F401  (re-exported for older imports)
 
 
 @pytest.fixture(scope="session")

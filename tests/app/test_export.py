@@ -123,7 +123,7 @@ def test_graphml_writes_mixed_types_as_text(view):
 @pytest.fixture(scope="module")
 def pdf_tools():
     """A CJK font and pdftotext, or a skip (locally) / failure (CI=true)."""
-    from conftest import skip_or_fail  # tests/conftest.py: the project's one skip-but-not-in-CI rule
+    from ci_rules import skip_or_fail  # the project's one skip-but-not-in-CI rule
 
     try:
         find_cjk_font()
