@@ -33,10 +33,10 @@ if start and end:
     G = to_networkx(area)
     found = k_shortest_paths(G, start, end, k=k, max_hops=max_hops)
     if not found:  # the store's own search reaches further than the capped neighbourhoods
-        found = [[n.key for n in p.nodes] for p in state.paths(start, end, max_hops, k)]
-        for p in state.paths(start, end, max_hops, k):
-            G.add_nodes_from((n.key, {"label": n.label, **n.props}) for n in p.nodes)
-            G.add_edges_from((x.start, x.end, {"type": x.type, **x.props}) for x in p.edges)
+        direct = state.paths(start, end, max_hops, k)
+        found = [[n.key for n in p.nodes] for p in direct]
+        area = union([area, *(Subgraph(p.nodes, p.edges) for p in direct)])  # drawn below too
+        G = to_networkx(area)
     record_once("paths", {"start": start, "end": end, "max_hops": max_hops, "k": k}, len(found))
     if not found:
         st.info(state.t("paths.none", hops=max_hops))
