@@ -125,11 +125,6 @@ class EmbeddedServer:
         os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(log_dir / "hs_err_pid%p.log"))
         t0 = time.perf_counter()
         try:
-            import jpype.config
-
-            # Leave the JVM to the OS at exit: JPype's orderly shutdown can hang a server
-            # process (e.g. `creditgraph explore`) on SIGTERM once the store was used.
-            jpype.config.destroy_jvm = False
             from arcadedb_embedded.server import ArcadeDBServer
         except ImportError as e:  # pragma: no cover - a broken install
             raise StoreUnavailable(f"the embedded store needs arcadedb-embedded: {e}") from e
