@@ -425,7 +425,9 @@ def _initial_password(home: Path, *, java: str, lib: Path, env: dict[str, str]) 
             f"{home} holds a database that was first started without a recorded password "
             "(auth off); start it with auth=False, or use a fresh home for auth=True"
         )
-    password = secrets.token_urlsafe(16)
+    # Hex, not token_urlsafe: a password starting with "-" is read by neo4j-admin as an option
+    # (seen in CI: "Missing required parameter: '<password>'", about one start in 64).
+    password = secrets.token_hex(16)
     cmd = [java, "-Xmx256m", *_JVM_FLAGS, "-cp", str(lib / "*"), _ADMIN_CLASS, "dbms", "set-initial-password", password]
     try:
         done = subprocess.run(
