@@ -156,6 +156,21 @@ class EmbeddedServer:
                  time.perf_counter() - t0)
         return EmbeddedEndpoint(f"bolt://127.0.0.1:{bolt_port}", _USER, self._password(), DATABASE, True)
 
+    def database(self, name: str = DATABASE, *, create: bool = False):
+        """The ``arcadedb_embedded`` Database behind the Bolt endpoint, for in-process bulk writes.
+
+        Only the process that owns the folder holds it; a joined process must use Bolt.
+        """
+        if self._server is None:
+            raise StoreUnavailable(f"the embedded store at {self.root} is not owned by this process")
+        try:
+            exists = (self.root / "databases" / name).exists()
+            if not exists and create:
+                return self._server.create_database(name)
+            return self._server.get_database(name)
+        except Exception as e:
+            raise StoreUnavailable(f"could not open database {name!r} of the embedded store: {e}") from e
+
     def stop(self) -> None:
         """Stop the server if this process owns it, and release the folder."""
         if self._server is not None:

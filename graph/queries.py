@@ -92,6 +92,11 @@ def merge_edges(type_: str, start_label: str, end_label: str) -> str:
     )
 
 
+def arcadedb_edge_type(type_: str) -> str:
+    """ArcadeDB SQL: the edge type a bulk load needs before ``GraphBatch`` can use it."""
+    return f"CREATE EDGE TYPE {_rel(type_)} IF NOT EXISTS"
+
+
 def get_node(label: str) -> str:
     return f"MATCH (n:{_label(label)} {{key: $key}}) RETURN n.key AS key, properties(n) AS props"
 

@@ -40,14 +40,21 @@ def city(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def arcadedb_store(tmp_path_factory):
+def arcadedb_server(tmp_path_factory):
+    """The session's embedded server (one per process: it lives in this process's JVM)."""
     server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), heap="1g")
-    ep = server.start()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def arcadedb_store(arcadedb_server):
+    ep = arcadedb_server.endpoint
     store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
     store.ensure_schema()
     yield store
     store.close()
-    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,224 @@
+"""First load of an empty store without Cypher: fold the rows in memory, then write once.
+
+``load_paths`` writes into a :class:`Fold` exactly as into a store (same mapping, same
+quarantine and report). The fold applies, row by row, the rules the ``MERGE … SET``
+queries apply (``queries._PROVENANCE``): properties overwrite in row order, ``sources`` and
+``source_ids`` grow by set union in order of first sight, ``first_seen``/``last_seen`` widen.
+So a bulk first load and a ``MERGE`` load give the same graph (``tests/graph/test_bulk.py``).
+
+Two writers take a fold:
+
+* :func:`write_arcadedb` — ArcadeDB's ``GraphBatch`` into the embedded database,
+  in-process (no Bolt round trips, no query planning).
+* :func:`write_neo4j_csv` — the header and data files ``neo4j-admin database import full``
+  reads (``graph/neo4j_import.py`` runs it on a stopped server's home).
+
+Both need an empty database; the ``MERGE`` path stays the one for every later load.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from creditgraph.errors import StoreError
+from creditgraph.graph import queries as q
+from creditgraph.graph.records import Counts, EdgeRow, NodeRow
+from creditgraph.graph.schema import schema
+
+__all__ = ["Fold", "write_arcadedb", "write_neo4j_csv", "ImportFiles"]
+
+log = logging.getLogger(__name__)
+
+_LISTS = ("sources", "source_ids")
+
+
+def _fold(props: dict[str, Any], row: NodeRow | EdgeRow) -> None:
+    """Apply one row to a stored record's properties, as ``queries._PROVENANCE`` does."""
+    props.update((k, v) for k, v in row.props.items() if v is not None)
+    for name, value in (("sources", row.source), ("source_ids", f"{row.source}:{row.source_id}")):
+        have = props.setdefault(name, [])
+        if value not in have:
+            have.append(value)
+    if row.seen is not None:
+        if props.get("first_seen") is None or row.seen < props["first_seen"]:
+            props["first_seen"] = row.seen
+        if props.get("last_seen") is None or row.seen > props["last_seen"]:
+            props["last_seen"] = row.seen
+
+
+class Fold:
+    """The write half of the store port, folding rows into one record per node and edge."""
+
+    backend = "fold"
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.labels: dict[str, str] = {}
+        self.edges: dict[tuple, dict[str, Any]] = {}
+
+    def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
+        sch = schema()
+        for row in rows:
+            if sch.label_of(row.key) != row.label:
+                raise StoreError(f"key {row.key!r} does not belong to label {row.label}")
+            props = self.nodes.get(row.key)
+            if props is None:
+                props = self.nodes[row.key] = {}
+                self.labels[row.key] = row.label
+            _fold(props, row)
+        return len(rows)
+
+    def upsert_edges(self, rows: Sequence[EdgeRow]) -> int:
+        sch = schema()
+        for row in rows:
+            missing = [k for k in (row.start, row.end) if k not in self.nodes]
+            if missing:
+                raise StoreError(f"{row.type} edge has no endpoint node; missing keys {missing}")
+            rel = sch.check_edge(row.type, self.labels[row.start], self.labels[row.end])
+            ident = (row.type, row.start, row.end, tuple(row.props.get(d) for d in rel.discriminator))
+            _fold(self.edges.setdefault(ident, {}), row)
+        return len(rows)
+
+    def counts(self) -> Counts:
+        return Counts(Counter(self.labels.values()), Counter(ident[0] for ident in self.edges))
+
+    def by_label(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for key, label in self.labels.items():
+            out[label].append(key)
+        return out
+
+    def by_type(self) -> dict[str, list[tuple]]:
+        out: dict[str, list[tuple]] = defaultdict(list)
+        for ident in self.edges:
+            out[ident[0]].append(ident)
+        return out
+
+
+# -- ArcadeDB -------------------------------------------------------------------------
+
+
+def write_arcadedb(database: Any, fold: Fold, *, progress=None) -> Counts:
+    """Write a fold into an empty embedded ArcadeDB database (an ``arcadedb_embedded`` Database).
+
+    The schema (vertex types, key constraints, indexes) must exist: ``ensure_schema`` first.
+    Dates cross as ``java.time.LocalDate`` and lists as lists, as the Bolt path stores them.
+    """
+    from arcadedb_embedded.exceptions import ArcadeDBError
+
+    for type_ in schema().relationships:
+        database.command("sql", q.arcadedb_edge_type(type_))
+    rids: dict[str, str] = {}
+    try:
+        with database.graph_batch(expected_edge_count=len(fold.edges), parallel_flush=True) as batch:
+            for label, keys in fold.by_label().items():
+                rows = [{"key": k, **fold.nodes[k]} for k in keys]
+                rids.update(zip(keys, batch.create_vertices(label, rows)))
+                log.info("bulk: %d %s vertices", len(keys), label)
+                if progress:
+                    progress(len(keys))
+            for type_, idents in fold.by_type().items():
+                batch.new_edges([rids[i[1]] for i in idents], type_, [rids[i[2]] for i in idents],
+                                [fold.edges[i] for i in idents])
+                batch.flush()
+                log.info("bulk: %d %s edges", len(idents), type_)
+                if progress:
+                    progress(len(idents))
+    except ArcadeDBError as e:
+        raise StoreError(f"bulk load into the embedded store failed after {len(rids)} vertices: {e}") from e
+    return fold.counts()
+
+
+# -- Neo4j admin import ---------------------------------------------------------------
+
+#: Separates array elements in the import files; never in cleaned text (control character).
+ARRAY_DELIMITER = "\x1f"
+
+
+@dataclass
+class ImportFiles:
+    """The files ``neo4j-admin database import full`` reads: ``--nodes=Label=header,data``."""
+
+    nodes: dict[str, list[Path]] = field(default_factory=dict)
+    relationships: dict[str, list[Path]] = field(default_factory=dict)
+    rows: int = 0
+
+
+def _kind(values: Iterable[Any]) -> str:
+    kinds = set()
+    for v in values:
+        if isinstance(v, bool):
+            kinds.add("boolean")
+        elif isinstance(v, int):
+            kinds.add("long")
+        elif isinstance(v, float):
+            kinds.add("double")
+        elif isinstance(v, dt.date):
+            kinds.add("date")
+        elif isinstance(v, (list, tuple)):
+            kinds.add("string[]")
+        else:
+            kinds.add("string")
+    if kinds <= {"long", "double"} and kinds:
+        return "double" if "double" in kinds else "long"
+    if len(kinds) == 1:
+        return kinds.pop()
+    raise StoreError(f"a property holds values of several kinds {sorted(kinds)}; the importer needs one")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _columns(records: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+    seen: dict[str, list[Any]] = defaultdict(list)
+    for r in records:
+        for k, v in r.items():
+            if v is not None:
+                seen[k].append(v)
+    return [(name, _kind(values)) for name, values in sorted(seen.items())]
+
+
+def _write(folder: Path, stem: str, header: list[str], rows: Iterable[list[Any]]) -> list[Path]:
+    head, data = folder / f"{stem}.header.csv", folder / f"{stem}.csv"
+    with open(head, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerow(header)
+    with open(data, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return [head, data]
+
+
+def write_neo4j_csv(fold: Fold, folder: Path) -> ImportFiles:
+    """One header and one data file per label and per relationship type; keys are the node ids."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = ImportFiles()
+    for label, keys in fold.by_label().items():
+        records = [fold.nodes[k] for k in keys]
+        cols = [(n, k) for n, k in _columns(records) if n != "key"]
+        header = ["key:ID"] + [f"{n}:{k}" for n, k in cols]
+        out.nodes[label] = _write(folder, f"node-{label}", header,
+                                  ([key] + [_cell(fold.nodes[key].get(n)) for n, _ in cols] for key in keys))
+        out.rows += len(keys)
+    for type_, idents in fold.by_type().items():
+        records = [fold.edges[i] for i in idents]
+        cols = _columns(records)
+        header = [":START_ID", ":END_ID"] + [f"{n}:{k}" for n, k in cols]
+        out.relationships[type_] = _write(folder, f"rel-{type_}", header,
+                                          ([i[1], i[2]] + [_cell(fold.edges[i].get(n)) for n, _ in cols]
+                                           for i in idents))
+        out.rows += len(idents)
+    return out
