@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -63,15 +64,41 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     report_dir = args.report_dir or settings.data_dir / "reports" / stamp
-    with open_store(settings) as store:
-        report = load_paths(store, args.paths, hash_key=settings.id_hash_key.get_secret_value(),
-                            report_dir=report_dir, mapping=mapping, batch_rows=settings.batch_size)
+    load = functools.partial(load_paths, paths=args.paths, hash_key=settings.id_hash_key.get_secret_value(),
+                             report_dir=report_dir, mapping=mapping, batch_rows=settings.batch_size)
+    if args.bulk:
+        report = _bulk_first_load(settings, load)
+    else:
+        with open_store(settings) as store:
+            report = load(store)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.render())
         print(f"report: {report_dir / 'load-report.json'}")
     return 0
+
+
+def _bulk_first_load(settings: Settings, load):
+    """Map everything into a fold, then write it in one GraphBatch pass (empty embedded store only)."""
+    from creditgraph.graph.bulk import Fold, write_arcadedb
+    from creditgraph.graph.connect import open_embedded
+
+    if settings.use_neo4j:
+        raise CreditGraphError("--bulk writes the embedded store in-process; for an empty Neo4j use "
+                               "neo4j-admin import (creditgraph.graph.neo4j_import), or load without --bulk")
+    with open_embedded(settings) as (server, store):
+        present = sum(store.counts().nodes.values())
+        if present:
+            raise CreditGraphError(f"--bulk is for the first load of an empty store; this one holds {present:,} "
+                                   "nodes: load without --bulk (MERGE keeps loads idempotent)")
+        fold = Fold()
+        report = load(fold)
+        log.info("mapped %d rows into %d nodes and %d edges; writing them", report.rows_read,
+                 len(fold.nodes), len(fold.edges))
+        write_arcadedb(server.database(), fold)
+        store.ensure_schema()  # the bulk path builds the indexes after the records
+    return report
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -306,6 +333,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--mapping", type=Path, help="a mapping file for a layout creditgraph does not know")
     s.add_argument("--report-dir", type=Path)
     s.add_argument("--json", action="store_true", help="print the load report as JSON")
+    s.add_argument("--bulk", action="store_true",
+                   help="first load of an empty embedded store: fold in memory, write with GraphBatch")
     s.set_defaults(func=cmd_load)
 
     s = sub.add_parser("stats", parents=[store], help="node and relationship counts")

@@ -251,6 +251,11 @@ class BoltGraphStore(GraphStore):
                 written += out[0]["written"] if out else 0
         return written
 
+    def await_indexes(self, seconds: int = 600) -> None:
+        """Neo4j fills new indexes in the background; wait until they serve (ArcadeDB: at once)."""
+        if self.backend == "neo4j":
+            self._read("waiting for indexes to come online", q.AWAIT_INDEXES, seconds=seconds)
+
     def wipe(self) -> None:
         while True:
             out = self._write("wiping the graph", q.DETACH_DELETE_BATCH, limit=10_000)

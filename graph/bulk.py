@@ -21,10 +21,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
@@ -55,12 +56,40 @@ def _fold(props: dict[str, Any], row: NodeRow | EdgeRow) -> None:
 class Fold:
     """The write half of the store port, folding rows into one record per node and edge."""
 
-    backend = "fold"
+    backend = "bulk"
 
     def __init__(self) -> None:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.labels: dict[str, str] = {}
         self.edges: dict[tuple, dict[str, Any]] = {}
+
+    @classmethod
+    def from_graph(cls, G: Any) -> "Fold":
+        """A fold of an exported graph (``GraphStore.export``): copies one store into an empty other.
+
+        Export reads dates back as ISO text; the schema's property types turn them into dates again.
+        """
+        sch = schema()
+        fold = cls()
+
+        def typed(props: dict[str, Any], declared: dict) -> dict[str, Any]:
+            out = {}
+            for k, v in props.items():
+                p = declared.get(k)
+                if v is not None and (k in ("first_seen", "last_seen") or (p is not None and p.type == "date")):
+                    v = dt.date.fromisoformat(v)
+                out[k] = v
+            return out
+
+        for key, data in G.nodes(data=True):
+            label = data["label"]
+            fold.labels[key] = label
+            fold.nodes[key] = typed({k: v for k, v in data.items() if k != "label"}, sch.node(label).properties)
+        for a, b, data in G.edges(data=True):
+            rel = sch.check_edge(data["type"], fold.labels[a], fold.labels[b])
+            ident = (data["type"], a, b, tuple(data.get(d) for d in rel.discriminator))
+            fold.edges[ident] = typed({k: v for k, v in data.items() if k != "type"}, rel.properties)
+        return fold
 
     def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
         sch = schema()
@@ -104,35 +133,67 @@ class Fold:
 # -- ArcadeDB -------------------------------------------------------------------------
 
 
-def write_arcadedb(database: Any, fold: Fold, *, progress=None) -> Counts:
+def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, float], None] | None = None) -> Counts:
     """Write a fold into an empty embedded ArcadeDB database (an ``arcadedb_embedded`` Database).
 
-    The schema (vertex types, key constraints, indexes) must exist: ``ensure_schema`` first.
-    Dates cross as ``java.time.LocalDate`` and lists as lists, as the Bolt path stores them.
+    Indexes slow vertex creation about twofold and GraphBatch needs none (edges name their ends
+    by record id), so the types are created bare, or stripped of their indexes when a schema is
+    already there: run ``ensure_schema`` afterwards to build them over the loaded records. Dates
+    cross as ``java.time.LocalDate`` and lists as lists, as the Bolt path stores them.
+    ``on_step(label or type, rows, seconds)`` hears of each label and type as it is written.
     """
     from arcadedb_embedded.exceptions import ArcadeDBError
 
-    for type_ in schema().relationships:
-        database.command("sql", q.arcadedb_edge_type(type_))
+    step = on_step or (lambda name, rows, seconds: None)
+    sch = schema()
+    unique = _bare_types(database)
     rids: dict[str, str] = {}
     try:
         with database.graph_batch(expected_edge_count=len(fold.edges), parallel_flush=True) as batch:
             for label, keys in fold.by_label().items():
+                t0 = time.perf_counter()
                 rows = [{"key": k, **fold.nodes[k]} for k in keys]
-                rids.update(zip(keys, batch.create_vertices(label, rows)))
-                log.info("bulk: %d %s vertices", len(keys), label)
-                if progress:
-                    progress(len(keys))
+                rids.update(zip(keys, batch.create_vertices(sch.node(label).label, rows)))
+                step(label, len(keys), time.perf_counter() - t0)
             for type_, idents in fold.by_type().items():
-                batch.new_edges([rids[i[1]] for i in idents], type_, [rids[i[2]] for i in idents],
+                t0 = time.perf_counter()
+                batch.new_edges([rids[i[1]] for i in idents], sch.rel(type_).type, [rids[i[2]] for i in idents],
                                 [fold.edges[i] for i in idents])
                 batch.flush()
-                log.info("bulk: %d %s edges", len(idents), type_)
-                if progress:
-                    progress(len(idents))
+                step(type_, len(idents), time.perf_counter() - t0)
+            t0 = time.perf_counter()
+        step("(close: connect incoming edges)", 0, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for name, prop in unique:  # ensure_schema's CREATE CONSTRAINT sees its name and would skip these
+            for statement in q.arcadedb_unique_index(name, prop):
+                database.command("sql", statement)
+        step("(rebuild key constraints)", 0, time.perf_counter() - t0)
     except ArcadeDBError as e:
         raise StoreError(f"bulk load into the embedded store failed after {len(rids)} vertices: {e}") from e
     return fold.counts()
+
+
+def _bare_types(database: Any) -> list[tuple[str, str]]:
+    """Every vertex and edge type present, empty and without indexes; refuse a non-empty one.
+
+    Returns the unique indexes dropped, as (type, property).
+    """
+    dropped = []
+    sch = schema()
+    jschema = database.get_java_database().getSchema()
+    for label in sch.nodes:
+        database.command("sql", q.arcadedb_vertex_type(label))
+    for type_ in sch.relationships:
+        database.command("sql", q.arcadedb_edge_type(type_))
+    for name in [sch.node(n).label for n in sch.nodes] + [sch.rel(t).type for t in sch.relationships]:
+        if database.count_type(name):
+            raise StoreError(f"bulk load needs an empty store; {name} already holds "
+                             f"{database.count_type(name):,} records")
+        for index in list(jschema.getType(name).getAllIndexes(False)):
+            if index.isUnique():
+                dropped.extend((name, str(p)) for p in index.getPropertyNames())
+            jschema.dropIndex(index.getName())
+    return dropped
 
 
 # -- Neo4j admin import ---------------------------------------------------------------
@@ -204,6 +265,7 @@ def _write(folder: Path, stem: str, header: list[str], rows: Iterable[list[Any]]
 
 def write_neo4j_csv(fold: Fold, folder: Path) -> ImportFiles:
     """One header and one data file per label and per relationship type; keys are the node ids."""
+    folder = folder.resolve()  # the importer runs in the server's home
     folder.mkdir(parents=True, exist_ok=True)
     out = ImportFiles()
     for label, keys in fold.by_label().items():

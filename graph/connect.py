@@ -14,7 +14,7 @@ from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded import EmbeddedServer
 from creditgraph.settings import Settings
 
-__all__ = ["open_store", "connect_bolt"]
+__all__ = ["open_store", "open_embedded", "connect_bolt"]
 
 log = logging.getLogger(__name__)
 
@@ -40,27 +40,35 @@ def connect_bolt(uri: str, user: str | None, password: str | None, *, database: 
 @contextmanager
 def open_store(settings: Settings, *, ensure_schema: bool = True) -> Iterator[BoltGraphStore]:
     """Yield the store the settings select; close it (and the embedded server) afterwards."""
-    server = None
-    if settings.use_neo4j:
-        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-        store = connect_bolt(settings.neo4j_uri, settings.neo4j_user, password,
-                             database=settings.neo4j_database, backend="neo4j",
-                             batch_size=settings.batch_size)
-    else:
-        server = EmbeddedServer(settings.embedded_dir, heap=settings.embedded_heap,
-                                port=settings.embedded_port)
-        ep = server.start()
-        try:
-            store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
-                                 backend="arcadedb", batch_size=settings.batch_size)
-        except BaseException:
-            server.stop()
-            raise
+    if not settings.use_neo4j:
+        with open_embedded(settings, ensure_schema=ensure_schema) as (_, store):
+            yield store
+        return
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    store = connect_bolt(settings.neo4j_uri, settings.neo4j_user, password,
+                         database=settings.neo4j_database, backend="neo4j",
+                         batch_size=settings.batch_size)
     try:
         if ensure_schema:
             store.ensure_schema()
         yield store
     finally:
         store.close()
-        if server is not None:
-            server.stop()
+
+
+@contextmanager
+def open_embedded(settings: Settings, *, ensure_schema: bool = True) -> Iterator[tuple[EmbeddedServer, BoltGraphStore]]:
+    """The embedded server and a store over it; the server is this process's unless another owns the folder."""
+    server = EmbeddedServer(settings.embedded_dir, heap=settings.embedded_heap, port=settings.embedded_port)
+    ep = server.start()
+    try:
+        store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
+                             backend="arcadedb", batch_size=settings.batch_size)
+        try:
+            if ensure_schema:
+                store.ensure_schema()
+            yield server, store
+        finally:
+            store.close()
+    finally:
+        server.stop()

@@ -92,9 +92,27 @@ def merge_edges(type_: str, start_label: str, end_label: str) -> str:
     )
 
 
+#: Neo4j: block until every index is online (after a bulk import, constraints fill in the background).
+AWAIT_INDEXES = "CALL db.awaitIndexes($seconds)"
+
+
+def arcadedb_vertex_type(label: str) -> str:
+    """ArcadeDB SQL: the vertex type a bulk load writes into."""
+    return f"CREATE VERTEX TYPE `{_label(label)}` IF NOT EXISTS"
+
+
+def arcadedb_unique_index(label: str, prop: str) -> list[str]:
+    """ArcadeDB SQL: a unique index, as ``constraint`` makes it, rebuilt after a bulk load."""
+    if prop not in schema().node(label).properties and prop != "key":
+        raise SchemaError(f"{label} has no property {prop!r}")
+    lab = _label(label)
+    return [f"CREATE PROPERTY `{lab}`.`{prop}` IF NOT EXISTS STRING",
+            f"CREATE INDEX IF NOT EXISTS ON `{lab}` ({prop}) UNIQUE"]
+
+
 def arcadedb_edge_type(type_: str) -> str:
     """ArcadeDB SQL: the edge type a bulk load needs before ``GraphBatch`` can use it."""
-    return f"CREATE EDGE TYPE {_rel(type_)} IF NOT EXISTS"
+    return f"CREATE EDGE TYPE `{_rel(type_)}` IF NOT EXISTS"
 
 
 def get_node(label: str) -> str:

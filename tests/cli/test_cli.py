@@ -70,3 +70,19 @@ def test_readme_diagram_is_the_schema():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```mermaid\n(.*?)```", readme, re.S).group(1).strip()
     assert block == schema().mermaid().strip(), "regenerate with `creditgraph schema`"
+
+
+def test_bulk_first_load_then_merge_loads_add_nothing(city, tmp_path):
+    bulk = _run(["load", "--bulk", "--json", str(city / "data")], tmp_path)
+    assert bulk.returncode == 0, bulk.stderr
+    report = json.loads(bulk.stdout)
+    created = sum(t["created"] for t in report["by_type"]["nodes"].values())
+    assert created > 1000 and report["rows_quarantined"] == 0
+    again = _run(["load", "--bulk", str(city / "data")], tmp_path)
+    assert again.returncode != 0 and "first load of an empty store" in again.stderr
+    merge = _run(["load", "--json", str(city / "data")], tmp_path)
+    assert merge.returncode == 0, merge.stderr
+    by_type = json.loads(merge.stdout)["by_type"]
+    assert sum(t["created"] for kind in by_type.values() for t in kind.values()) == 0
+    stats = json.loads(_run(["stats", "--json"], tmp_path).stdout)
+    assert stats["total_nodes"] == created

@@ -27,6 +27,13 @@ def _plain(G) -> tuple[dict, list]:
     return nodes, edges
 
 
+def _indexes(db) -> list[tuple[str, str, bool]]:
+    """(type, properties, unique) of every index: the bulk path must leave the schema's indexes."""
+    types = db.get_java_database().getSchema().getTypes()
+    return sorted((str(t.getName()), str(list(i.getPropertyNames())), bool(i.isUnique()))
+                  for t in types for i in t.getAllIndexes(False))
+
+
 @pytest.fixture(scope="module")
 def city_fold(city, tmp_path_factory):
     fold = Fold()
@@ -62,6 +69,8 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
         bulk.ensure_schema()
         bulk.wipe()
         counts = write_arcadedb(db, fold)
+        bulk.ensure_schema()
+        assert _indexes(db) == _indexes(arcadedb_server.database())
         assert bulk.counts().as_dict() == counts.as_dict() == arcadedb_store.counts().as_dict()
         assert _plain(bulk.export()) == _plain(arcadedb_store.export())
         # later loads MERGE onto the bulk-loaded graph without duplicating anything
@@ -92,3 +101,20 @@ def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance,
     finally:
         store.close()
         neo4j_server.stop(home)
+
+
+def test_a_fold_of_an_export_copies_the_store(city, arcadedb_server, arcadedb_store, tmp_path):
+    arcadedb_store.wipe()
+    load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
+    original = arcadedb_store.export()
+    db = arcadedb_server.database("copytest", create=True)
+    ep = arcadedb_server.endpoint
+    copy = connect_bolt(ep.uri, ep.user, ep.password, database="copytest", backend="arcadedb")
+    try:
+        copy.ensure_schema()
+        copy.wipe()
+        write_arcadedb(db, Fold.from_graph(original))
+        copy.ensure_schema()
+        assert _plain(copy.export()) == _plain(original)
+    finally:
+        copy.close()
