@@ -110,6 +110,16 @@ def arcadedb_unique_index(label: str, prop: str) -> list[str]:
             f"CREATE INDEX IF NOT EXISTS ON `{lab}` ({prop}) UNIQUE"]
 
 
+def arcadedb_date_property(type_name: str, prop: str) -> str:
+    """ArcadeDB SQL: declare a property DATE, so ISO text written to it is stored as a date."""
+    sch = schema()
+    declared = (sch.nodes[type_name].properties if type_name in sch.nodes
+                else sch.rel(type_name).properties)
+    if prop not in declared and prop not in ("first_seen", "last_seen"):
+        raise SchemaError(f"{type_name} has no property {prop!r}")
+    return f"CREATE PROPERTY `{type_name}`.`{prop}` IF NOT EXISTS DATE"
+
+
 def arcadedb_edge_type(type_: str) -> str:
     """ArcadeDB SQL: the edge type a bulk load needs before ``GraphBatch`` can use it."""
     return f"CREATE EDGE TYPE `{_rel(type_)}` IF NOT EXISTS"

@@ -34,6 +34,16 @@ def _indexes(db) -> list[tuple[str, str, bool]]:
                   for t in types for i in t.getAllIndexes(False))
 
 
+def _date_kinds(db) -> set[type]:
+    """Python types of stored dates: the bulk path sends ISO text and must still store dates."""
+    kinds = set()
+    for sql in ("SELECT founded AS d FROM Company WHERE founded IS NOT NULL LIMIT 5",
+                "SELECT first_seen AS d FROM OFFICER_OF WHERE first_seen IS NOT NULL LIMIT 5",
+                "SELECT since AS d FROM SHAREHOLDER_OF WHERE since IS NOT NULL LIMIT 5"):
+        kinds.update(type(r.get("d")) for r in db.query("sql", sql))
+    return kinds
+
+
 @pytest.fixture(scope="module")
 def city_fold(city, tmp_path_factory):
     fold = Fold()
@@ -71,6 +81,7 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
         counts = write_arcadedb(db, fold)
         bulk.ensure_schema()
         assert _indexes(db) == _indexes(arcadedb_server.database())
+        assert _date_kinds(db) == _date_kinds(arcadedb_server.database()) == {dt.date}
         assert bulk.counts().as_dict() == counts.as_dict() == arcadedb_store.counts().as_dict()
         assert _plain(bulk.export()) == _plain(arcadedb_store.export())
         # later loads MERGE onto the bulk-loaded graph without duplicating anything
