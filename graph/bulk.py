@@ -19,6 +19,7 @@ Both need an empty database; the ``MERGE`` path stays the one for every later lo
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 import logging
 import time
@@ -153,13 +154,13 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
             for label, keys in fold.by_label().items():
                 t0 = time.perf_counter()
                 rows = _json_ready(database, sch.node(label).label, ({"key": k, **fold.nodes[k]} for k in keys))
-                rids.update(zip(keys, batch.create_vertices(sch.node(label).label, rows)))
+                rids.update(zip(keys, _create_vertices(batch, sch.node(label).label, rows)))
                 step(label, len(keys), time.perf_counter() - t0)
             for type_, idents in fold.by_type().items():
                 t0 = time.perf_counter()
                 props = _json_ready(database, sch.rel(type_).type, (fold.edges[i] for i in idents))
-                batch.new_edges([rids[i[1]] for i in idents], sch.rel(type_).type, [rids[i[2]] for i in idents],
-                                props)
+                _new_edges(batch, sch.rel(type_).type, [rids[i[1]] for i in idents],
+                           [rids[i[2]] for i in idents], props)
                 batch.flush()
                 step(type_, len(idents), time.perf_counter() - t0)
             t0 = time.perf_counter()
@@ -174,12 +175,54 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
     return fold.counts()
 
 
+_CHUNK = 100_000
+
+
+def _bridge(name: str) -> Any:
+    """arcadedb-embedded's Java-side batchers: one JSON text per chunk of records.
+
+    Its Python ``GraphBatch`` only takes that route for records of scalars; ours all carry
+    lists (``sources``), which it sends value by value through JPype, ~3x slower
+    (``bench/load.py``). The JSON route stores lists as lists (``tests/graph/test_bulk.py``).
+    """
+    try:
+        import jpype
+
+        return jpype.JClass(f"com.arcadedb.python.{name}")
+    except Exception:  # an engine without the bridge: the public, slower path
+        log.warning("arcadedb-embedded has no %s; bulk writes go value by value", name)
+        return None
+
+
+def _create_vertices(batch: Any, type_name: str, rows: list[dict[str, Any]]) -> list[str]:
+    batcher = _bridge("VertexBatcher")
+    if batcher is None:
+        return batch.create_vertices(type_name, rows)
+    rids: list[str] = []
+    for start in range(0, len(rows), _CHUNK):
+        text = json.dumps(rows[start:start + _CHUNK], ensure_ascii=False)
+        rids += str(batcher.createVerticesJson(batch._java_graph_batch, type_name, text)).split(";")
+    if len(rids) != len(rows):
+        raise StoreError(f"created {len(rids)} {type_name} vertices for {len(rows)} records")
+    return rids
+
+
+def _new_edges(batch: Any, type_name: str, starts: list[str], ends: list[str], props: list[dict[str, Any]]) -> None:
+    batcher = _bridge("EdgeBatcher")
+    if batcher is None:
+        batch.new_edges(starts, type_name, ends, props)
+        return
+    rows = [{"_src": a, "_dst": b, **p} for a, b, p in zip(starts, ends, props)]
+    for start in range(0, len(rows), _CHUNK):
+        batcher.newEdgesJson(batch._java_graph_batch, type_name,
+                             json.dumps(rows[start:start + _CHUNK], ensure_ascii=False))
+
+
 def _json_ready(database: Any, type_name: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Records with dates as ISO text, and those properties declared DATE on the type.
 
-    GraphBatch sends JSON-ready records as one JSON text (one crossing into Java per 100k
-    records); a single ``datetime.date`` sends the whole chunk value by value through JPype,
-    several times slower. The declared type makes ArcadeDB store the text as a LocalDate again.
+    Records cross into Java as JSON text; the declared type makes ArcadeDB store the text
+    as a LocalDate again, as the Bolt path stores a Cypher date.
     """
     out, dates = [], set()
     for rec in records:
