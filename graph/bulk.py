@@ -182,8 +182,10 @@ def _bridge(name: str) -> Any:
     """arcadedb-embedded's Java-side batchers: one JSON text per chunk of records.
 
     Its Python ``GraphBatch`` only takes that route for records of scalars; ours all carry
-    lists (``sources``), which it sends value by value through JPype, ~3x slower
-    (``bench/load.py``). The JSON route stores lists as lists (``tests/graph/test_bulk.py``).
+    lists (``sources``), which it sends value by value through JPype. In isolation the JSON
+    route was ~3x faster (300k vertices); on the 100k city the whole write was not (188 s
+    against 174-184 s, ``bench/results/load_100k.txt``): ArcadeDB's vertex creation is the
+    limit there. The JSON route stores lists as lists (``tests/graph/test_bulk.py``).
     """
     try:
         import jpype
