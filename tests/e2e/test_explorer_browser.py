@@ -120,13 +120,17 @@ def settled(page) -> None:
 
 def linked_rows(page, role: str, name: str = ""):
     """The rows of the entity page's list of linked firms and people (a link and a caption with
-    the roles) that show ``role`` and ``name``. The list has sat on the network tab and on the
-    profile tab; it is looked for on both, network first."""
-    for tab in (zh("entity.network"), zh("entity.profile")):
-        rows = open_tab(page, tab).get_by_test_id("stHorizontalBlock").filter(has_text=role).filter(has_text=name)
-        if rows.count():
-            return rows
-    pytest.fail(f"no linked entity with role {role!r} and name {name!r} on {page.url}")
+    the roles) that show ``role`` and ``name``, on the profile tab. Waited for: the tab's script
+    run may not have begun when the running indicator is first checked (seen once in CI)."""
+    from playwright.sync_api import expect
+
+    rows = (open_tab(page, zh("entity.profile")).get_by_test_id("stHorizontalBlock")
+            .filter(has_text=role).filter(has_text=name))
+    try:
+        expect(rows.first).to_be_visible(timeout=20_000)
+    except AssertionError:
+        pytest.fail(f"no linked entity with role {role!r} and name {name!r} on {page.url}")
+    return rows
 
 
 def test_search_open_flags_and_network(browser, explorer, plant):
