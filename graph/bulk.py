@@ -303,7 +303,10 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, (list, tuple)):
-        return ARRAY_DELIMITER.join(str(v) for v in value)
+        items = [str(v) for v in value]
+        if any(ARRAY_DELIMITER in v for v in items):  # cleaned text never has it; record ids might
+            raise StoreError(f"a list value holds the import's array delimiter U+001F: {items[:3]}")
+        return ARRAY_DELIMITER.join(items)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):

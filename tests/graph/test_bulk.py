@@ -65,6 +65,13 @@ def test_fold_applies_the_merge_provenance_rules():
         fold.upsert_edges([EdgeRow("LEGAL_REP_OF", "pe:test:x", "co:name:甲", {}, "s1", "1")])
 
 
+def test_import_files_refuse_a_list_value_holding_the_array_delimiter(tmp_path):
+    fold = Fold()
+    fold.upsert_nodes([NodeRow("Company", "co:name:甲", {"name": "甲"}, "s1", "a\x1fb")])
+    with pytest.raises(StoreError, match="array delimiter"):
+        write_neo4j_csv(fold, tmp_path)
+
+
 def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fold, arcadedb_server,
                                                                     arcadedb_store, tmp_path):
     fold, report = city_fold
