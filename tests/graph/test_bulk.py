@@ -8,6 +8,7 @@ property, provenance included.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 
@@ -25,6 +26,20 @@ def _plain(G) -> tuple[dict, list]:
     nodes = {k: dict(sorted(d.items())) for k, d in G.nodes(data=True)}
     edges = sorted((a, b, k, sorted(d.items())) for a, b, k, d in G.edges(keys=True, data=True))
     return nodes, edges
+
+
+@contextmanager
+def _empty_database(server, name: str):
+    """A second, empty database of the session's embedded server: (its Database, a store over it)."""
+    db = server.database(name, create=True)
+    ep = server.endpoint
+    store = connect_bolt(ep.uri, ep.user, ep.password, database=name, backend="arcadedb")
+    try:
+        store.ensure_schema()
+        store.wipe()
+        yield db, store
+    finally:
+        store.close()
 
 
 def _indexes(db) -> list[tuple[str, str, bool]]:
@@ -79,12 +94,7 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
     merged = load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
     assert merged.as_dict()["rows_loaded"] == report.as_dict()["rows_loaded"]
 
-    db = arcadedb_server.database("bulktest", create=True)
-    ep = arcadedb_server.endpoint
-    bulk = connect_bolt(ep.uri, ep.user, ep.password, database="bulktest", backend="arcadedb")
-    try:
-        bulk.ensure_schema()
-        bulk.wipe()
+    with _empty_database(arcadedb_server, "bulktest") as (db, bulk):
         counts = write_arcadedb(db, fold)
         bulk.ensure_schema()
         assert _indexes(db) == _indexes(arcadedb_server.database())
@@ -94,8 +104,6 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
         # later loads MERGE onto the bulk-loaded graph without duplicating anything
         load_paths(bulk, [city / "data"], hash_key="test-key", report_dir=tmp_path / "again", progress=False)
         assert bulk.counts().as_dict() == counts.as_dict()
-    finally:
-        bulk.close()
 
 
 @pytest.mark.neo4j
@@ -125,14 +133,7 @@ def test_a_fold_of_an_export_copies_the_store(city, arcadedb_server, arcadedb_st
     arcadedb_store.wipe()
     load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
     original = arcadedb_store.export()
-    db = arcadedb_server.database("copytest", create=True)
-    ep = arcadedb_server.endpoint
-    copy = connect_bolt(ep.uri, ep.user, ep.password, database="copytest", backend="arcadedb")
-    try:
-        copy.ensure_schema()
-        copy.wipe()
+    with _empty_database(arcadedb_server, "copytest") as (db, copy):
         write_arcadedb(db, Fold.from_graph(original))
         copy.ensure_schema()
         assert _plain(copy.export()) == _plain(original)
-    finally:
-        copy.close()
