@@ -155,9 +155,11 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     lk = fg.linkers.assign(g=group[fg.linkers["f"].to_numpy()])
     lk = lk[lk["g"] >= 0].groupby(["g", "p"], as_index=False)["ties"].sum()
     lk = lk.sort_values(["g", "ties", "p"], ascending=[True, False, True]).groupby("g").head(3)
-    name = lambda p: (fr._data[fr.entity_node[p]].get("name", fr.entities[p]) if fr.entity_node[p] >= 0
-                      else fr.entities[p])
-    key_persons = _by_group(lk["g"], [(name(p), int(t)) for p, t in zip(lk["p"], lk["ties"])])
+    people = lk["p"].to_numpy()
+    node = fr.entity_node[people]
+    names = np.where(node >= 0, fr.attr("name", np.maximum(node, 0)), None)
+    names = [fr.entities[p] if n is None else n for p, n in zip(people.tolist(), names.tolist())]
+    key_persons = _by_group(lk["g"], [(n, int(t)) for n, t in zip(names, lk["ties"])])
     # shared addresses: where two or more members are registered
     node_group = np.full(len(fr), -1, dtype=np.int64)
     at_node = fr.entity_node[fg.firms[in_group]]
@@ -166,7 +168,7 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     ra = pd.DataFrame({"g": node_group[ra["u"].to_numpy()], "a": ra["v"].to_numpy()})
     ra = ra[ra["g"] >= 0].value_counts().rename("n").reset_index()
     ra = ra[ra["n"] > 1].sort_values(["g", "n", "a"], ascending=[True, False, True]).groupby("g").head(2)
-    shared = _by_group(ra["g"], [(fr._data[a].get("text"), int(k)) for a, k in zip(ra["a"], ra["n"])])
+    shared = _by_group(ra["g"], list(zip(fr.attr("text", ra["a"].to_numpy()).tolist(), ra["n"].astype(int).tolist())))
     g = members["g"].to_numpy()
     cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
     rows = []

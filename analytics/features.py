@@ -71,8 +71,12 @@ class Evidence(Mapping):
         return len(self._index)
 
     def _names(self, entities: list[int]) -> list[str]:
-        node, data, keys = self._frames.entity_node, self._frames._data, self._frames.entities
-        return ["—" if e < 0 else data[node[e]].get("name") if node[e] >= 0 else keys[e] for e in entities]
+        fr = self._frames
+        e = np.asarray(entities, dtype=np.int64)
+        node = np.where(e >= 0, fr.entity_node[np.maximum(e, 0)], -1)
+        names = fr.attr("name", np.maximum(node, 0)).tolist()
+        return ["—" if i < 0 else names[j] if n >= 0 else fr.entities[i]
+                for j, (i, n) in enumerate(zip(e.tolist(), node.tolist()))]
 
     def sentence(self, i: int, indicator: str) -> str:
         """The evidence of firm row ``i`` for ``indicator``."""
@@ -83,9 +87,9 @@ class Evidence(Mapping):
         f = self._facts
         n = self._values[indicator][rows].tolist() if indicator in self._values else None
         if indicator == "firms_at_address":
-            data = self._frames._data
-            return [f"{int(k)} firms registered at {data[a].get('text') if a >= 0 else '—'}"
-                    for k, a in zip(n, f["address"][rows].tolist())]
+            at = np.asarray(f["address"][rows], dtype=np.int64)
+            text = self._frames.attr("text", np.maximum(at, 0)).tolist()
+            return [f"{int(k)} firms registered at {t if a >= 0 else '—'}" for k, a, t in zip(n, at.tolist(), text)]
         if indicator == "registered_together":
             return [f"{int(k)} of them founded within {_BATCH_DAYS} days of this one" for k in n]
         if indicator == "rep_fronts_firms":

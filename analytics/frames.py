@@ -1,30 +1,40 @@
-"""The exported graph as columns: one pass over a NetworkX graph, then array work.
+"""The exported graph as columns: node and edge tables in, NumPy/pandas columns out.
 
 Every scorer needs the same few things from the graph — node labels, resolved entities,
 a handful of properties per label, and edges by type with their role / ratio / since /
-match. Reading them out of NetworkX's dicts in a Python loop per scorer cost most of the
-scoring time at 1M firms; :func:`graph_frames` reads them once (O(nodes + edges)) into
-NumPy/pandas columns that the scorers join and group. The scorers still take the graph
-``G``; :func:`graph_frames` is what they call on it unless handed ``frames=`` already built
-(``creditgraph.scoring`` builds one and passes it to each).
+match. :func:`frames_from_tables` builds them from a :class:`~creditgraph.graph.records.GraphTables`
+(what ``GraphStore.export_tables`` returns: one table per label and per type, only the
+properties asked for), so scoring a city never holds a NetworkX graph of it — at 1M firms
+that graph alone is ~12.7 GB. :func:`graph_frames` does the same for a NetworkX graph (tests,
+small exports) through :func:`graph_tables`, so both routes give the same frames.
 
-Positions are ``int64`` indexes into :attr:`GraphFrames.keys`; entities (``resolved`` or the
-node's own key) are indexes into :attr:`GraphFrames.entities`.
+Positions are ``int64`` indexes into :attr:`GraphFrames.keys`, label by label in table order;
+entities (``resolved`` or the node's own key) are indexes into :attr:`GraphFrames.entities`.
 """
 
 from __future__ import annotations
 
-from itertools import chain, repeat
+from collections import defaultdict
+from typing import Iterable
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-__all__ = ["GraphFrames", "graph_frames", "NO_DAY", "days"]
+from creditgraph.graph.records import GraphTables
+
+__all__ = ["GraphFrames", "frames_from_tables", "graph_frames", "graph_tables", "SCORING_NODE_PROPERTIES",
+           "SCORING_EDGE_PROPERTIES", "NO_DAY", "days"]
 
 #: Day number standing for "no date" in the int64 day columns (far below any real date).
 NO_DAY = np.iinfo(np.int64).min // 2
 
+#: The node and edge properties the scorers read (``GraphFrames.attr`` / ``edge_prop``): what
+#: ``run_scoring`` asks the store's table export for. A scorer reading another property must add it here.
+SCORING_NODE_PROPERTIES = ("resolved", "name", "text", "id_masked", "founded", "dissolved", "registered_capital",
+                           "paid_in_capital", "case_no", "unperformed_amount", "court", "filed", "published",
+                           "judgment_date", "basis_doc_no")
+SCORING_EDGE_PROPERTIES = ("role", "match", "since", "ratio")
 
 
 def days(values) -> np.ndarray:
@@ -45,19 +55,19 @@ def iso(day: int) -> str:
 
 
 class GraphFrames:
-    """Columns of one graph. Build with :func:`graph_frames`; treat as read-only."""
+    """Columns of one graph. Build with :func:`frames_from_tables` or :func:`graph_frames`; read-only."""
 
     def __init__(self, keys: np.ndarray, labels: pd.Categorical, entity: np.ndarray, entities: np.ndarray,
-                 entity_node: np.ndarray, data: list[dict], edges: pd.DataFrame, edge_data: list[dict]) -> None:
+                 entity_node: np.ndarray, node_blocks: list[_Block], edges: pd.DataFrame,
+                 edge_blocks: list[_Block]) -> None:
         self.keys = keys                # node key by position
         self.labels = labels            # node label by position (categorical)
         self.entity = entity            # entity index by position
         self.entities = entities        # entity key by entity index
         self.entity_node = entity_node  # node position of each entity, -1 where it is not a node
-        self.edges = edges              # u, v (positions), type (categorical), in graph order
-        self._data = data               # node attribute dicts by position (NetworkX's own)
-        self._edge_data = edge_data     # edge attribute dicts by edge row (NetworkX's own)
-        self._attrs: dict[tuple[str, str], np.ndarray] = {}
+        self.edges = edges              # u, v (positions), type (categorical), row
+        self._node_blocks = node_blocks  # property columns of each label's run of positions
+        self._edge_blocks = edge_blocks  # property columns of each type's run of edge rows
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -74,9 +84,7 @@ class GraphFrames:
 
     def attr(self, name: str, positions: np.ndarray) -> np.ndarray:
         """Node property ``name`` at ``positions`` (object array, ``None`` where absent)."""
-        data, out = self._data, np.empty(len(positions), dtype=object)
-        out[:] = [data[i].get(name) for i in np.asarray(positions).tolist()]
-        return out
+        return _take(self._node_blocks, name, positions)
 
     def edges_of(self, *types: str) -> pd.DataFrame:
         """Edge rows of the given types (``u``, ``v`` and ``row``, the edge's index in :attr:`edges`)."""
@@ -85,46 +93,108 @@ class GraphFrames:
 
     def edge_prop(self, name: str, rows: np.ndarray) -> np.ndarray:
         """Edge property ``name`` of the edge rows ``rows`` (object array, ``None`` where absent)."""
-        data, out = self._edge_data, np.empty(len(rows), dtype=object)
-        out[:] = [data[i].get(name) for i in np.asarray(rows).tolist()]
-        return out
+        return _take(self._edge_blocks, name, rows)
 
+
+#: (first position, end position, property → object column) of one label's or type's run.
+_Block = tuple[int, int, dict[str, np.ndarray]]
+
+
+def _take(blocks: list[_Block], name: str, positions: np.ndarray) -> np.ndarray:
+    positions = np.asarray(positions, dtype=np.int64)
+    out = np.full(len(positions), None, dtype=object)
+    for start, stop, columns in blocks:
+        column = columns.get(name)
+        if column is None:
+            continue
+        inside = (positions >= start) & (positions < stop)
+        if inside.any():
+            out[inside] = column[positions[inside] - start]
+    return out
+
+
+def _objects(column: pd.Series) -> np.ndarray:
+    """A table column as an object array with ``None`` (not NaN) where missing."""
+    out = column.to_numpy(dtype=object)
+    if column.dtype != object:
+        out[pd.isna(column).to_numpy()] = None
+    return out
+
+
+def frames_from_tables(tables: GraphTables) -> GraphFrames:
+    """Columns of a graph given as tables; O(nodes + edges), vectorised but for one hash of the keys.
+
+    Raises ``ValueError`` when an edge names a node no table holds."""
+    labels = [label for label in tables.nodes if label is not None]
+    keys_parts, resolved_parts, codes, blocks, start = [], [], [], [], 0
+    for label, t in tables.nodes.items():
+        keys = t["key"].to_numpy(dtype=object)
+        resolved = _objects(t["resolved"]).copy() if "resolved" in t else np.full(len(t), None, dtype=object)
+        empty = pd.isna(resolved) | (resolved == "")
+        resolved[empty] = keys[empty]
+        keys_parts.append(keys)
+        resolved_parts.append(resolved)
+        codes.append(np.full(len(t), -1 if label is None else labels.index(label), dtype=np.int64))
+        blocks.append((start, start + len(t), {c: _objects(t[c]) for c in t.columns if c != "key"}))
+        start += len(t)
+    keys = np.concatenate(keys_parts) if keys_parts else np.empty(0, dtype=object)
+    resolved = np.concatenate(resolved_parts) if resolved_parts else np.empty(0, dtype=object)
+    index = pd.Index(keys)
+    entity_codes, entities = pd.factorize(resolved)
+    entities = np.asarray(entities, dtype=object)
+
+    types = list(tables.edges)
+    u_parts, v_parts, t_parts, edge_blocks, row = [], [], [], [], 0
+    for code, (type_, t) in enumerate(tables.edges.items()):
+        u, v = index.get_indexer(t["start"].to_numpy(dtype=object)), index.get_indexer(t["end"].to_numpy(dtype=object))
+        if (u < 0).any() or (v < 0).any():
+            bad = t[(u < 0) | (v < 0)].iloc[0]
+            raise ValueError(f"{type_} edge {bad['start']} -> {bad['end']} names a node that is not in the tables")
+        u_parts.append(u)
+        v_parts.append(v)
+        t_parts.append(np.full(len(t), code, dtype=np.int64))
+        edge_blocks.append((row, row + len(t), {c: _objects(t[c]) for c in t.columns if c not in ("start", "end")}))
+        row += len(t)
+    cat = lambda parts: np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    edges = pd.DataFrame({"u": cat(u_parts).astype(np.int64), "v": cat(v_parts).astype(np.int64),
+                          "type": pd.Categorical.from_codes(cat(t_parts), categories=types)})
+    edges["row"] = np.arange(len(edges), dtype=np.int64)
+    return GraphFrames(keys, pd.Categorical.from_codes(cat(codes), categories=labels),
+                       entity_codes.astype(np.int64), entities, index.get_indexer(entities).astype(np.int64),
+                       blocks, edges, edge_blocks)
+
+
+def _column(values: list) -> pd.Series:
+    return pd.Series(values, dtype=object)
+
+
+def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
+                 edge_props: Iterable[str] | None = None) -> GraphTables:
+    """``G`` as tables, label by label and type by type in the graph's order; every property
+    unless ``node_props`` / ``edge_props`` name the ones to keep. O(nodes + edges) Python work."""
+    by_label: dict[str | None, list[tuple[str, dict]]] = defaultdict(list)
+    for k, d in G.nodes(data=True):
+        by_label[d.get("label")].append((k, d))
+    nodes = {}
+    for label, items in by_label.items():
+        names = (list(node_props) if node_props is not None
+                 else sorted({p for _, d in items for p in d} - {"label", "key"}))
+        columns = {"key": _column([k for k, _ in items])}
+        columns.update((p, _column([d.get(p) for _, d in items])) for p in names)
+        nodes[label] = pd.DataFrame(columns)
+    by_type: dict[str | None, list[tuple[str, str, dict]]] = defaultdict(list)
+    for u, v, d in G.edges(data=True):
+        by_type[d.get("type")].append((u, v, d))
+    edges = {}
+    for type_, items in by_type.items():
+        names = (list(edge_props) if edge_props is not None
+                 else sorted({p for _, _, d in items for p in d} - {"type"}))
+        columns = {"start": _column([u for u, _, _ in items]), "end": _column([v for _, v, _ in items])}
+        columns.update((p, _column([d.get(p) for _, _, d in items])) for p in names)
+        edges[type_] = pd.DataFrame(columns)
+    return GraphTables(nodes, edges)
 
 
 def graph_frames(G: nx.MultiDiGraph) -> GraphFrames:
-    """Read ``G`` once into columns; O(nodes + edges) Python work, the rest is NumPy."""
-    keys = np.empty(G.number_of_nodes(), dtype=object)
-    keys[:] = list(G)
-    data = [d for _, d in G.nodes(data=True)]
-    label = [d.get("label") for d in data]
-    resolved = [d.get("resolved") or n for n, d in zip(keys, data)]
-    index = dict(zip(keys, range(len(keys))))
-    get = index.__getitem__
-    sources: list[int] = []
-    fanout: list[int] = []
-    v_pos: list[int] = []
-    edge_data: list[dict] = []
-    multi = G.is_multigraph()
-    for u, nbrs in G.adjacency():  # C-level map/chain per node: ~0.3 µs an edge
-        if not nbrs:
-            continue
-        if multi:
-            counts = list(map(len, nbrs.values()))
-            edge_data.extend(chain.from_iterable(map(dict.values, nbrs.values())))
-            n = sum(counts)
-            v_pos.extend(map(get, nbrs) if n == len(counts) else chain.from_iterable(map(repeat, map(get, nbrs), counts)))
-        else:
-            edge_data.extend(nbrs.values())
-            n = len(nbrs)
-            v_pos.extend(map(get, nbrs))
-        sources.append(get(u))
-        fanout.append(n)
-    u_pos = np.repeat(np.asarray(sources, dtype=np.int64), fanout)
-    types = [d.get("type") for d in edge_data]
-    entity_codes, entities = pd.factorize(pd.Series(resolved, dtype=object))
-    edges = pd.DataFrame({"u": np.asarray(u_pos, dtype=np.int64), "v": np.asarray(v_pos, dtype=np.int64),
-                          "type": pd.Categorical(types)})
-    edges["row"] = np.arange(len(edges), dtype=np.int64)
-    entity_node = np.fromiter((index.get(e, -1) for e in entities), dtype=np.int64, count=len(entities))
-    return GraphFrames(keys, pd.Categorical(label), entity_codes.astype(np.int64), np.asarray(entities, dtype=object),
-                       entity_node, data, edges, edge_data)
+    """Columns of a NetworkX graph: :func:`frames_from_tables` of :func:`graph_tables`."""
+    return frames_from_tables(graph_tables(G))

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-__all__ = ["NodeRow", "EdgeRow", "Entity", "Edge", "Subgraph", "Path", "Counts"]
+__all__ = ["NodeRow", "EdgeRow", "Entity", "Edge", "Subgraph", "Path", "Counts", "GraphTables"]
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,17 @@ class Counts:
             "total_nodes": sum(self.nodes.values()),
             "total_relationships": sum(self.relationships.values()),
         }
+
+
+@dataclass
+class GraphTables:
+    """A graph as columns, for analytics at scale: one table per node label (``key`` first,
+    then ``resolved`` and the requested properties) and one per relationship type (``start``,
+    ``end``, then properties). Columns hold Python values (``object`` dtype), ``None`` where a
+    record lacks the property; a property no record of that label has may be left out."""
+
+    nodes: dict[str, Any]  # label → pandas.DataFrame
+    edges: dict[str, Any]  # type → pandas.DataFrame
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.nodes.values())
