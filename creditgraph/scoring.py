@@ -19,40 +19,27 @@ import pandas as pd
 
 from creditgraph.analytics.clusters import firm_clusters
 from creditgraph.analytics.features import company_indicators
-from creditgraph.analytics.frames import GraphFrames, graph_frames
+from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, GraphFrames,
+                                             frames_from_tables, graph_frames)
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
 from creditgraph.analytics.shell import score_shells
 from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.port import GraphStore
 
-__all__ = ["score_graph", "node_scores", "run_scoring", "evaluate_scores", "plot_pr_curves"]
+__all__ = ["score_graph", "node_scores", "SCORE_COLUMNS", "run_scoring", "evaluate_scores", "plot_pr_curves"]
 
 log = logging.getLogger(__name__)
-
-
-def _members(frames: GraphFrames) -> dict[str, list[str]]:
-    """Resolved entity → the keys of its Person/Company nodes, for entities resolved from more
-    than their own node (an entity missing here is its own one node)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    nodes = frames.of_label("Person", "Company")
-    merged = nodes[frames.entity_node[frames.entity[nodes]] != nodes]  # resolved to another key
-    ents = np.unique(frames.entity[merged])
-    for e in ents.tolist():
-        if frames.entity_node[e] >= 0:
-            out[frames.entities[e]].append(frames.entities[e])
-    for k, e in zip(frames.keys[merged].tolist(), frames.entities[frames.entity[merged]].tolist()):
-        out[e].append(k)
-    return out
 
 
 def _keys(frame: pd.DataFrame | pd.Series) -> list:
     return frame.index.to_numpy(dtype=object).tolist()
 
 
-def score_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> dict[str, pd.DataFrame | pd.Series]:
+def score_graph(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None) -> dict[str, pd.DataFrame | pd.Series]:
     """Every scorer on a resolved, exported graph: ``shells``, ``repeat``, ``hidden``,
-    ``spread``, ``clusters``. The graph is read into columns once and shared."""
+    ``spread``, ``clusters``. The graph is read into columns once and shared; given ``frames``,
+    ``G`` is not read (``None`` will do)."""
     frames = frames if frames is not None else graph_frames(G)
     X, evidence = company_indicators(G, frames=frames)
     return {"shells": score_shells(X, evidence), "repeat": repeat_offenders(G, frames=frames),
@@ -60,46 +47,72 @@ def score_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> dic
             "clusters": firm_clusters(G, frames=frames)}
 
 
+#: The score properties :func:`node_scores` writes, in column order.
+SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "repeat_cases", "repeat_flag", "repeat_reason",
+                 "asset_hiding", "spread", "cluster")
+
+
 def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame, hidden: pd.DataFrame,
-                spread: pd.Series, clusters: pd.DataFrame) -> dict[str, dict]:
-    """Node key → the score properties to write on it (entity scores go to every node of the entity)."""
-    members = _members(frames)
-    scores: dict[str, dict] = {}
-    for firm, score, flag, reasons in zip(_keys(shells), shells["score"].tolist(), shells["flag"].tolist(),
-                                          shells["reasons"].tolist()):
-        scores[firm] = {"shell_score": float(score), "shell_flag": bool(flag),
-                        "shell_reasons": json.dumps(reasons, ensure_ascii=False)}
-    for ent, cases, flag, reason in zip(_keys(repeat), repeat["cases"].tolist(), repeat["flag"].tolist(),
-                                        repeat["reason"].tolist()):
-        for k in members.get(ent, (ent,)):
-            scores.setdefault(k, {}).update({"repeat_cases": int(cases), "repeat_flag": bool(flag),
-                                             "repeat_reason": reason})
-    found: dict[str, list[dict]] = defaultdict(list)
-    for firm, record in zip(hidden["firm"].tolist(), hidden.drop(columns="firm").to_dict("records")):
-        found[firm].append(record)
-    for firm, records in found.items():
-        scores.setdefault(firm, {})["asset_hiding"] = json.dumps(records, ensure_ascii=False)
-    for ent, risk in zip(_keys(spread), spread.round(6).tolist()):
-        for k in members.get(ent, (ent,)):
-            scores.setdefault(k, {})["spread"] = risk
-    for i, firms in enumerate(clusters["members"].tolist() if len(clusters) else []):
-        for firm in firms:
-            for k in members.get(firm, (firm,)):
-                scores.setdefault(k, {})["cluster"] = f"cl-{i:05d}"
-    return scores
+                spread: pd.Series, clusters: pd.DataFrame) -> pd.DataFrame:
+    """The score properties to write, one row per node that gets any (index: node key; columns:
+    :data:`SCORE_COLUMNS`, ``None`` where a node gets no such score). Firm scores go to the firm's
+    node; entity scores (repeat offenders, spread, cluster) to every node resolved to the entity.
+    O(nodes), array work but for the JSON of reasons and findings."""
+    n = len(frames)
+    cols = {c: np.full(n, None, dtype=object) for c in SCORE_COLUMNS}
+    node_of = pd.Index(frames.keys)
+    entity_of = pd.Index(frames.entities)
+
+    def put_nodes(keys: list, **values: list) -> None:
+        at = node_of.get_indexer(keys)
+        ok = at >= 0
+        for c, v in values.items():
+            cols[c][at[ok]] = np.asarray(v, dtype=object)[ok] if len(v) else v
+
+    def put_entities(keys: list, **values: list) -> None:
+        """Entity values onto every node whose entity is one of ``keys``."""
+        at = entity_of.get_indexer(keys)
+        ok = at >= 0
+        for c, v in values.items():
+            by_entity = np.full(len(frames.entities), None, dtype=object)
+            by_entity[at[ok]] = np.asarray(v, dtype=object)[ok] if len(v) else v
+            got = by_entity[frames.entity]
+            has = pd.notna(got)
+            cols[c][has] = got[has]
+
+    if len(shells):
+        put_nodes(_keys(shells), shell_score=[float(x) for x in shells["score"].tolist()],
+                  shell_flag=[bool(x) for x in shells["flag"].tolist()],
+                  shell_reasons=[json.dumps(r, ensure_ascii=False) for r in shells["reasons"].tolist()])
+    if len(repeat):
+        put_entities(_keys(repeat), repeat_cases=[int(x) for x in repeat["cases"].tolist()],
+                     repeat_flag=[bool(x) for x in repeat["flag"].tolist()], repeat_reason=repeat["reason"].tolist())
+    if len(hidden):
+        found: dict[str, list[dict]] = defaultdict(list)
+        for firm, record in zip(hidden["firm"].tolist(), hidden.drop(columns="firm").to_dict("records")):
+            found[firm].append(record)
+        put_nodes(list(found), asset_hiding=[json.dumps(r, ensure_ascii=False) for r in found.values()])
+    if len(spread):
+        put_entities(_keys(spread), spread=spread.round(6).tolist())
+    if len(clusters):
+        sizes = [len(m) for m in clusters["members"].tolist()]
+        put_entities([f for m in clusters["members"].tolist() for f in m],
+                     cluster=[f"cl-{i:05d}" for i, k in enumerate(sizes) for _ in range(k)])
+    table = pd.DataFrame(cols, index=pd.Index(frames.keys, name="key", dtype=object), dtype=object)
+    return table[table.notna().any(axis=1)]
 
 
 def run_scoring(store: GraphStore) -> dict:
     """Score every firm and person in ``store`` (resolve first: scores count resolved entities)."""
     t0 = time.perf_counter()
-    G = store.export()
-    if not any(d.get("resolved") for _, d in G.nodes(data=True)):
+    tables = store.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
+    if not any(t["resolved"].notna().any() for t in tables.nodes.values() if "resolved" in t):
         raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
-    frames = graph_frames(G)
-    r = score_graph(G, frames=frames)
+    frames = frames_from_tables(tables)
+    del tables
+    r = score_graph(None, frames=frames)
     shells, repeat, hidden, clusters = r["shells"], r["repeat"], r["hidden"], r["clusters"]
-    scores = node_scores(frames, **r)
-    written = store.write_scores({k: v for k, v in scores.items() if k in G})
+    written = store.write_scores(node_scores(frames, **r))
     summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),

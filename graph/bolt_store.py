@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
+import pandas as pd
 from neo4j import Driver, ManagedTransaction
 from neo4j import exceptions as neo4j_exc
 from neo4j.time import Date, DateTime
@@ -22,7 +23,7 @@ from neo4j.time import Date, DateTime
 from creditgraph.errors import NotFound, SchemaError, StoreError, StoreUnavailable
 from creditgraph.graph import queries as q
 from creditgraph.graph.port import GraphStore
-from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, NodeRow, Path, Subgraph
+from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, GraphTables, NodeRow, Path, Subgraph
 from creditgraph.graph.schema import schema
 
 __all__ = ["BoltGraphStore"]
@@ -76,6 +77,9 @@ class BoltGraphStore(GraphStore):
 
     def _read(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(what, lambda tx: tx.run(query, params).data(), write=False)
+
+    def _values(self, what: str, query: str, **params: Any) -> list[list[Any]]:
+        return self._run(what, lambda tx: tx.run(query, params).values(), write=False)
 
     def _write(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(what, lambda tx: tx.run(query, params).data(), write=True)
@@ -241,14 +245,23 @@ class BoltGraphStore(GraphStore):
         return [{"subject": r["subject"], "key": r["key"], "label": schema().label_of(r["key"]),
                  "props": _props(r["props"]), "confidence": members[r["subject"]]} for r in rows]
 
-    def write_scores(self, scores: Mapping[str, Mapping[str, Any]]) -> int:
-        written = 0
-        for label, keys in _group_keys(scores).items():
-            rows = [{"key": k, "scores": dict(scores[k])} for k in keys]
-            for batch in self._batches(rows):
-                out = self._write(f"writing scores of {len(batch)} {label} nodes",
-                                  q.set_scores(label), rows=list(batch))
-                written += out[0]["written"] if out else 0
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
+        written, pending = 0, defaultdict(list)
+        label_of = schema().label_of
+
+        def flush(label: str) -> int:
+            batch, pending[label] = pending[label], []
+            out = self._write(f"writing scores of {len(batch)} {label} nodes", q.set_scores(label), rows=batch)
+            return out[0]["written"] if out else 0
+
+        for key, props in _score_rows(scores):
+            label = label_of(key)
+            pending[label].append({"key": key, "scores": props})
+            if len(pending[label]) >= self.batch_size:
+                written += flush(label)
+        for label in list(pending):
+            if pending[label]:
+                written += flush(label)
         return written
 
     def await_indexes(self, seconds: int = 600) -> None:
@@ -365,6 +378,19 @@ class BoltGraphStore(GraphStore):
                 G.add_edge(r["start"], r["end"], key=ek, type=type_, **props)
         return G
 
+    def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
+        sch = schema()
+        nodes, edges = {}, {}
+        for label, spec in sch.nodes.items():
+            props = [p for p in node_props if p in spec.properties]
+            rows = self._values(f"exporting {label} columns", q.export_node_columns(label, props))
+            nodes[label] = _table(["key", *props], rows, spec.properties)
+        for type_, spec in sch.relationships.items():
+            props = [p for p in edge_props if p in spec.properties]
+            rows = self._values(f"exporting {type_} columns", q.export_edge_columns(type_, props))
+            edges[type_] = _table(["start", "end", *props], rows, spec.properties)
+        return GraphTables(nodes, edges)
+
     def find(self, label: str, prop: str, value: str, *, prefix: bool = False, limit: int = 20) -> list[Entity]:
         rows = self._read(f"looking up {label}.{prop}", q.find_nodes(label, prop, prefix=prefix),
                           value=value, limit=limit)
@@ -434,6 +460,28 @@ def _date_param(value: Any) -> Any:
 def _resolvable(label: str) -> None:
     if label not in ("Person", "Company"):
         raise SchemaError(f"entity resolution covers Person and Company, not {label}")
+
+
+def _table(columns: list[str], rows: list[list[Any]], declared: Mapping[str, Any]) -> pd.DataFrame:
+    """Exported rows as an object-dtype table sorted by its leading columns (so both backends
+    give the same order); dates as ISO text, as :meth:`BoltGraphStore.export` gives them."""
+    t = pd.DataFrame(rows, columns=columns, dtype=object)
+    for c in columns:
+        if c in declared and declared[c].type == "date":
+            t[c] = pd.Series([None if v is None else _plain(v) for v in t[c].tolist()], index=t.index, dtype=object)
+    keys = columns[:1] if columns[0] == "key" else columns
+    return t.sort_values(keys, kind="stable", ignore_index=True) if len(t) else t
+
+
+def _score_rows(scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key, properties) per node; a table's ``None``/NaN cells are left out (one row at a time)."""
+    if isinstance(scores, pd.DataFrame):
+        columns = list(scores.columns)
+        for key, values in zip(scores.index.tolist(), scores.itertuples(index=False, name=None)):
+            yield key, {c: v for c, v in zip(columns, values) if v is not None and v == v}
+    else:
+        for key, props in scores.items():
+            yield key, dict(props)
 
 
 def _group_keys(keys: Iterable[str]) -> dict[str, list[str]]:

@@ -12,8 +12,9 @@ from abc import ABC, abstractmethod
 from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
+import pandas as pd
 
-from creditgraph.graph.records import Counts, EdgeRow, Entity, NodeRow, Path, Subgraph
+from creditgraph.graph.records import Counts, EdgeRow, Entity, GraphTables, NodeRow, Path, Subgraph
 
 __all__ = ["GraphStore"]
 
@@ -58,8 +59,15 @@ class GraphStore(ABC):
         """The whole graph, or the subgraph induced by ``keys``, as NetworkX."""
 
     @abstractmethod
-    def write_scores(self, scores: Mapping[str, Mapping[str, Any]]) -> int:
-        """Set score properties on nodes by key; returns nodes updated."""
+    def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
+        """The whole graph as tables: per label the key and those of ``node_props`` it declares,
+        per type start, end and those of ``edge_props`` it declares; sorted, so every backend
+        gives the same tables. What scoring reads at city scale instead of :meth:`export`."""
+
+    @abstractmethod
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
+        """Set score properties on nodes by key (a mapping, or a table indexed by key whose
+        ``None`` cells are skipped); returns nodes updated."""
 
     @abstractmethod
     def counts(self) -> Counts:

@@ -8,6 +8,8 @@ Neo4j 5 and on ArcadeDB's Bolt/OpenCypher endpoint.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from creditgraph.errors import SchemaError
 from creditgraph.graph.schema import schema
 
@@ -159,6 +161,22 @@ def export_edges(type_: str) -> str:
         f"MATCH (a)-[e:{_rel(type_)}]->(b) "
         "RETURN a.key AS start, b.key AS end, properties(e) AS props"
     )
+
+
+def export_node_columns(label: str, props: Sequence[str]) -> str:
+    """Every ``label`` node as one row: its key, then ``props`` (checked against the schema)."""
+    cols = "".join(f", n.{_prop(label, p)} AS {p}" for p in props)
+    return f"MATCH (n:{_label(label)}) RETURN n.key AS key{cols}"
+
+
+def export_edge_columns(type_: str, props: Sequence[str]) -> str:
+    """Every ``type_`` edge as one row: start key, end key, then ``props`` (checked against the schema)."""
+    rel = schema().rel(type_)
+    for p in props:
+        if p not in rel.properties:
+            raise SchemaError(f"{type_} has no property {p!r}")
+    cols = "".join(f", e.{p} AS {p}" for p in props)
+    return f"MATCH (a)-[e:{rel.type}]->(b) RETURN a.key AS start, b.key AS end{cols}"
 
 
 def export_edges_within(type_: str) -> str:

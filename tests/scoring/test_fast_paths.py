@@ -177,3 +177,40 @@ def test_spread_equals_networkx_pagerank_on_the_entity_graph(city):
     top = max(pr.values())
     got = dishonesty_spread(G, tol=1e-13, max_iter=1000)
     assert max(abs(got[k] - pr[k] / top) for k in nodes) < 1e-8
+
+
+def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
+    """The vectorised write-back table equals the plain loop: firm scores on the firm's node,
+    entity scores (repeat offenders, spread, cluster) on every node resolved to the entity."""
+    import json
+    from collections import defaultdict
+
+    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.scoring import node_scores, score_graph
+
+    G = resolved_city_graph(city)
+    fr = graph_frames(G)
+    r = score_graph(G, frames=fr)
+    nodes_of = defaultdict(list)
+    for k, d in G.nodes(data=True):
+        nodes_of[d.get("resolved") or k].append(k)
+    want: dict[str, dict] = defaultdict(dict)
+    for firm, row in r["shells"].iterrows():
+        want[firm].update(shell_score=float(row["score"]), shell_flag=bool(row["flag"]),
+                          shell_reasons=json.dumps(row["reasons"], ensure_ascii=False))
+    for ent, row in r["repeat"].iterrows():
+        for k in nodes_of[ent]:
+            want[k].update(repeat_cases=int(row["cases"]), repeat_flag=bool(row["flag"]), repeat_reason=row["reason"])
+    for firm, found in r["hidden"].groupby("firm", sort=False):
+        want[firm]["asset_hiding"] = json.dumps(found.drop(columns="firm").to_dict("records"), ensure_ascii=False)
+    for ent, risk in r["spread"].round(6).items():
+        for k in nodes_of[ent]:
+            want[k]["spread"] = risk
+    for i, members in enumerate(r["clusters"]["members"]):
+        for firm in members:
+            for k in nodes_of[firm]:
+                want[k]["cluster"] = f"cl-{i:05d}"
+    got = node_scores(fr, **r)
+    assert {k: {c: v for c, v in row.items() if v is not None} for k, row in got.iterrows()} == dict(want)
+    assert len(r["repeat"]) and len(r["hidden"]) and len(r["clusters"])
+    assert any(len(nodes_of[e]) > 1 for e in r["repeat"].index)  # a resolved entity of several nodes
