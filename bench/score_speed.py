@@ -23,6 +23,8 @@ import logging
 import os
 import pickle
 import platform
+import subprocess
+import sys
 import resource
 import threading
 import time
@@ -105,35 +107,57 @@ def truth_resolved_city_graph(city: Path) -> nx.MultiDiGraph:
     return G
 
 
-def prepare(companies: int, seed: int, cache: Path, table: Table, *, resolve: str = "model") -> nx.MultiDiGraph:
-    """The resolved city graph, from the pickle in ``cache`` or built (and pickled) now."""
+def _resolved_graph(companies: int, seed: int, cache: Path, table: Table, resolve: str) -> nx.MultiDiGraph:
+    """The resolved city graph: unpickled when an earlier run left it, else generated, loaded, resolved."""
     from creditgraph.analytics.train_scores import resolved_city_graph
     from creditgraph.synth.generate import generate
 
     city = cache / f"city-{companies}-s{seed}"
     pick = cache / f"resolved-{companies}-s{seed}-{resolve}.pickle"
-    if not pick.exists():
-        if not (city / "truth").is_dir():
-            with table.stage("generate city", kind="prep"):
-                generate(companies, seed=seed, out=city, progress=False)
-        with table.stage(f"load + resolve in memory ({resolve})", kind="prep"):
-            G = resolved_city_graph(city) if resolve == "model" else truth_resolved_city_graph(city)
-        with table.stage("pickle resolved graph", kind="prep"):
-            tmp = pick.with_suffix(".tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump(G, f, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.rename(pick)
-        del G
-    with table.stage("read input graph (unpickle)", kind="input",
-                     note="stands in for store.export(); not part of the scoring total") as row:
-        gc.disable()  # millions of small dicts: the cyclic collector only slows unpickling
-        try:
+    if pick.exists():
+        with table.stage("read resolved graph (unpickle)", kind="prep"):
             with open(pick, "rb") as f:
-                G = pickle.load(f)
+                return pickle.load(f)
+    if not (city / "truth").is_dir():
+        with table.stage("generate city", kind="prep"):
+            generate(companies, seed=seed, out=city, progress=False)
+    with table.stage(f"load + resolve in memory ({resolve})", kind="prep"):
+        return resolved_city_graph(city) if resolve == "model" else truth_resolved_city_graph(city)
+
+
+def prepare(companies: int, seed: int, cache: Path, table: Table, *, resolve: str = "model") -> Path:
+    """The scoring input — the tables ``store.export_tables`` would return for the resolved city —
+    pickled under ``cache``; built now (generate, load, resolve, tabulate) if missing. Returns its path."""
+    from creditgraph.analytics.frames import SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, graph_tables
+
+    out = cache / f"tables-{companies}-s{seed}-{resolve}.pickle"
+    if out.exists():
+        return out
+    G = _resolved_graph(companies, seed, cache, table, resolve)
+    with table.stage("tables of the scoring properties", kind="prep") as row:
+        tables = graph_tables(G, SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
+        row["note"] = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges"
+    del G
+    with table.stage("pickle tables", kind="prep"):
+        tmp = out.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(tables, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.rename(out)
+    return out
+
+
+def read_tables(path: Path, table: Table):
+    with table.stage("read input tables (unpickle)", kind="input",
+                     note="stands in for store.export_tables(); not part of the scoring total") as row:
+        gc.disable()  # millions of small objects: the cyclic collector only slows unpickling
+        try:
+            with open(path, "rb") as f:
+                tables = pickle.load(f)
         finally:
             gc.enable()
-        row["note"] = f"{G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; " + row["note"]
-    return G
+        row["note"] = (f"{len(tables):,} nodes, {sum(len(t) for t in tables.edges.values()):,} edges; "
+                       + row["note"])
+    return tables
 
 
 def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float, seed: int) -> list[tuple[str, float, float, str]]:
@@ -230,7 +254,7 @@ def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float, seed:
 def main(argv=None) -> None:
     from creditgraph.analytics.clusters import firm_clusters, firm_edges
     from creditgraph.analytics.features import company_indicators
-    from creditgraph.analytics.frames import graph_frames
+    from creditgraph.analytics.frames import frames_from_tables
     from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
     from creditgraph.analytics.shell import score_shells
     from creditgraph.analytics.spread import dishonesty_spread, entity_graph
@@ -245,15 +269,27 @@ def main(argv=None) -> None:
                     help="seconds plain NetworkX may spend on a kernel before it runs on a sample")
     ap.add_argument("--cache", type=Path, default=Path(".creditgraph/bench"))
     ap.add_argument("--skip-nx", action="store_true", help="time the scoring stages only")
+    ap.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     args.cache.mkdir(parents=True, exist_ok=True)
     table = Table()
-    G = prepare(args.companies, args.seed, args.cache, table, resolve=args.resolve)
-    graph_gb = _rss() / 2**30
+    if args.prepare_only:
+        prepare(args.companies, args.seed, args.cache, table, resolve=args.resolve)
+        return
+    path = args.cache / f"tables-{args.companies}-s{args.seed}-{args.resolve}.pickle"
+    if not path.exists():  # in a child process, so its memory does not count against scoring
+        log.warning("preparing %s in a child process (minutes at 1M)", path)
+        subprocess.run([sys.executable, "-m", "bench.score_speed", "--prepare-only", "--companies", str(args.companies),
+                        "--seed", str(args.seed), "--resolve", args.resolve, "--cache", str(args.cache)], check=True)
+    tables = read_tables(path, table)
+    input_gb = _rss() / 2**30
+    G = None  # the scorers read the frames only
 
-    with table.stage("columns: one pass over G (graph_frames)") as row:
-        frames = graph_frames(G)
+    with table.stage("columns: frames from the tables") as row:
+        frames = frames_from_tables(tables)
+        n_nodes, n_edges = len(frames), len(frames.edges)
+    del tables
     with table.stage("features: 11 shell indicators") as row:
         X, evidence = company_indicators(G, frames=frames)
         row["note"] = f"{len(X):,} firms"
@@ -289,8 +325,8 @@ def main(argv=None) -> None:
     print(f"# python -m bench.score_speed --companies {args.companies} --seed {args.seed} --resolve {args.resolve} "
           f"--nx-limit {args.nx_limit:.0f}{' --skip-nx' if args.skip_nx else ''}   ({time.strftime('%Y-%m-%d')})")
     print(f"# machine: {_machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work shares the cores)")
-    print(f"# input graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; "
-          f"process RSS with the graph loaded {graph_gb:.2f} GB")
+    print(f"# input: {n_nodes:,} nodes, {n_edges:,} edges as tables of the scoring properties; "
+          f"process RSS with the tables loaded {input_gb:.2f} GB (no NetworkX graph of the city is built)")
     print(f"{'stage':<56} {'kind':<8} {'seconds':>9} {'cpu s':>8} {'peak RSS GB':>12}  note")
     for r in table.rows:
         cpu = f"{r['cpu']:>8.2f}" if "cpu" in r else f"{'':>8}"
