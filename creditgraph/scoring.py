@@ -26,6 +26,7 @@ from creditgraph.analytics.shell import score_shells
 from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.port import GraphStore
+from creditgraph.progress import progress_bar
 
 __all__ = ["score_graph", "node_scores", "SCORE_COLUMNS", "run_scoring", "evaluate_scores", "plot_pr_curves"]
 
@@ -102,24 +103,45 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     return table[table.notna().any(axis=1)]
 
 
-def run_scoring(store: GraphStore) -> dict:
-    """Score every firm and person in ``store`` (resolve first: scores count resolved entities)."""
+def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
+    """Score every firm and person in ``store`` (resolve first: scores count resolved entities).
+
+    Stages — read the tables, columns, each scorer, write back — are logged with their seconds
+    (``stage_seconds`` in the summary) and shown as a progress bar on a terminal."""
     t0 = time.perf_counter()
-    tables = store.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
-    if not any(t["resolved"].notna().any() for t in tables.nodes.values() if "resolved" in t):
-        raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
-    frames = frames_from_tables(tables)
-    del tables
-    r = score_graph(None, frames=frames)
-    shells, repeat, hidden, clusters = r["shells"], r["repeat"], r["hidden"], r["clusters"]
-    written = store.write_scores(node_scores(frames, **r))
+    seconds: dict[str, float] = {}
+    with progress_bar(progress) as bar:
+        task = bar.add_task("scoring", total=9)
+
+        def stage(name: str, work):
+            bar.update(task, description=name)
+            t = time.perf_counter()
+            out = work()
+            seconds[name] = round(time.perf_counter() - t, 2)
+            log.info("%s: %.1f s", name, seconds[name])
+            bar.advance(task)
+            return out
+
+        tables = stage("reading the graph", lambda: store.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES))
+        if not any(t["resolved"].notna().any() for t in tables.nodes.values() if "resolved" in t):
+            raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
+        frames = stage("columns", lambda: frames_from_tables(tables))
+        del tables
+        X, evidence = stage("shell indicators", lambda: company_indicators(None, frames=frames))
+        shells = stage("shell model", lambda: score_shells(X, evidence))
+        repeat = stage("repeat offenders", lambda: repeat_offenders(None, frames=frames))
+        hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
+        spread = stage("spread", lambda: dishonesty_spread(None, frames=frames))
+        clusters = stage("clusters", lambda: firm_clusters(None, frames=frames))
+        written = stage("writing scores", lambda: store.write_scores(
+            node_scores(frames, shells, repeat, hidden, spread, clusters)))
     summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),
                "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(c["size"]), "dishonest": int(c["dishonest"]),
                                       "key_persons": [p for p, _ in c["key_persons"]]}
                                      for i, c in clusters.head(3).iterrows()],
-               "nodes_written": written,
+               "nodes_written": written, "stage_seconds": seconds,
                "seconds": round(time.perf_counter() - t0, 1)}
     log.info("scored: %s", summary)
     return summary
