@@ -18,6 +18,8 @@ import json
 import logging
 import os
 import secrets
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,10 +153,32 @@ class EmbeddedServer:
             raise StoreUnavailable(f"could not start the embedded store at {self.root}: {e}") from e
         self._server = server
         atexit.register(self.stop)
+        self._stop_on_sigterm()
         self._lock_path.write_text(json.dumps({"pid": os.getpid(), "bolt_port": bolt_port}), encoding="utf-8")
         log.info("embedded store started at %s (bolt port %d) in %.1fs", self.root, bolt_port,
                  time.perf_counter() - t0)
         return EmbeddedEndpoint(f"bolt://127.0.0.1:{bolt_port}", _USER, self._password(), DATABASE, True)
+
+    def _stop_on_sigterm(self) -> None:
+        """Make ``kill`` work: the JVM takes SIGTERM over and the process would keep running.
+
+        Only where nobody else handles SIGTERM (Streamlit does, and stops us through ``atexit``)
+        and only from the main thread. The handler stops the server, so the folder is left
+        consistent and unlocked, then exits with 143 at once (interpreter teardown with a live
+        JVM thread can hang)."""
+        if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) not in (
+                signal.SIG_DFL, None):
+            return
+
+        def stop_and_exit(signum, frame) -> None:
+            log.warning("terminated: stopping the embedded store at %s", self.root)
+            try:
+                self.stop()
+            finally:
+                logging.shutdown()
+                os._exit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stop_and_exit)
 
     def database(self, name: str = DATABASE, *, create: bool = False):
         """The ``arcadedb_embedded`` Database behind the Bolt endpoint, for in-process bulk writes.

@@ -40,7 +40,7 @@ def test_demo_then_stats_search_and_audit(tmp_path):
     assert audit[-1]["user"] == "tester" and audit[-1]["action"] == "search" and audit[-1]["results"] >= 1
 
 
-def test_second_process_joins_the_running_embedded_store(tmp_path):
+def test_second_process_joins_the_running_embedded_store_and_sigterm_stops_it(tmp_path):
     assert _run(["demo", "--companies", "1000"], tmp_path).returncode == 0
     holder = subprocess.Popen(
         [sys.executable, "-c",
@@ -54,9 +54,15 @@ def test_second_process_joins_the_running_embedded_store(tmp_path):
         assert stats.returncode == 0, stats.stderr
         assert "owned by pid" in stats.stderr
         assert json.loads(stats.stdout)["nodes"]["Company"] >= 6
+        holder.terminate()  # SIGTERM stops the server and exits, although the JVM took the signal over
+        assert holder.wait(timeout=60) == 143
+        again = _run(["stats", "--json"], tmp_path)  # the folder was released: this process owns it now
+        assert again.returncode == 0 and "owned by pid" not in again.stderr, again.stderr
+        assert json.loads(again.stdout)["nodes"] == json.loads(stats.stdout)["nodes"]
     finally:
-        holder.kill()
-        holder.wait()
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
 
 
 def test_unreachable_neo4j_fails_fast_with_a_clear_message(tmp_path):
