@@ -30,7 +30,7 @@ import time
 from itertools import islice
 from pathlib import Path
 
-from bench.score_speed import Table, _machine
+from bench._measure import Table, machine
 from creditgraph.graph import neo4j_server
 from creditgraph.graph.bulk import Fold, write_arcadedb, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
@@ -169,7 +169,7 @@ def _print(args, table: Table, steps: list[tuple]) -> None:
     print(f"# python -m bench.load --companies {args.companies} --seed {args.seed}"
           + (f" --merge-limit {args.merge_limit}" if args.merge_limit else "")
           + f"   ({time.strftime('%Y-%m-%d')})")
-    print(f"# machine: {_machine()}")
+    print(f"# machine: {machine()}")
     print(f"{'stage':<66} {'rows':>11} {'seconds':>9} {'rows/s':>9} {'peak RSS GB':>12}  note")
     rate = {}
     for r in table.rows:

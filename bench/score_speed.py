@@ -22,70 +22,17 @@ import gc
 import logging
 import os
 import pickle
-import platform
 import subprocess
 import sys
-import resource
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
+from bench._measure import Table, _rss, machine
+
 log = logging.getLogger(__name__)
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _rss() -> int:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * _PAGE
-
-
-class PeakRSS:
-    """Peak resident set size between :meth:`reset` and :meth:`peak`, sampled by a daemon thread."""
-
-    def __init__(self, every: float = 0.02) -> None:
-        self._every, self._peak, self._stop = every, _rss(), threading.Event()
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._every):
-            self._peak = max(self._peak, _rss())
-
-    def reset(self) -> None:
-        self._peak = _rss()
-
-    def peak(self) -> int:
-        return max(self._peak, _rss())
-
-
-class Table:
-    def __init__(self) -> None:
-        self.rows: list[dict] = []
-        self.rss = PeakRSS()
-
-    @contextmanager
-    def stage(self, name: str, *, kind: str = "scoring", note: str = ""):
-        gc.collect()
-        self.rss.reset()
-        row = {"stage": name, "kind": kind, "note": note}
-        t0, c0 = time.perf_counter(), time.process_time()
-        yield row
-        row["seconds"] = time.perf_counter() - t0
-        row["cpu"] = time.process_time() - c0
-        row["peak_gb"] = self.rss.peak() / 2**30
-        self.rows.append(row)
-        log.warning("%-44s %8.1f s  %5.2f GB  %s", name, row["seconds"], row["peak_gb"], row["note"])
-
-
-def _machine() -> str:
-    mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) / 2**20
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, Python {platform.python_version()}, "
-            f"networkx {nx.__version__}, {platform.platform()}")
 
 
 def truth_resolved_city_graph(city: Path) -> nx.MultiDiGraph:
@@ -324,7 +271,7 @@ def main(argv=None) -> None:
 
     print(f"# python -m bench.score_speed --companies {args.companies} --seed {args.seed} --resolve {args.resolve} "
           f"--nx-limit {args.nx_limit:.0f}{' --skip-nx' if args.skip_nx else ''}   ({time.strftime('%Y-%m-%d')})")
-    print(f"# machine: {_machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work shares the cores)")
+    print(f"# machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work shares the cores)")
     print(f"# input: {n_nodes:,} nodes, {n_edges:,} edges as tables of the scoring properties; "
           f"process RSS with the tables loaded {input_gb:.2f} GB (no NetworkX graph of the city is built)")
     print(f"{'stage':<56} {'kind':<8} {'seconds':>9} {'cpu s':>8} {'peak RSS GB':>12}  note")

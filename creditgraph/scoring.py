@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -125,7 +126,7 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
         tables = stage("reading the graph", lambda: store.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES))
         if not any(t["resolved"].notna().any() for t in tables.nodes.values() if "resolved" in t):
             raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
-        frames = stage("columns", lambda: frames_from_tables(tables))
+        frames = stage("columns", partial(frames_from_tables, tables))
         del tables
         X, evidence = stage("shell indicators", lambda: company_indicators(None, frames=frames))
         shells = stage("shell model", lambda: score_shells(X, evidence))
