@@ -145,7 +145,7 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
         lu, lv = li["u"].to_numpy(), li["v"].to_numpy()
         bad = np.unique(fr.entity[lu[fr.is_label(lu, "Company") & fr.is_label(lv, "DishonestRecord")]])
     else:
-        bad = np.flatnonzero(pd.Index(fr.entities).isin(list(dishonest)))
+        bad = np.flatnonzero(pd.Index(fr.entities, dtype=object).isin(list(dishonest)))
     in_group = np.flatnonzero(group >= 0)
     if not len(in_group):
         return pd.DataFrame()

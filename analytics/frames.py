@@ -139,7 +139,7 @@ def frames_from_tables(tables: GraphTables) -> GraphFrames:
         start += len(t)
     keys = np.concatenate(keys_parts) if keys_parts else np.empty(0, dtype=object)
     resolved = np.concatenate(resolved_parts) if resolved_parts else np.empty(0, dtype=object)
-    index = pd.Index(keys)
+    index = pd.Index(keys, dtype=object)  # object, not pandas 3's Arrow strings: get_indexer on those copies the index each call
     entity_codes, entities = pd.factorize(resolved)
     entities = np.asarray(entities, dtype=object)
 

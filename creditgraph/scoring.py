@@ -62,8 +62,8 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     O(nodes), array work but for the JSON of reasons and findings."""
     n = len(frames)
     cols = {c: np.full(n, None, dtype=object) for c in SCORE_COLUMNS}
-    node_of = pd.Index(frames.keys)
-    entity_of = pd.Index(frames.entities)
+    node_of = pd.Index(frames.keys, dtype=object)
+    entity_of = pd.Index(frames.entities, dtype=object)
 
     def put_nodes(keys: list, **values: list) -> None:
         at = node_of.get_indexer(keys)
