@@ -214,3 +214,33 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     assert {k: {c: v for c, v in row.items() if v is not None} for k, row in got.iterrows()} == dict(want)
     assert len(r["repeat"]) and len(r["hidden"]) and len(r["clusters"])
     assert any(len(nodes_of[e]) > 1 for e in r["repeat"].index)  # a resolved entity of several nodes
+
+
+def test_scoring_reads_only_the_properties_it_declares(city):
+    """``run_scoring`` asks the store for SCORING_NODE/EDGE_PROPERTIES only: scores from those
+    tables equal scores from the whole graph."""
+    import pandas as pd
+
+    from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, frames_from_tables,
+                                              graph_tables)
+    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.scoring import score_graph
+
+    import re
+    from pathlib import Path
+
+    import creditgraph.analytics as analytics
+
+    read = {m for f in Path(analytics.__path__[0]).glob("*.py")
+            for m in re.findall(r"\.(?:attr|edge_prop)\(\"(\w+)\"", f.read_text(encoding="utf-8"))}
+    assert read and read <= set(SCORING_NODE_PROPERTIES) | set(SCORING_EDGE_PROPERTIES), read
+    G = resolved_city_graph(city)
+    full = score_graph(G, frames=graph_frames(G))
+    lean = score_graph(None, frames=frames_from_tables(graph_tables(G, SCORING_NODE_PROPERTIES,
+                                                                    SCORING_EDGE_PROPERTIES)))
+    for name, want in full.items():
+        assert len(want), name
+        if isinstance(want, pd.Series):
+            pd.testing.assert_series_equal(lean[name], want)
+        else:
+            pd.testing.assert_frame_equal(lean[name], want)
