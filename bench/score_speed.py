@@ -1,18 +1,21 @@
 """Scoring speed and memory per stage on a synthetic city, with ratios against plain NetworkX.
 
-    python -m bench.score_speed [--companies 1000000] [--seed 5] [--nx-limit 300] [--cache DIR]
+    python -m bench.score_speed [--companies 1000000] [--seed 5] [--resolve model|truth]
+                                [--nx-limit 300] [--cache DIR] [--skip-nx]
 
-Preparation (not scoring, reported apart): generate the city, load it through the real loaders
-into a NetworkX graph and resolve people and firms — the input ``run_scoring`` gets from
-``store.export()`` on a resolved store. That takes minutes at 1M, so the resolved graph is
-pickled once under ``--cache`` (git-ignored) and later runs start from the pickle.
+Preparation (not scoring, reported apart, in a child process so its memory is not counted):
+generate the city, load it through the real loaders into memory, resolve people and firms,
+and keep the tables of the scoring properties — what ``run_scoring`` gets from
+``store.export_tables()`` on a resolved store. At 1M that takes most of an hour and ~16 GB,
+so the tables are pickled once under ``--cache`` (git-ignored) and later runs start from them.
 
-Then every stage of ``run_scoring`` runs on that graph, one after another as in production:
-seconds and peak RSS of the process during the stage (sampled every 20 ms from
-/proc/self/statm). For every kernel the stages run on a compiled or sparse path, the same
-kernel is timed in plain NetworkX on the same input, unless NetworkX is expected to pass
-``--nx-limit`` seconds: then it runs on a sample of the input (labelled, with its size) and the
-ratio compares like with like on that sample. Prints one table and a final ratio line.
+Then every stage of ``run_scoring`` between reading and writing runs on those tables, one
+after another as in production: seconds, CPU seconds and peak RSS of the process during the
+stage (sampled every 20 ms from /proc/self/statm). No NetworkX graph of the city is built for
+scoring. For every kernel the stages run on a compiled or sparse path, the same kernel is timed
+in plain NetworkX on the same input, unless NetworkX is expected to pass ``--nx-limit`` seconds:
+then it runs on a sample of the input (labelled, with its size) and the ratio compares like
+with like on that sample. Prints one table and a final ratio line.
 """
 
 from __future__ import annotations
