@@ -24,10 +24,15 @@ import pandas as pd
 from creditgraph.analytics.frames import GraphFrames, graph_frames
 from creditgraph.analytics.kernels import community_labels, component_labels
 
-__all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "FirmGraph", "firm_edges", "firm_graph", "firm_clusters"]
+__all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "LEIDEN_UNTIL_STABLE", "FirmGraph", "firm_edges", "firm_graph", "firm_clusters"]
 
 MAX_SHARED_CONTACT = 20
 SPLIT_ABOVE = 50
+#: Components up to this many firms are split by Leiden iterated until stable; bigger ones get
+#: igraph's default two iterations. On the 568,135-firm component of the 1M city, two
+#: iterations took 4.8 s for modularity 0.859, until-stable 200 s for 0.864 (igraph's Louvain:
+#: 49 s, 0.858); the 100k city's 11 components above SPLIT_ABOVE (14,866 firms) took 0.18 s in all.
+LEIDEN_UNTIL_STABLE = 50_000
 _PEOPLE = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
 
 
@@ -135,7 +140,8 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
         next_label = n
         for c, s, t, ns in zip(big, cuts, ends, starts):
             members = nodes_by_comp[ns:ns + comp_size[c]]
-            labels = community_labels(len(members), local[ea[s:t]], local[eb[s:t]], seed=seed)
+            labels = community_labels(len(members), local[ea[s:t]], local[eb[s:t]], seed=seed,
+                                      n_iterations=-1 if len(members) <= LEIDEN_UNTIL_STABLE else 2)
             group[members] = next_label + labels
             next_label += labels.max() + 1
         gsize = np.bincount(group[group >= 0])

@@ -122,9 +122,10 @@ def _objects(column: pd.Series) -> np.ndarray:
 
 
 def frames_from_tables(tables: GraphTables) -> GraphFrames:
-    """Columns of a graph given as tables; O(nodes + edges), vectorised but for one hash of the keys.
+    """Columns of a graph given as tables; O(nodes + edges): one hash pass over every key,
+    resolved key and edge end together, the rest array work.
 
-    Raises ``ValueError`` when an edge names a node no table holds."""
+    Raises ``ValueError`` when a key repeats or an edge names a node no table holds."""
     labels = [label for label in tables.nodes if label is not None]
     keys_parts, resolved_parts, codes, blocks, start = [], [], [], [], 0
     for label, t in tables.nodes.items():
@@ -137,18 +138,24 @@ def frames_from_tables(tables: GraphTables) -> GraphFrames:
         codes.append(np.full(len(t), -1 if label is None else labels.index(label), dtype=np.int64))
         blocks.append((start, start + len(t), {c: _objects(t[c]) for c in t.columns if c != "key"}))
         start += len(t)
-    keys = np.concatenate(keys_parts) if keys_parts else np.empty(0, dtype=object)
-    resolved = np.concatenate(resolved_parts) if resolved_parts else np.empty(0, dtype=object)
-    index = pd.Index(keys, dtype=object)  # object, not pandas 3's Arrow strings: get_indexer on those copies the index each call
-    entity_codes, entities = pd.factorize(resolved)
-    entities = np.asarray(entities, dtype=object)
+    ends = [t[c].to_numpy(dtype=object) for t in tables.edges.values() for c in ("start", "end")]
+    n = start
+    # Keys come first, so a key's code is its position; a resolved key or edge end coded >= n is no node.
+    ids, uniques = pd.factorize(np.concatenate([*keys_parts, *resolved_parts, *ends]) if n else np.empty(0, dtype=object))
+    if len(uniques) and not np.array_equal(ids[:n], np.arange(n)):
+        dup = np.flatnonzero(ids[:n] != np.arange(n))[0]
+        raise ValueError(f"key {uniques[ids[dup]]!r} is in the tables twice")
+    keys = np.asarray(uniques[:n], dtype=object)
+    entity_ids, entity = np.unique(ids[n:2 * n], return_inverse=True)  # entities in node order, then the rest
+    entities = np.asarray(uniques[entity_ids], dtype=object) if n else np.empty(0, dtype=object)
 
     types = list(tables.edges)
-    u_parts, v_parts, t_parts, edge_blocks, row = [], [], [], [], 0
+    u_parts, v_parts, t_parts, edge_blocks, row, at = [], [], [], [], 0, 2 * n
     for code, (type_, t) in enumerate(tables.edges.items()):
-        u, v = index.get_indexer(t["start"].to_numpy(dtype=object)), index.get_indexer(t["end"].to_numpy(dtype=object))
-        if (u < 0).any() or (v < 0).any():
-            bad = t[(u < 0) | (v < 0)].iloc[0]
+        u, v = ids[at:at + len(t)], ids[at + len(t):at + 2 * len(t)]
+        at += 2 * len(t)
+        if (u >= n).any() or (v >= n).any():
+            bad = t[(u >= n) | (v >= n)].iloc[0]
             raise ValueError(f"{type_} edge {bad['start']} -> {bad['end']} names a node that is not in the tables")
         u_parts.append(u)
         v_parts.append(v)
@@ -160,7 +167,7 @@ def frames_from_tables(tables: GraphTables) -> GraphFrames:
                           "type": pd.Categorical.from_codes(cat(t_parts), categories=types)})
     edges["row"] = np.arange(len(edges), dtype=np.int64)
     return GraphFrames(keys, pd.Categorical.from_codes(cat(codes), categories=labels),
-                       entity_codes.astype(np.int64), entities, index.get_indexer(entities).astype(np.int64),
+                       entity.astype(np.int64), entities, np.where(entity_ids < n, entity_ids, -1).astype(np.int64),
                        blocks, edges, edge_blocks)
 
 
@@ -171,7 +178,8 @@ def _column(values: list) -> pd.Series:
 def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
                  edge_props: Iterable[str] | None = None) -> GraphTables:
     """``G`` as tables, label by label and type by type in the graph's order; every property
-    unless ``node_props`` / ``edge_props`` name the ones to keep. O(nodes + edges) Python work."""
+    unless ``node_props`` / ``edge_props`` name the ones to keep; a property no record of the
+    label/type has is left out (``resolved`` is always there). O(nodes + edges) Python work."""
     by_label: dict[str | None, list[tuple[str, dict]]] = defaultdict(list)
     for k, d in G.nodes(data=True):
         by_label[d.get("label")].append((k, d))
@@ -181,7 +189,7 @@ def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
                  else sorted({p for _, d in items for p in d} - {"label", "key"}))
         columns = {"key": _column([k for k, _ in items])}
         columns.update((p, _column([d.get(p) for _, d in items])) for p in names)
-        nodes[label] = pd.DataFrame(columns)
+        nodes[label] = pd.DataFrame({c: v for c, v in columns.items() if c in ("key", "resolved") or v.notna().any()})
     by_type: dict[str | None, list[tuple[str, str, dict]]] = defaultdict(list)
     for u, v, d in G.edges(data=True):
         by_type[d.get("type")].append((u, v, d))
@@ -191,7 +199,7 @@ def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
                  else sorted({p for _, _, d in items for p in d} - {"type"}))
         columns = {"start": _column([u for u, _, _ in items]), "end": _column([v for _, v, _ in items])}
         columns.update((p, _column([d.get(p) for _, _, d in items])) for p in names)
-        edges[type_] = pd.DataFrame(columns)
+        edges[type_] = pd.DataFrame({c: v for c, v in columns.items() if c in ("start", "end") or v.notna().any()})
     return GraphTables(nodes, edges)
 
 

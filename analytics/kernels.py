@@ -60,19 +60,20 @@ def ppr(A: sparse.spmatrix, seeds: np.ndarray, *, alpha: float = 0.85, tol: floa
 
 
 def community_labels(n: int, rows: np.ndarray, cols: np.ndarray, *, weights: np.ndarray | None = None,
-                     resolution: float = 1.0, seed: int | None = None) -> np.ndarray:
+                     resolution: float = 1.0, seed: int | None = None, n_iterations: int = -1) -> np.ndarray:
     """Community number of each node ``0..n-1`` of the undirected graph ``rows``–``cols``, by
     modularity: igraph's Leiden (Traag et al. 2019), iterated until stable. Leiden is Louvain
     (``nx.community.louvain_communities``) plus a refinement step that keeps every community
     connected; on the same graph it reaches at least Louvain's modularity (igraph's own
     Louvain, ``community_multilevel``, fell short of NetworkX's on Zachary's karate club).
     igraph draws from Python's ``random`` module; a ``seed`` gives it a private
-    ``random.Random`` for this call only. Near-linear in the edges."""
+    ``random.Random`` for this call only. Near-linear in the edges per iteration; ``n_iterations``
+    bounds the iterations (-1: until stable)."""
     import igraph as ig
 
     g = ig.Graph(n=n, edges=np.column_stack([rows, cols]).tolist(), directed=False)
     kw = dict(objective_function="modularity", weights=None if weights is None else list(map(float, weights)),
-              resolution=resolution, n_iterations=-1)
+              resolution=resolution, n_iterations=n_iterations)
     if seed is None:
         return np.asarray(g.community_leiden(**kw).membership)
     ig.set_random_number_generator(random.Random(seed))

@@ -62,30 +62,35 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     O(nodes), array work but for the JSON of reasons and findings."""
     n = len(frames)
     cols = {c: np.full(n, None, dtype=object) for c in SCORE_COLUMNS}
+    scored = np.zeros(n, dtype=bool)
     node_of = pd.Index(frames.keys, dtype=object)
     entity_of = pd.Index(frames.entities, dtype=object)
+    to_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) builds one per call
 
     def put_nodes(keys: list, **values: list) -> None:
         at = node_of.get_indexer(keys)
         ok = at >= 0
+        scored[at[ok]] = True
         for c, v in values.items():
-            cols[c][at[ok]] = np.asarray(v, dtype=object)[ok] if len(v) else v
+            cols[c][at[ok]] = np.asarray(v, dtype=object)[ok]
 
     def put_entities(keys: list, **values: list) -> None:
         """Entity values onto every node whose entity is one of ``keys``."""
         at = entity_of.get_indexer(keys)
         ok = at >= 0
+        has_entity = np.zeros(len(frames.entities), dtype=bool)
+        has_entity[at[ok]] = True
+        nodes = np.flatnonzero(has_entity[frames.entity])
+        scored[nodes] = True
         for c, v in values.items():
-            by_entity = np.full(len(frames.entities), None, dtype=object)
-            by_entity[at[ok]] = np.asarray(v, dtype=object)[ok] if len(v) else v
-            got = by_entity[frames.entity]
-            has = pd.notna(got)
-            cols[c][has] = got[has]
+            by_entity = np.empty(len(frames.entities), dtype=object)
+            by_entity[at[ok]] = np.asarray(v, dtype=object)[ok]
+            cols[c][nodes] = by_entity[frames.entity[nodes]]
 
     if len(shells):
         put_nodes(_keys(shells), shell_score=[float(x) for x in shells["score"].tolist()],
                   shell_flag=[bool(x) for x in shells["flag"].tolist()],
-                  shell_reasons=[json.dumps(r, ensure_ascii=False) for r in shells["reasons"].tolist()])
+                  shell_reasons=[to_json(r) for r in shells["reasons"].tolist()])
     if len(repeat):
         put_entities(_keys(repeat), repeat_cases=[int(x) for x in repeat["cases"].tolist()],
                      repeat_flag=[bool(x) for x in repeat["flag"].tolist()], repeat_reason=repeat["reason"].tolist())
@@ -93,15 +98,16 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         found: dict[str, list[dict]] = defaultdict(list)
         for firm, record in zip(hidden["firm"].tolist(), hidden.drop(columns="firm").to_dict("records")):
             found[firm].append(record)
-        put_nodes(list(found), asset_hiding=[json.dumps(r, ensure_ascii=False) for r in found.values()])
+        put_nodes(list(found), asset_hiding=[to_json(r) for r in found.values()])
     if len(spread):
         put_entities(_keys(spread), spread=spread.round(6).tolist())
     if len(clusters):
         sizes = [len(m) for m in clusters["members"].tolist()]
         put_entities([f for m in clusters["members"].tolist() for f in m],
                      cluster=[f"cl-{i:05d}" for i, k in enumerate(sizes) for _ in range(k)])
-    table = pd.DataFrame(cols, index=pd.Index(frames.keys, name="key", dtype=object), dtype=object)
-    return table[table.notna().any(axis=1)]
+    at = np.flatnonzero(scored)
+    return pd.DataFrame({c: v[at] for c, v in cols.items()}, index=pd.Index(frames.keys[at], name="key", dtype=object),
+                        dtype=object)
 
 
 def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
