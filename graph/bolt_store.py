@@ -357,25 +357,25 @@ class BoltGraphStore(GraphStore):
         wanted = None if keys is None else sorted(set(keys))
         for label in sch.nodes:
             if wanted is None:
-                rows = self._read(f"exporting {label} nodes", q.export_nodes(label))
+                rows = self._values(f"exporting {label} nodes", q.export_nodes(label))
             else:
                 group = _group_keys(wanted).get(label)
                 if not group:
                     continue
-                rows = self._read(f"exporting {label} nodes", q.nodes_by_keys(label), keys=group)
-            for r in rows:
-                props = _props(r["props"])
+                rows = self._values(f"exporting {label} nodes", q.nodes_by_keys(label), keys=group)
+            for key, raw in rows:  # values(), not data(): data() walks every map again in Python
+                props = _props(raw)
                 props.pop("key", None)
-                G.add_node(r["key"], label=label, **props)
+                G.add_node(key, label=label, **props)
         for type_ in sch.relationships:
             if wanted is None:
-                rows = self._read(f"exporting {type_} edges", q.export_edges(type_))
+                rows = self._values(f"exporting {type_} edges", q.export_edges(type_))
             else:
-                rows = self._read(f"exporting {type_} edges", q.export_edges_within(type_), keys=wanted)
-            for r in rows:
-                props = _props(r["props"])
+                rows = self._values(f"exporting {type_} edges", q.export_edges_within(type_), keys=wanted)
+            for start, end, raw in rows:
+                props = _props(raw)
                 ek = type_ if "role" not in props else f"{type_}:{props['role']}"
-                G.add_edge(r["start"], r["end"], key=ek, type=type_, **props)
+                G.add_edge(start, end, key=ek, type=type_, **props)
         return G
 
     def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
