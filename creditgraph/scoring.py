@@ -113,12 +113,12 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
 def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
     """Score every firm and person in ``store`` (resolve first: scores count resolved entities).
 
-    Stages — read the tables, columns, each scorer, write back — are logged with their seconds
+    Stages — read the tables, columns, each scorer, clear the last run's scores, write back — are logged with their seconds
     (``stage_seconds`` in the summary) and shown as a progress bar on a terminal."""
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     with progress_bar(progress) as bar:
-        task = bar.add_task("scoring", total=9)
+        task = bar.add_task("scoring", total=10)
 
         def stage(name: str, work):
             bar.update(task, description=name)
@@ -140,6 +140,7 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
         hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
         spread = stage("spread", lambda: dishonesty_spread(None, frames=frames))
         clusters = stage("clusters", lambda: firm_clusters(None, frames=frames))
+        stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS))
         written = stage("writing scores", lambda: store.write_scores(
             node_scores(frames, shells, repeat, hidden, spread, clusters)))
     summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,

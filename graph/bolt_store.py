@@ -264,6 +264,18 @@ class BoltGraphStore(GraphStore):
                 written += flush(label)
         return written
 
+    def clear_scores(self, props: Sequence[str]) -> int:
+        cleared = 0
+        for label, spec in schema().nodes.items():
+            declared = [p for p in props if p in spec.properties]
+            while declared:
+                out = self._write(f"clearing old scores of {label} nodes", q.clear_props(label, declared), limit=10_000)
+                n = out[0]["cleared"] if out else 0
+                cleared += n
+                if not n:
+                    break
+        return cleared
+
     def await_indexes(self, seconds: int = 600) -> None:
         """Neo4j fills new indexes in the background; wait until they serve (ArcadeDB: at once)."""
         if self.backend == "neo4j":

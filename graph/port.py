@@ -70,6 +70,12 @@ class GraphStore(ABC):
         ``None`` cells are skipped); returns nodes updated."""
 
     @abstractmethod
+    def clear_scores(self, props: Sequence[str]) -> int:
+        """Remove the score properties ``props`` from every node holding any (those a label
+        declares); returns nodes cleared. A rescore clears first, so no score of an earlier run
+        outlives the data it came from."""
+
+    @abstractmethod
     def counts(self) -> Counts:
         """Node counts per label and relationship counts per type."""
 

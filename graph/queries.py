@@ -186,6 +186,14 @@ def export_edges_within(type_: str) -> str:
     )
 
 
+def clear_props(label: str, props: Sequence[str]) -> str:
+    """Remove ``props`` from up to ``$limit`` ``label`` nodes holding any of them (run until 0 cleared)."""
+    ps = [_prop(label, p) for p in props]
+    has = " OR ".join(f"n.{p} IS NOT NULL" for p in ps)
+    return (f"MATCH (n:{_label(label)}) WHERE {has} WITH n LIMIT $limit "
+            f"REMOVE {', '.join(f'n.{p}' for p in ps)} RETURN count(n) AS cleared")
+
+
 def set_scores(label: str) -> str:
     return (
         f"UNWIND $rows AS r MATCH (n:{_label(label)} {{key: r.key}}) "

@@ -162,6 +162,16 @@ def test_write_scores(loaded):
     assert loaded.get(TAIFU).props["shell_score"] == 0.9
 
 
+def test_clear_scores_removes_them_and_nothing_else(loaded):
+    loaded.write_scores({TAIFU: {"shell_score": 0.9, "cluster": "cl-00001"}, LOAN: {"cluster": "cl-00001"},
+                         YANG: {"spread": 0.5}})
+    assert loaded.clear_scores(["shell_score", "cluster", "spread"]) == 3
+    assert loaded.clear_scores(["shell_score", "cluster", "spread"]) == 0
+    taifu = loaded.get(TAIFU).props
+    assert "shell_score" not in taifu and "cluster" not in taifu and taifu["name"] == "哈尔滨泰富电气有限公司"
+    assert "spread" not in loaded.get(YANG).props and loaded.get(YANG).props["name"] == "杨天夫"
+
+
 def test_payloads_are_inert(loaded):
     evil = "x'}) DETACH DELETE n //<script>alert(1)</script>"
     loaded.upsert_nodes([_n("Company", "co:name:" + evil, name=evil)])

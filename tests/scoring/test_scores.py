@@ -62,7 +62,10 @@ def test_a_firm_founded_under_a_relative_after_the_judgment_is_found(city, score
 def test_scores_are_written_to_the_store_and_evaluated(store, city, tmp_path):
     load_paths(store, [city / "data"], hash_key="k", report_dir=tmp_path, progress=False)
     run_resolution(store)
+    stale = next(e.key for e in store.search("有限公司", labels=["Company"], limit=50))
+    store.write_scores({stale: {"asset_hiding": "[\"from an earlier run\"]"}})
     summary = run_scoring(store)
+    assert "from an earlier run" not in (store.get(stale).props.get("asset_hiding") or ""), "a stale score survived"
     assert summary["shell_flags"] > 10 and summary["repeat_flags"] >= 6
     result = evaluate_scores(store, city, hash_key="k")
     assert result["shell"]["f1"] >= 0.8 and result["repeat_offender"]["recall"] >= 0.95
