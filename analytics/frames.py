@@ -127,14 +127,16 @@ def frames_from_tables(tables: GraphTables) -> GraphFrames:
 
     Raises ``ValueError`` when a key repeats or an edge names a node no table holds."""
     labels = [label for label in tables.nodes if label is not None]
-    keys_parts, resolved_parts, codes, blocks, start = [], [], [], [], 0
+    keys_parts, resolved_parts, other_at, codes, blocks, start = [], [], [], [], [], 0
     for label, t in tables.nodes.items():
         keys = t["key"].to_numpy(dtype=object)
-        resolved = _objects(t["resolved"]).copy() if "resolved" in t else np.full(len(t), None, dtype=object)
-        empty = pd.isna(resolved) | (resolved == "")
-        resolved[empty] = keys[empty]
+        resolved = _objects(t["resolved"]) if "resolved" in t else np.full(len(t), None, dtype=object)
+        # Most nodes are their own entity (resolved empty or equal to the key): only the
+        # others need hashing, the rest take their own position below.
+        other = np.flatnonzero(~(pd.isna(resolved) | (resolved == "") | (resolved == keys)))
         keys_parts.append(keys)
-        resolved_parts.append(resolved)
+        resolved_parts.append(resolved[other])
+        other_at.append(start + other)
         codes.append(np.full(len(t), -1 if label is None else labels.index(label), dtype=np.int64))
         blocks.append((start, start + len(t), {c: _objects(t[c]) for c in t.columns if c != "key"}))
         start += len(t)
@@ -146,11 +148,14 @@ def frames_from_tables(tables: GraphTables) -> GraphFrames:
         dup = np.flatnonzero(ids[:n] != np.arange(n))[0]
         raise ValueError(f"key {uniques[ids[dup]]!r} is in the tables twice")
     keys = np.asarray(uniques[:n], dtype=object)
-    entity_ids, entity = np.unique(ids[n:2 * n], return_inverse=True)  # entities in node order, then the rest
+    m = sum(map(len, resolved_parts))
+    own = np.arange(n, dtype=ids.dtype)
+    own[np.concatenate(other_at) if other_at else []] = ids[n:n + m]
+    entity_ids, entity = np.unique(own, return_inverse=True)  # entities in node order, then the rest
     entities = np.asarray(uniques[entity_ids], dtype=object) if n else np.empty(0, dtype=object)
 
     types = list(tables.edges)
-    u_parts, v_parts, t_parts, edge_blocks, row, at = [], [], [], [], 0, 2 * n
+    u_parts, v_parts, t_parts, edge_blocks, row, at = [], [], [], [], 0, n + m
     for code, (type_, t) in enumerate(tables.edges.items()):
         u, v = ids[at:at + len(t)], ids[at + len(t):at + 2 * len(t)]
         at += 2 * len(t)
