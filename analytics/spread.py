@@ -30,6 +30,14 @@ def entity_graph(G: nx.MultiDiGraph, weights=EDGE_WEIGHTS, *, frames: GraphFrame
                  ) -> tuple[list[str], sparse.csr_matrix, dict[str, float]]:
     """Resolved Person/Company entities, their symmetric tie weights, and seed weights (cases)."""
     fr = frames if frames is not None else graph_frames(G)
+    ents, A, seeds = _entity_arrays(fr, weights)
+    listed = np.flatnonzero(seeds)
+    return (fr.entities[ents].tolist(), A,
+            dict(zip(fr.entities[ents[listed]].tolist(), seeds[listed].tolist())))
+
+
+def _entity_arrays(fr: GraphFrames, weights) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray]:
+    """:func:`entity_graph` by entity id: ids (ascending), adjacency in that order, cases per id."""
     e = fr.edges_of(*weights)
     u, v = e["u"].to_numpy(), e["v"].to_numpy()
     keep = fr.is_label(u, "Person", "Company") & fr.is_label(v, "Company")
@@ -44,20 +52,25 @@ def entity_graph(G: nx.MultiDiGraph, weights=EDGE_WEIGHTS, *, frames: GraphFrame
     li = li[fr.is_label(li["v"].to_numpy(), "DishonestRecord")]
     cases = pd.DataFrame({"e": fr.entity[li["u"].to_numpy()], "case": fr.attr("case_no", li["v"].to_numpy())})
     n_cases = cases.drop_duplicates().groupby("e").size()
-    ents = np.unique(np.concatenate([a, b, n_cases.index.to_numpy(dtype=np.int64)]))
+    listed = n_cases.index.to_numpy(dtype=np.int64)
+    ents = np.unique(np.concatenate([a, b, listed]))
     i, j = np.searchsorted(ents, a), np.searchsorted(ents, b)
     n = len(ents)
     A = sparse.csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
-    nodes = fr.entities[ents].tolist()
-    return nodes, A, dict(zip(fr.entities[n_cases.index.to_numpy(dtype=np.int64)].tolist(), n_cases.astype(float).tolist()))
+    seeds = np.zeros(n)
+    seeds[np.searchsorted(ents, listed)] = n_cases.to_numpy(dtype=float)
+    return ents, A, seeds
 
 
 def dishonesty_spread(G: nx.MultiDiGraph, *, alpha: float = ALPHA, weights=EDGE_WEIGHTS, tol: float = 1e-9,
-                      max_iter: int = 200, frames: GraphFrames | None = None) -> pd.Series:
-    """Risk per resolved entity, scaled so the riskiest is 1.0 (0 where no risk arrives)."""
-    nodes, A, seeds = entity_graph(G, weights, frames=frames)
-    if not seeds:
-        return pd.Series(0.0, index=pd.Index(nodes, dtype=object), dtype=float)
-    s = pd.Series(seeds).reindex(nodes).fillna(0.0).to_numpy()
-    r = ppr(A, s, alpha=alpha, tol=tol, max_iter=max_iter)
-    return pd.Series(r / r.max(), index=pd.Index(nodes, dtype=object)).sort_values(ascending=False)
+                      max_iter: int = 200, frames: GraphFrames | None = None, by_id: bool = False) -> pd.Series:
+    """Risk per resolved entity, scaled so the riskiest is 1.0 (0 where no risk arrives), riskiest
+    first. Indexed by entity key; with ``by_id`` by entity id (position in ``frames.entities``),
+    unsorted — for a caller holding the frames, which then need not hash millions of keys back."""
+    fr = frames if frames is not None else graph_frames(G)
+    ents, A, seeds = _entity_arrays(fr, weights)
+    r = ppr(A, seeds, alpha=alpha, tol=tol, max_iter=max_iter) if seeds.any() else np.zeros(len(ents))
+    r = r / r.max() if seeds.any() else r
+    if by_id:
+        return pd.Series(r, index=pd.Index(ents, name="entity"))
+    return pd.Series(r, index=pd.Index(fr.entities[ents], dtype=object)).sort_values(ascending=False)

@@ -184,6 +184,7 @@ def _print(args, table: Table, steps: list[tuple]) -> None:
     print(f"# python -m bench.load --companies {args.companies} --seed {args.seed}"
           + (f" --merge-limit {args.merge_limit}" if args.merge_limit else "")
           + (" --skip-embedded" if args.skip_embedded else "") + (" --skip-neo4j" if args.skip_neo4j else "")
+          + (f" --heap {args.heap}" if args.heap != "4g" else "")
           + f"   ({time.strftime('%Y-%m-%d')})")
     print(f"# machine: {machine()}")
     print(f"{'stage':<66} {'rows':>11} {'seconds':>9} {'rows/s':>9} {'peak RSS GB':>12}  note")

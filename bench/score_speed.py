@@ -278,7 +278,7 @@ def main(argv=None) -> None:
         hidden = hidden_assets(G, frames=frames)
         row["note"] = f"{len(hidden):,} findings"
     with table.stage("spread: entity graph + personalised PageRank") as row:
-        spread = dishonesty_spread(G, frames=frames)
+        spread = dishonesty_spread(G, frames=frames, by_id=True)
         row["note"] = f"{len(spread):,} entities"
     with table.stage("clusters: firm graph, components, Louvain") as row:
         clusters = firm_clusters(G, frames=frames, seed=args.seed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from creditgraph.analytics import kernels
@@ -185,6 +186,7 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     import json
     from collections import defaultdict
 
+    from creditgraph.analytics.spread import dishonesty_spread
     from creditgraph.analytics.train_scores import resolved_city_graph
     from creditgraph.scoring import node_scores, score_graph
 
@@ -210,8 +212,14 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
         for firm in members:
             for k in nodes_of[firm]:
                 want[k]["cluster"] = f"cl-{i:05d}"
+    def plain(row: dict) -> dict:  # JSON columns compare as the values they hold, not their spacing
+        return {c: json.loads(v) if c in ("shell_reasons", "asset_hiding") else v for c, v in row.items()
+                if v is not None}
+
     got = node_scores(fr, **r)
-    assert {k: {c: v for c, v in row.items() if v is not None} for k, row in got.iterrows()} == dict(want)
+    assert {k: plain(row) for k, row in got.iterrows()} == {k: plain(row) for k, row in want.items()}
+    by_id = node_scores(fr, **{**r, "spread": dishonesty_spread(None, frames=fr, by_id=True)})
+    pd.testing.assert_frame_equal(by_id, got)
     assert len(r["repeat"]) and len(r["hidden"]) and len(r["clusters"])
     assert any(len(nodes_of[e]) > 1 for e in r["repeat"].index)  # a resolved entity of several nodes
 
