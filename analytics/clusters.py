@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.frames import GraphFrames, graph_frames
-from creditgraph.analytics.kernels import community_labels, component_labels
+from creditgraph.analytics.kernels import community_labels, component_labels, present
 
 __all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "LEIDEN_UNTIL_STABLE", "FirmGraph", "firm_edges", "firm_graph", "firm_clusters"]
 
@@ -75,9 +75,9 @@ def firm_edges(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> Firm
 
     companies = fr.of_label("Company")
     registered = companies[np.array([bool(x) for x in fr.attr("founded", companies)], dtype=bool)]
-    firms = np.unique(np.concatenate([fr.entity[registered], by_person["f"].to_numpy(), hu, hv,
-                                      by_contact["f"].to_numpy()]))
-    node = lambda ents: np.searchsorted(firms, ents)
+    firms, rank = present(len(fr.entities), fr.entity[registered], by_person["f"].to_numpy(), hu, hv,
+                          by_contact["f"].to_numpy())
+    node = lambda ents: rank[ents]
 
     bp = by_person.sort_values(["p", "f"]).to_numpy()
     pa, pb = _path_edges(bp[:, 0], bp[:, 1])

@@ -21,8 +21,20 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-__all__ = ["component_labels", "ppr", "community_labels", "connected_components", "strongly_connected_components",
+__all__ = ["present", "component_labels", "ppr", "community_labels", "connected_components", "strongly_connected_components",
            "pagerank", "modularity_communities"]
+
+
+def present(n: int, *ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values among ``ids`` (ints in ``0..n-1``), ascending, and the rank of each
+    value ``0..n-1`` among them (-1 where absent): ``np.unique`` by a mask, O(n). NumPy 2's
+    hash-based ``unique`` took 4.7 s on the 13.7M entity ids of the 1M-firm city; this, 0.1 s."""
+    mask = np.zeros(n, dtype=bool)
+    for x in ids:
+        mask[x] = True
+    rank = np.cumsum(mask) - 1
+    rank[~mask] = -1
+    return np.flatnonzero(mask), rank
 
 
 def _adjacency(n: int, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray | None = None) -> sparse.csr_matrix:
@@ -39,24 +51,38 @@ def component_labels(n: int, rows: np.ndarray, cols: np.ndarray, *, strong: bool
 
 
 def ppr(A: sparse.spmatrix, seeds: np.ndarray, *, alpha: float = 0.85, tol: float = 1e-9,
-        max_iter: int = 200) -> np.ndarray:
+        max_iter: int = 200, symmetric: bool = False) -> np.ndarray:
     """Personalised PageRank by power iteration on the weighted adjacency ``A`` (row → column),
     restarting at ``seeds`` (normalised here); mass reaching a node without out-weight returns
     to the seeds, as in ``nx.pagerank(..., personalization=seeds)``. Stops when the L1 change
-    drops below ``tol``. O(iterations × edges)."""
+    drops below ``tol``. O(iterations × edges).
+
+    The nodes are renumbered by reverse Cuthill–McKee first (``symmetric``: ``A`` equals its
+    transpose, which spares symmetrising it), so that a node's neighbours sit near it in memory:
+    on the 1M-firm city's entity graph (3.75M nodes) one product took 25 ms instead of 50,
+    for 1.1 s of ordering against ~130 products."""
     n = A.shape[0]
-    out = np.asarray(A.sum(axis=1)).ravel()
-    P = sparse.diags(np.divide(1.0, out, out=np.zeros(n), where=out > 0)) @ A  # row-stochastic
-    PT = P.T.tocsr()
-    s = np.asarray(seeds, dtype=float) / np.sum(seeds)
-    dangling = out == 0
-    r = s.copy()
+    C = sparse.coo_matrix(A)
+    order = csgraph.reverse_cuthill_mckee(sparse.csr_matrix(A), symmetric_mode=symmetric) if n else np.arange(0)
+    new = np.empty(n, dtype=np.int64)
+    new[order] = np.arange(n)
+    out = np.bincount(C.row, weights=C.data, minlength=n)  # out-weight of each node
+    inv_out = np.divide(1.0, out, out=np.zeros(n), where=out > 0)
+    # Pᵀ of the row-stochastic P = D⁻¹A, renumbered: entry (col, row) = a / out(row)
+    PT = sparse.csr_matrix((C.data * inv_out[C.row], (new[C.col], new[C.row])), shape=(n, n))
+    s = np.asarray(seeds, dtype=float)[order] / np.sum(seeds)
+    dangling = new[out == 0]
+    r, diff = s.copy(), np.empty(n)
     for _ in range(max_iter):
-        nxt = alpha * (PT @ r) + (1 - alpha + alpha * r[dangling].sum()) * s
-        if np.abs(nxt - r).sum() < tol:
-            return nxt
+        nxt = PT @ r
+        nxt *= alpha
+        nxt += (1 - alpha + alpha * r[dangling].sum()) * s
+        np.subtract(nxt, r, out=diff)
+        np.abs(diff, out=diff)
         r = nxt
-    return r
+        if diff.sum() < tol:
+            break
+    return r[new]
 
 
 def community_labels(n: int, rows: np.ndarray, cols: np.ndarray, *, weights: np.ndarray | None = None,

@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from creditgraph.analytics.frames import GraphFrames, graph_frames
-from creditgraph.analytics.kernels import ppr
+from creditgraph.analytics.kernels import ppr, present
 
 __all__ = ["EDGE_WEIGHTS", "ALPHA", "entity_graph", "dishonesty_spread"]
 
@@ -53,12 +53,12 @@ def _entity_arrays(fr: GraphFrames, weights) -> tuple[np.ndarray, sparse.csr_mat
     cases = pd.DataFrame({"e": fr.entity[li["u"].to_numpy()], "case": fr.attr("case_no", li["v"].to_numpy())})
     n_cases = cases.drop_duplicates().groupby("e").size()
     listed = n_cases.index.to_numpy(dtype=np.int64)
-    ents = np.unique(np.concatenate([a, b, listed]))
-    i, j = np.searchsorted(ents, a), np.searchsorted(ents, b)
+    ents, rank = present(len(fr.entities), a, b, listed)
+    i, j = rank[a], rank[b]
     n = len(ents)
     A = sparse.csr_matrix((np.concatenate([w, w]), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n))
     seeds = np.zeros(n)
-    seeds[np.searchsorted(ents, listed)] = n_cases.to_numpy(dtype=float)
+    seeds[rank[listed]] = n_cases.to_numpy(dtype=float)
     return ents, A, seeds
 
 
@@ -69,7 +69,7 @@ def dishonesty_spread(G: nx.MultiDiGraph, *, alpha: float = ALPHA, weights=EDGE_
     unsorted — for a caller holding the frames, which then need not hash millions of keys back."""
     fr = frames if frames is not None else graph_frames(G)
     ents, A, seeds = _entity_arrays(fr, weights)
-    r = ppr(A, seeds, alpha=alpha, tol=tol, max_iter=max_iter) if seeds.any() else np.zeros(len(ents))
+    r = ppr(A, seeds, alpha=alpha, tol=tol, max_iter=max_iter, symmetric=True) if seeds.any() else np.zeros(len(ents))
     r = r / r.max() if seeds.any() else r
     if by_id:
         return pd.Series(r, index=pd.Index(ents, name="entity"))

@@ -196,7 +196,7 @@ def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float, seed:
     nodes, A, seeds = spread_inputs
     s = np.array([seeds.get(k, 0.0) for k in nodes])
     with table.stage("kernel: personalised PageRank, scipy power iteration", kind="kernel"):
-        r = ppr(A, s)
+        r = ppr(A, s, symmetric=True)
     fast = table.rows[-1]["seconds"]
     with table.stage("  build nx.DiGraph of the entity graph", kind="nx-build", note="not in the ratio"):
         D = nx.from_scipy_sparse_array(A, create_using=nx.DiGraph)

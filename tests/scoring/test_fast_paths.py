@@ -252,3 +252,12 @@ def test_scoring_reads_only_the_properties_it_declares(city):
             pd.testing.assert_series_equal(lean[name], want)
         else:
             pd.testing.assert_frame_equal(lean[name], want)
+
+
+def test_present_is_unique_with_ranks():
+    rng = np.random.default_rng(3)
+    parts = [rng.integers(0, 50, size) for size in (0, 7, 40)]
+    values, rank = kernels.present(50, *parts)
+    assert values.tolist() == np.unique(np.concatenate(parts)).tolist()
+    assert (rank[values] == np.arange(len(values))).all()
+    assert (rank[np.setdiff1d(np.arange(50), values)] == -1).all()
