@@ -104,13 +104,13 @@ def score_shells(X: pd.DataFrame, evidence: dict[str, dict[str, str]], *, model:
     C, V, names = contrib.to_numpy(), X[list(INDICATORS)].to_numpy(dtype=float), list(INDICATORS)
     order = np.argsort(-C, axis=1)[:, :top]
     Cs = np.take_along_axis(C, order, axis=1)
-    Ct, Vt = Cs.tolist(), np.take_along_axis(V, order, axis=1).tolist()
+    Ct, Vt, Pt = np.round(Cs, 3).tolist(), np.take_along_axis(V, order, axis=1).tolist(), (Cs > 0).tolist()
     lazy = isinstance(evidence, Evidence) and evidence.index.equals(T.index)
     reasons = []
-    for f, js, cs, vs in zip(T.index, order.tolist(), Ct, Vt):  # one pass, plain Python values
+    for f, js, cs, vs, ps in zip(T.index, order.tolist(), Ct, Vt, Pt):  # one pass, plain Python values
         ev = {} if lazy else evidence.get(f, {})
-        reasons.append([{"indicator": names[j], "contribution": round(c, 3), "value": v,
-                         "evidence": None if lazy else ev.get(names[j], "")} for j, c, v in zip(js, cs, vs) if c > 0])
+        reasons.append([{"indicator": names[j], "contribution": c, "value": v,
+                         "evidence": None if lazy else ev.get(names[j], "")} for j, c, v, p in zip(js, cs, vs, ps) if p])
     if lazy:  # company_indicators' evidence: write the sentences used, one indicator at a time
         for j, name in enumerate(names):
             rows, k = np.nonzero((order == j) & (Cs > 0))  # positives lead each row: k is the list position

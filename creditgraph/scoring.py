@@ -100,8 +100,9 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
                      repeat_flag=[bool(x) for x in repeat["flag"].tolist()], repeat_reason=repeat["reason"].tolist())
     if len(hidden):
         found: dict[str, list[dict]] = defaultdict(list)
-        for firm, record in zip(hidden["firm"].tolist(), hidden.drop(columns="firm").to_dict("records")):
-            found[firm].append(record)
+        names = [c for c in hidden.columns if c != "firm"]  # plain lists: to_dict walks Arrow strings one by one
+        for firm, *values in zip(hidden["firm"].tolist(), *(hidden[c].tolist() for c in names)):
+            found[firm].append(dict(zip(names, values)))
         put_nodes(list(found), asset_hiding=to_json(found.values()))
     if len(spread):
         by_id = pd.api.types.is_integer_dtype(spread.index.dtype)
