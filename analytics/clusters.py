@@ -43,6 +43,14 @@ def _path_edges(group: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.n
     return member[:-1][same], member[1:][same]
 
 
+def _distinct_pairs(x: np.ndarray, y: np.ndarray, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs (x, y), sorted by x then y, for ints ``y < ny``: one sort of int64
+    codes (pandas' drop_duplicates + sort_values took 3 s at 1M firms)."""
+    code = np.sort(np.asarray(x, dtype=np.int64) * ny + np.asarray(y, dtype=np.int64))
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
+    return code // ny, code % ny
+
+
 class FirmGraph:
     """The firm graph as arrays: ``firms`` (entity indexes of the nodes ``0..n-1``), undirected
     edges ``a``–``b`` (node numbers, each pair once), ``via`` of each edge (an entity index of
@@ -62,37 +70,35 @@ def firm_edges(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> Firm
     person = to_firm & fr.is_label(u, "Person")
     officer = person & (e["type"] == "OFFICER_OF").to_numpy()
     person[officer] = fr.edge_prop("role", e["row"].to_numpy()[officer]) != "独立董事"
-    by_person = pd.DataFrame({"p": fr.entity[u[person]], "f": fr.entity[v[person]]}).drop_duplicates()
+    bp_p, bp_f = _distinct_pairs(fr.entity[u[person]], fr.entity[v[person]], len(fr.entities))
     holding = to_firm & fr.is_label(u, "Company")
     hu, hv = fr.entity[u[holding]], fr.entity[v[holding]]
     hu, hv = hu[hu != hv], hv[hu != hv]
     c = fr.edges_of("HAS_PHONE", "REGISTERED_AT")
     cu = c["u"].to_numpy()
     co = fr.is_label(cu, "Company")
-    by_contact = pd.DataFrame({"c": c["v"].to_numpy()[co], "f": fr.entity[cu[co]]}).drop_duplicates()
-    size = by_contact.groupby("c")["f"].transform("size").to_numpy()
-    by_contact = by_contact[(size > 1) & (size <= MAX_SHARED_CONTACT)]
+    bc_c, bc_f = _distinct_pairs(c["v"].to_numpy()[co], fr.entity[cu[co]], len(fr.entities))
+    size = np.bincount(bc_c, minlength=len(fr))[bc_c]
+    rare = (size > 1) & (size <= MAX_SHARED_CONTACT)
+    bc_c, bc_f = bc_c[rare], bc_f[rare]
 
     companies = fr.of_label("Company")
     registered = companies[np.array([bool(x) for x in fr.attr("founded", companies)], dtype=bool)]
-    firms, rank = present(len(fr.entities), fr.entity[registered], by_person["f"].to_numpy(), hu, hv,
-                          by_contact["f"].to_numpy())
+    firms, rank = present(len(fr.entities), fr.entity[registered], bp_f, hu, hv, bc_f)
     node = lambda ents: rank[ents]
 
-    bp = by_person.sort_values(["p", "f"]).to_numpy()
-    pa, pb = _path_edges(bp[:, 0], bp[:, 1])
-    pvia = bp[:-1, 0][bp[1:, 0] == bp[:-1, 0]]
-    bc = by_contact.sort_values(["c", "f"]).to_numpy()
-    ca, cb = _path_edges(bc[:, 0], bc[:, 1])
-    cvia = -1 - bc[:-1, 0][bc[1:, 0] == bc[:-1, 0]]
+    pa, pb = _path_edges(bp_p, bp_f)
+    pvia = bp_p[:-1][bp_p[1:] == bp_p[:-1]]
+    ca, cb = _path_edges(bc_c, bc_f)
+    cvia = -1 - bc_c[:-1][bc_c[1:] == bc_c[:-1]]
     a = node(np.concatenate([hu, pa, ca]))
     b = node(np.concatenate([hv, pb, cb]))
     via = np.concatenate([np.full(len(hu), -1 - len(fr), dtype=np.int64), pvia, cvia])
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     _, first = np.unique(lo * len(firms) + hi, return_index=True)  # a simple graph: each pair once
     first.sort()
-    n_firms = by_person.groupby("p")["f"].transform("size").to_numpy()
-    linkers = pd.DataFrame({"f": node(by_person["f"].to_numpy()), "p": by_person["p"].to_numpy(), "ties": n_firms - 1})
+    n_firms = np.bincount(bp_p, minlength=len(fr.entities))[bp_p]
+    linkers = pd.DataFrame({"f": node(bp_f), "p": bp_p, "ties": n_firms - 1})
     return FirmGraph(firms, lo[first], hi[first], via[first], linkers)
 
 
