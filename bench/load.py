@@ -135,6 +135,10 @@ def main(argv: list[str] | None = None) -> None:
             row["rows"] = report.rows_read
             row["note"] = (f"{report.rows_read:,} source rows -> {records:,} records "
                            f"({len(fold.nodes):,} nodes, {len(fold.edges):,} edges); {report.rows_quarantined} quarantined")
+        # The fold is ~100M long-lived objects at 1M firms: a full collection over them stalls the
+        # process for seconds, long enough for the Bolt handshake to the embedded server to miss
+        # its 10 s deadline (seen at 1M). Frozen objects are left out of collections.
+        gc.freeze()
         nodes, edges = _merge_rows(fold, args.merge_limit)
         merged = sum(map(len, nodes.values())) + sum(map(len, edges.values()))
         sample = f" (first {args.merge_limit:,} per label/type: {merged:,} records)" if args.merge_limit else ""
