@@ -72,6 +72,12 @@ class GraphFrames:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def structure(self) -> GraphFrames:
+        """These frames without node and edge properties: keys, labels, entities and edges only.
+        The properties' strings (names, ID numbers, dates, roles) are the biggest part of the
+        frames at 1M firms; a caller done with them can let them go before writing back."""
+        return GraphFrames(self.keys, self.labels, self.entity, self.entities, self.entity_node, [], self.edges, [])
+
     def of_label(self, *labels: str) -> np.ndarray:
         """Positions of the nodes with one of ``labels``, ascending."""
         return np.flatnonzero(np.isin(self.labels.codes, [self.labels.categories.get_loc(x) for x in labels

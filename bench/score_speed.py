@@ -283,6 +283,8 @@ def main(argv=None) -> None:
     with table.stage("clusters: firm graph, components, Louvain") as row:
         clusters = firm_clusters(G, frames=frames, seed=args.seed)
         row["note"] = f"{len(clusters):,} clusters"
+    del X, evidence
+    frames = frames.structure()  # as run_scoring does
     with table.stage("scores per node, for write-back") as row:
         scores = node_scores(frames, shells, repeat, hidden, spread, clusters)
         row["note"] = f"{len(scores):,} nodes"
@@ -290,10 +292,13 @@ def main(argv=None) -> None:
     total = sum(r["seconds"] for r in scoring)
     cpu_total = sum(r["cpu"] for r in scoring)
     peak = max(r["peak_gb"] for r in scoring)
-    del scores, shells, X, evidence
+    del scores, shells, repeat, hidden, spread, clusters
 
     kernels = []
     if not args.skip_nx:
+        # the kernels' inputs need the properties the write-back let go: read the tables again
+        del frames
+        frames = frames_from_tables(read_tables(path, Table()))
         kernels = _kernel_rows(table, frames, firm_edges(G, frames=frames), entity_graph(G, frames=frames),
                                args.nx_limit, args.seed)
 

@@ -61,24 +61,21 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     node; entity scores (repeat offenders, spread, cluster) to every node resolved to the entity.
     ``spread`` is indexed by entity key, or by entity id (``dishonesty_spread(by_id=True)``), which
     spares hashing millions of keys back to ids. O(nodes), array work but for the JSON of
-    reasons and findings (orjson: a sixth of the stdlib encoder's time on 1M reason lists)."""
-    n = len(frames)
-    cols = {c: np.full(n, None, dtype=object) for c in SCORE_COLUMNS}
-    scored = np.zeros(n, dtype=bool)
+    reasons and findings (orjson: a sixth of the stdlib encoder's time on 1M reason lists).
+    Values are gathered per score first and laid out over the scored nodes only, so no
+    column spans every node of the graph."""
     companies = frames.of_label("Company")
     firm_of = pd.Index(frames.keys[companies], dtype=object)  # firm scores land on Company nodes only
     entity_of = pd.Index(frames.entities, dtype=object)
+    puts: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []  # (node positions, column → values there)
 
-    def to_json(values: list) -> list[str]:
+    def to_json(values) -> list[str]:
         return [orjson.dumps(v).decode() for v in values]
 
     def put_nodes(keys: list, **values: list) -> None:
         at = firm_of.get_indexer(keys)
         ok = at >= 0
-        at = companies[at[ok]]
-        scored[at] = True
-        for c, v in values.items():
-            cols[c][at] = np.asarray(v, dtype=object)[ok]
+        puts.append((companies[at[ok]], {c: np.asarray(v, dtype=object)[ok] for c, v in values.items()}))
 
     def put_entities(at: np.ndarray, **values: list) -> None:
         """Entity values onto every node whose entity id is in ``at`` (-1: no such entity)."""
@@ -86,11 +83,12 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         has_entity = np.zeros(len(frames.entities), dtype=bool)
         has_entity[at[ok]] = True
         nodes = np.flatnonzero(has_entity[frames.entity])
-        scored[nodes] = True
+        there = {}
         for c, v in values.items():
             by_entity = np.empty(len(frames.entities), dtype=object)
             by_entity[at[ok]] = np.asarray(v, dtype=object)[ok]
-            cols[c][nodes] = by_entity[frames.entity[nodes]]
+            there[c] = by_entity[frames.entity[nodes]]
+        puts.append((nodes, there))
 
     if len(shells):
         put_nodes(_keys(shells), shell_score=[float(x) for x in shells["score"].tolist()],
@@ -112,9 +110,17 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         sizes = [len(m) for m in clusters["members"].tolist()]
         put_entities(entity_of.get_indexer([f for m in clusters["members"].tolist() for f in m]),
                      cluster=[f"cl-{i:05d}" for i, k in enumerate(sizes) for _ in range(k)])
+    scored = np.zeros(len(frames), dtype=bool)
+    for nodes, _ in puts:
+        scored[nodes] = True
     at = np.flatnonzero(scored)
-    return pd.DataFrame({c: v[at] for c, v in cols.items()}, index=pd.Index(frames.keys[at], name="key", dtype=object),
-                        dtype=object)
+    row = np.cumsum(scored) - 1
+    cols = {c: np.full(len(at), None, dtype=object) for c in SCORE_COLUMNS}
+    while puts:
+        nodes, there = puts.pop(0)
+        for c, v in there.items():
+            cols[c][row[nodes]] = v
+    return pd.DataFrame(cols, index=pd.Index(frames.keys[at], name="key", dtype=object), dtype=object)
 
 
 def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
@@ -147,6 +153,8 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
         hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
         spread = stage("spread", lambda: dishonesty_spread(None, frames=frames, by_id=True))
         clusters = stage("clusters", lambda: firm_clusters(None, frames=frames))
+        del X, evidence
+        frames = frames.structure()  # the write-back reads no property: let their strings go
         stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS))
         written = stage("writing scores", lambda: store.write_scores(
             node_scores(frames, shells, repeat, hidden, spread, clusters)))
