@@ -135,9 +135,9 @@ def main(argv: list[str] | None = None) -> None:
             row["rows"] = report.rows_read
             row["note"] = (f"{report.rows_read:,} source rows -> {records:,} records "
                            f"({len(fold.nodes):,} nodes, {len(fold.edges):,} edges); {report.rows_quarantined} quarantined")
-        # The fold is ~100M long-lived objects at 1M firms: a full collection over them stalls the
-        # process for seconds, long enough for the Bolt handshake to the embedded server to miss
-        # its 10 s deadline (seen at 1M). Frozen objects are left out of collections.
+        # At 1M firms the fold is tens of millions of long-lived dicts and lists: a full
+        # collection over them stalls the process ~4 s. Frozen objects are left out. (The 1M
+        # embedded run once failed its Bolt handshake right after the fold; cause not known.)
         gc.freeze()
         nodes, edges = _merge_rows(fold, args.merge_limit)
         merged = sum(map(len, nodes.values())) + sum(map(len, edges.values()))
