@@ -69,8 +69,10 @@ def dishonesty_spread(G: nx.MultiDiGraph, *, alpha: float = ALPHA, weights=EDGE_
     unsorted — for a caller holding the frames, which then need not hash millions of keys back."""
     fr = frames if frames is not None else graph_frames(G)
     ents, A, seeds = _entity_arrays(fr, weights)
-    r = ppr(A, seeds, alpha=alpha, tol=tol, max_iter=max_iter, symmetric=True) if seeds.any() else np.zeros(len(ents))
-    r = r / r.max() if seeds.any() else r
+    r = np.zeros(len(ents))
+    if seeds.any():
+        r = ppr(A, seeds, alpha=alpha, tol=tol, max_iter=max_iter, symmetric=True)
+        r /= r.max()
     if by_id:
         return pd.Series(r, index=pd.Index(ents, name="entity"))
     return pd.Series(r, index=pd.Index(fr.entities[ents], dtype=object)).sort_values(ascending=False)

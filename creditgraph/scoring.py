@@ -116,8 +116,7 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     at = np.flatnonzero(scored)
     row = np.cumsum(scored) - 1
     cols = {c: np.full(len(at), None, dtype=object) for c in SCORE_COLUMNS}
-    while puts:
-        nodes, there = puts.pop(0)
+    for nodes, there in puts:
         for c, v in there.items():
             cols[c][row[nodes]] = v
     return pd.DataFrame(cols, index=pd.Index(frames.keys[at], name="key", dtype=object), dtype=object)
