@@ -120,8 +120,10 @@ def firm_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> tupl
 
 
 def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed: int = 0,
-                  min_size: int = 2, frames: GraphFrames | None = None) -> pd.DataFrame:
-    """One row per cluster of at least ``min_size`` firms, riskiest (dishonest share) first.
+                  min_size: int = 2, frames: GraphFrames | None = None, by_id: bool = False) -> pd.DataFrame:
+    """One row per cluster of at least ``min_size`` firms, riskiest (dishonest share) first;
+    ``members`` and ``dishonest_members`` list entity keys, with ``by_id`` entity ids (positions
+    in ``frames.entities``, as the write-back wants them).
 
     ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
     fr = frames if frames is not None else graph_frames(G)
@@ -161,7 +163,7 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     in_group = np.flatnonzero(group >= 0)
     if not len(in_group):
         return pd.DataFrame()
-    members = pd.DataFrame({"g": group[in_group], "key": fr.entities[fg.firms[in_group]],
+    members = pd.DataFrame({"g": group[in_group], "key": fg.firms[in_group] if by_id else fr.entities[fg.firms[in_group]],
                             "bad": np.isin(fg.firms[in_group], bad)}).sort_values(["g", "key"])
     # key persons: the people with the most ties inside the cluster
     lk = fg.linkers.assign(g=group[fg.linkers["f"].to_numpy()])

@@ -20,8 +20,10 @@ from typing import Iterable
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from creditgraph.graph.records import GraphTables
+from creditgraph.graph.records import GraphTables, text_columns
 
 __all__ = ["GraphFrames", "frames_from_tables", "graph_frames", "graph_tables", "SCORING_NODE_PROPERTIES",
            "SCORING_EDGE_PROPERTIES", "NO_DAY", "days"]
@@ -115,50 +117,74 @@ def _take(blocks: list[_Block], name: str, positions: np.ndarray) -> np.ndarray:
             continue
         inside = (positions >= start) & (positions < stop)
         if inside.any():
-            out[inside] = column[positions[inside] - start]
+            at = positions[inside] - start
+            out[inside] = (column.take(at).to_numpy(zero_copy_only=False) if isinstance(column, pa.Array)
+                           else column[at])
     return out
 
 
-def _objects(column: pd.Series) -> np.ndarray:
-    """A table column as an object array with ``None`` (not NaN) where missing."""
+def _column_of(column: pd.Series) -> np.ndarray | pa.Array:
+    """A table column as the frames keep it: Arrow text stays Arrow (strings are made for the
+    positions a scorer reads), anything else an object array with ``None`` where missing."""
+    if isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_large_string(column.dtype.pyarrow_dtype):
+        return pa.array(column)
     out = column.to_numpy(dtype=object)
     if column.dtype != object:
         out[pd.isna(column).to_numpy()] = None
     return out
 
 
+def _text(column: pd.Series) -> pa.Array:
+    """A column of keys as one Arrow ``large_string`` array (as it is in exported tables)."""
+    if isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_large_string(column.dtype.pyarrow_dtype):
+        return pa.array(column)
+    return pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+
+
 def frames_from_tables(tables: GraphTables) -> GraphFrames:
-    """Columns of a graph given as tables; O(nodes + edges): one hash pass over every key,
-    resolved key and edge end together, the rest array work.
+    """Columns of a graph given as tables; O(nodes + edges): one pass of Arrow's hash table over
+    every key, resolved key and edge end together (at 1M firms 23.7M strings: ~6 s, against
+    ~20 s for ``pd.factorize`` over the same strings as Python objects), the rest array work.
 
     Raises ``ValueError`` when a key repeats or an edge names a node no table holds."""
     labels = [label for label in tables.nodes if label is not None]
     keys_parts, resolved_parts, other_at, codes, blocks, start = [], [], [], [], [], 0
     for label, t in tables.nodes.items():
-        keys = t["key"].to_numpy(dtype=object)
-        resolved = _objects(t["resolved"]) if "resolved" in t else np.full(len(t), None, dtype=object)
+        keys = _text(t["key"])
+        resolved = _text(t["resolved"]) if "resolved" in t else pa.nulls(len(t), pa.large_string())
         # Most nodes are their own entity (resolved empty or equal to the key): only the
         # others need hashing, the rest take their own position below.
-        other = np.flatnonzero(~(pd.isna(resolved) | (resolved == "") | (resolved == keys)))
+        same = pc.or_(pc.equal(resolved, ""), pc.equal(resolved, keys)).fill_null(True)
+        other = np.flatnonzero(~same.to_numpy(zero_copy_only=False))
         keys_parts.append(keys)
-        resolved_parts.append(resolved[other])
+        resolved_parts.append(resolved.take(other))
         other_at.append(start + other)
         codes.append(np.full(len(t), -1 if label is None else labels.index(label), dtype=np.int64))
-        blocks.append((start, start + len(t), {c: _objects(t[c]) for c in t.columns if c != "key"}))
+        blocks.append((start, start + len(t), {c: _column_of(t[c]) for c in t.columns if c != "key"}))
         start += len(t)
-    ends = [t[c].to_numpy(dtype=object) for t in tables.edges.values() for c in ("start", "end")]
+    ends = [_text(t[c]) for t in tables.edges.values() for c in ("start", "end")]
     n = start
     # Keys come first, so a key's code is its position; a resolved key or edge end coded >= n is no node.
-    ids, uniques = pd.factorize(np.concatenate([*keys_parts, *resolved_parts, *ends]) if n else np.empty(0, dtype=object))
+    pool = pa.system_memory_pool()  # malloc gives the ~2 GB back at once; Arrow's default pool keeps it a while
+    every = pa.concat_arrays([*keys_parts, *resolved_parts, *ends] or [pa.array([], pa.large_string())], memory_pool=pool)
+    encoded = pc.dictionary_encode(every, memory_pool=pool)
+    del every
+    ids, uniques = encoded.indices.to_numpy().astype(np.int64), encoded.dictionary
+    del encoded
     if len(uniques) and not np.array_equal(ids[:n], np.arange(n)):
         dup = np.flatnonzero(ids[:n] != np.arange(n))[0]
-        raise ValueError(f"key {uniques[ids[dup]]!r} is in the tables twice")
-    keys = np.asarray(uniques[:n], dtype=object)
+        raise ValueError(f"key {uniques[int(ids[dup])].as_py()!r} is in the tables twice")
+    keys = uniques.slice(0, n).to_numpy(zero_copy_only=False) if n else np.empty(0, dtype=object)
     m = sum(map(len, resolved_parts))
     own = np.arange(n, dtype=ids.dtype)
     own[np.concatenate(other_at) if other_at else []] = ids[n:n + m]
     entity_ids, entity = np.unique(own, return_inverse=True)  # entities in node order, then the rest
-    entities = np.asarray(uniques[entity_ids], dtype=object) if n else np.empty(0, dtype=object)
+    # entity keys: a node's own key where the entity is a node, else the resolved key's text
+    entities = np.empty(len(entity_ids), dtype=object)
+    is_node = entity_ids < n
+    entities[is_node] = keys[entity_ids[is_node]]
+    entities[~is_node] = uniques.take(entity_ids[~is_node]).to_numpy(zero_copy_only=False)
+    del uniques
 
     types = list(tables.edges)
     u_parts, v_parts, t_parts, edge_blocks, row, at = [], [], [], [], 0, n + m
@@ -171,7 +197,7 @@ def frames_from_tables(tables: GraphTables) -> GraphFrames:
         u_parts.append(u)
         v_parts.append(v)
         t_parts.append(np.full(len(t), code, dtype=np.int64))
-        edge_blocks.append((row, row + len(t), {c: _objects(t[c]) for c in t.columns if c not in ("start", "end")}))
+        edge_blocks.append((row, row + len(t), {c: _column_of(t[c]) for c in t.columns if c not in ("start", "end")}))
         row += len(t)
     cat = lambda parts: np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     edges = pd.DataFrame({"u": cat(u_parts).astype(np.int64), "v": cat(v_parts).astype(np.int64),
@@ -200,7 +226,8 @@ def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
                  else sorted({p for _, d in items for p in d} - {"label", "key"}))
         columns = {"key": _column([k for k, _ in items])}
         columns.update((p, _column([d.get(p) for _, d in items])) for p in names)
-        nodes[label] = pd.DataFrame({c: v for c, v in columns.items() if c in ("key", "resolved") or v.notna().any()})
+        nodes[label] = text_columns(pd.DataFrame({c: v for c, v in columns.items()
+                                                  if c in ("key", "resolved") or v.notna().any()}))
     by_type: dict[str | None, list[tuple[str, str, dict]]] = defaultdict(list)
     for u, v, d in G.edges(data=True):
         by_type[d.get("type")].append((u, v, d))
@@ -210,7 +237,8 @@ def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
                  else sorted({p for _, _, d in items for p in d} - {"type"}))
         columns = {"start": _column([u for u, _, _ in items]), "end": _column([v for _, v, _ in items])}
         columns.update((p, _column([d.get(p) for _, _, d in items])) for p in names)
-        edges[type_] = pd.DataFrame({c: v for c, v in columns.items() if c in ("start", "end") or v.notna().any()})
+        edges[type_] = text_columns(pd.DataFrame({c: v for c, v in columns.items()
+                                                  if c in ("start", "end") or v.notna().any()}))
     return GraphTables(nodes, edges)
 
 

@@ -58,8 +58,9 @@ def _listings(fr: GraphFrames, target: str | None) -> pd.DataFrame:
                          "company": fr.is_label(u[keep], "Company")})
 
 
-def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> pd.DataFrame:
-    """One row per resolved entity with at least one dishonest record.
+def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, by_id: bool = False) -> pd.DataFrame:
+    """One row per resolved entity with at least one dishonest record, indexed by entity key
+    (with ``by_id``, by entity id: position in ``frames.entities``, as the write-back wants it).
 
     ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
     fr = frames if frames is not None else graph_frames(G)
@@ -110,7 +111,8 @@ def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -
         f"{n} dishonest cases in {c} courts over {y} years" if n else "",
         f"legal rep of {s} firms that each became dishonest" if s else ""]))
         for n, c, y, s in zip(out["cases"], out["courts"], out["years"], out["serial_firms"])]
-    out.index = pd.Index(fr.entities[out.index.to_numpy()], dtype=object)
+    if not by_id:
+        out.index = pd.Index(fr.entities[out.index.to_numpy()], dtype=object)
     cols = ["kind", "cases", "courts", "years", "restrictions", "unperformed", "last_published", "serial_firms",
             "flag", "reason"]
     return out[cols].sort_values(["flag", "cases", "serial_firms"], ascending=False, kind="stable")

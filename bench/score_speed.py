@@ -115,13 +115,14 @@ def read_tables(path: Path, table: Table):
 
 
 def _as_exported(tables):
-    """Only the columns ``export_tables`` returns: per label/type the properties its schema declares
-    (tables pickled before ``graph_tables`` left out empty columns carry every property everywhere)."""
-    from creditgraph.graph.records import GraphTables
+    """The tables as ``export_tables`` returns them: per label/type the properties its schema declares
+    (tables pickled before ``graph_tables`` left out empty columns carry every property everywhere),
+    text as Arrow strings (tables pickled before the export gave Arrow text hold Python strings)."""
+    from creditgraph.graph.records import GraphTables, text_columns
     from creditgraph.graph.schema import schema
 
     sch = schema()
-    keep = lambda t, fixed, declared: t[[c for c in t.columns if c in fixed or c in declared]]
+    keep = lambda t, fixed, declared: text_columns(t[[c for c in t.columns if c in fixed or c in declared]])
     return GraphTables({label: keep(t, ("key",), sch.node(label).properties) for label, t in tables.nodes.items()},
                        {type_: keep(t, ("start", "end"), sch.rel(type_).properties) for type_, t in tables.edges.items()})
 
@@ -272,7 +273,7 @@ def main(argv=None) -> None:
         shells = score_shells(X, evidence)
         row["note"] = f"{int(shells['flag'].sum()):,} flagged"
     with table.stage("repeat offenders") as row:
-        repeat = repeat_offenders(G, frames=frames)
+        repeat = repeat_offenders(G, frames=frames, by_id=True)
         row["note"] = f"{len(repeat):,} listed entities"
     with table.stage("hidden assets") as row:
         hidden = hidden_assets(G, frames=frames)
@@ -281,7 +282,7 @@ def main(argv=None) -> None:
         spread = dishonesty_spread(G, frames=frames, by_id=True)
         row["note"] = f"{len(spread):,} entities"
     with table.stage("clusters: firm graph, components, Louvain") as row:
-        clusters = firm_clusters(G, frames=frames, seed=args.seed)
+        clusters = firm_clusters(G, frames=frames, seed=args.seed, by_id=True)
         row["note"] = f"{len(clusters):,} clusters"
     del X, evidence
     frames = frames.structure()  # as run_scoring does

@@ -59,14 +59,24 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     """The score properties to write, one row per node that gets any (index: node key; columns:
     :data:`SCORE_COLUMNS`, ``None`` where a node gets no such score). Firm scores go to the firm's
     node; entity scores (repeat offenders, spread, cluster) to every node resolved to the entity.
-    ``spread`` is indexed by entity key, or by entity id (``dishonesty_spread(by_id=True)``), which
-    spares hashing millions of keys back to ids. O(nodes), array work but for the JSON of
-    reasons and findings (orjson: a sixth of the stdlib encoder's time on 1M reason lists).
+    ``repeat`` and ``spread`` are indexed, and ``clusters`` list members, by entity key or by entity
+    id (the scorers' ``by_id=True``, which spares hashing millions of keys back to ids). O(nodes),
+    array work but for the JSON of reasons and findings (orjson: a sixth of the stdlib encoder's
+    time on 1M reason lists).
     Values are gathered per score first and laid out over the scored nodes only, so no
     column spans every node of the graph."""
     companies = frames.of_label("Company")
     firm_of = pd.Index(frames.keys[companies], dtype=object)  # firm scores land on Company nodes only
-    entity_of = pd.Index(frames.entities, dtype=object)
+
+    def ids(index: pd.Index) -> np.ndarray:
+        """Entity ids of an index of entity ids or entity keys (hashing every entity key once, ~2 s at 1M)."""
+        if pd.api.types.is_integer_dtype(index.dtype):
+            return index.to_numpy(dtype=np.int64)
+        nonlocal entity_of
+        entity_of = entity_of if entity_of is not None else pd.Index(frames.entities, dtype=object)
+        return entity_of.get_indexer(index)
+
+    entity_of = None
     puts: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []  # (node positions, column → values there)
 
     def to_json(values) -> list[str]:
@@ -94,7 +104,7 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         put_nodes(_keys(shells), shell_score=[float(x) for x in shells["score"].tolist()],
                   shell_flag=[bool(x) for x in shells["flag"].tolist()], shell_reasons=to_json(shells["reasons"].tolist()))
     if len(repeat):
-        put_entities(entity_of.get_indexer(_keys(repeat)), repeat_cases=[int(x) for x in repeat["cases"].tolist()],
+        put_entities(ids(repeat.index), repeat_cases=[int(x) for x in repeat["cases"].tolist()],
                      repeat_flag=[bool(x) for x in repeat["flag"].tolist()], repeat_reason=repeat["reason"].tolist())
     if len(hidden):
         found: dict[str, list[dict]] = defaultdict(list)
@@ -103,12 +113,10 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
             found[firm].append(dict(zip(names, values)))
         put_nodes(list(found), asset_hiding=to_json(found.values()))
     if len(spread):
-        by_id = pd.api.types.is_integer_dtype(spread.index.dtype)
-        put_entities(spread.index.to_numpy(dtype=np.int64) if by_id else entity_of.get_indexer(_keys(spread)),
-                     spread=spread.round(6).tolist())
+        put_entities(ids(spread.index), spread=spread.round(6).tolist())
     if len(clusters):
         sizes = [len(m) for m in clusters["members"].tolist()]
-        put_entities(entity_of.get_indexer([f for m in clusters["members"].tolist() for f in m]),
+        put_entities(ids(pd.Index([f for m in clusters["members"].tolist() for f in m])),
                      cluster=[f"cl-{i:05d}" for i, k in enumerate(sizes) for _ in range(k)])
     scored = np.zeros(len(frames), dtype=bool)
     for nodes, _ in puts:
@@ -148,10 +156,10 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
         del tables
         X, evidence = stage("shell indicators", lambda: company_indicators(None, frames=frames))
         shells = stage("shell model", lambda: score_shells(X, evidence))
-        repeat = stage("repeat offenders", lambda: repeat_offenders(None, frames=frames))
+        repeat = stage("repeat offenders", lambda: repeat_offenders(None, frames=frames, by_id=True))
         hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
         spread = stage("spread", lambda: dishonesty_spread(None, frames=frames, by_id=True))
-        clusters = stage("clusters", lambda: firm_clusters(None, frames=frames))
+        clusters = stage("clusters", lambda: firm_clusters(None, frames=frames, by_id=True))
         del X, evidence
         frames = frames.structure()  # the write-back reads no property: let their strings go
         stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS))

@@ -23,7 +23,7 @@ from neo4j.time import Date, DateTime
 from creditgraph.errors import NotFound, SchemaError, StoreError, StoreUnavailable
 from creditgraph.graph import queries as q
 from creditgraph.graph.port import GraphStore
-from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, GraphTables, NodeRow, Path, Subgraph
+from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, GraphTables, NodeRow, Path, Subgraph, text_columns
 from creditgraph.graph.schema import schema
 
 __all__ = ["BoltGraphStore"]
@@ -475,12 +475,13 @@ def _resolvable(label: str) -> None:
 
 
 def _table(columns: list[str], rows: list[list[Any]], declared: Mapping[str, Any]) -> pd.DataFrame:
-    """Exported rows as an object-dtype table sorted by its leading columns (so both backends
-    give the same order); dates as ISO text, as :meth:`BoltGraphStore.export` gives them."""
+    """Exported rows as a table sorted by its leading columns (so both backends give the same
+    order); dates as ISO text, as :meth:`BoltGraphStore.export` gives them; text as Arrow strings."""
     t = pd.DataFrame(rows, columns=columns, dtype=object)
     for c in columns:
         if c in declared and declared[c].type == "date":
             t[c] = pd.Series([None if v is None else _plain(v) for v in t[c].tolist()], index=t.index, dtype=object)
+    t = text_columns(t)
     keys = columns[:1] if columns[0] == "key" else columns
     return t.sort_values(keys, kind="stable", ignore_index=True) if len(t) else t
 

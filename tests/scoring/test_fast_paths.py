@@ -186,6 +186,8 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     import json
     from collections import defaultdict
 
+    from creditgraph.analytics.clusters import firm_clusters
+    from creditgraph.analytics.offenders import repeat_offenders
     from creditgraph.analytics.spread import dishonesty_spread
     from creditgraph.analytics.train_scores import resolved_city_graph
     from creditgraph.scoring import node_scores, score_graph
@@ -218,7 +220,9 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
 
     got = node_scores(fr, **r)
     assert {k: plain(row) for k, row in got.iterrows()} == {k: plain(row) for k, row in want.items()}
-    by_id = node_scores(fr, **{**r, "spread": dishonesty_spread(None, frames=fr, by_id=True)})
+    by_id = node_scores(fr, **{**r, "spread": dishonesty_spread(None, frames=fr, by_id=True),
+                                "repeat": repeat_offenders(None, frames=fr, by_id=True),
+                                "clusters": firm_clusters(None, frames=fr, by_id=True)})
     pd.testing.assert_frame_equal(by_id, got)
     assert len(r["repeat"]) and len(r["hidden"]) and len(r["clusters"])
     assert any(len(nodes_of[e]) > 1 for e in r["repeat"].index)  # a resolved entity of several nodes
@@ -261,3 +265,37 @@ def test_present_is_unique_with_ranks():
     assert values.tolist() == np.unique(np.concatenate(parts)).tolist()
     assert (rank[values] == np.arange(len(values))).all()
     assert (rank[np.setdiff1d(np.arange(50), values)] == -1).all()
+
+
+def test_frames_read_arrow_text_and_python_strings_alike(city):
+    """Stores export text as Arrow strings; tables of Python strings (older pickles, hand-built
+    tables) give the same frames, key for key and property for property."""
+    from creditgraph.analytics.frames import frames_from_tables, graph_tables
+    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.graph.records import TEXT, GraphTables
+
+    tables = graph_tables(resolved_city_graph(city))
+    assert str(tables.nodes["Company"]["key"].dtype) == TEXT and str(tables.edges["OFFICER_OF"]["role"].dtype) == TEXT
+    plain = lambda t: t.astype(object).where(t.notna(), None)
+    arrow, objects = (frames_from_tables(tables),
+                      frames_from_tables(GraphTables({k: plain(t) for k, t in tables.nodes.items()},
+                                                     {k: plain(t) for k, t in tables.edges.items()})))
+    assert arrow.keys.tolist() == objects.keys.tolist() and arrow.entities.tolist() == objects.entities.tolist()
+    assert (arrow.entity == objects.entity).all() and arrow.edges.equals(objects.edges)
+    everyone = np.arange(len(arrow))
+    for name in ("resolved", "name", "founded", "registered_capital"):
+        assert arrow.attr(name, everyone).tolist() == objects.attr(name, everyone).tolist(), name
+    assert arrow.edge_prop("role", arrow.edges["row"].to_numpy()).tolist() == \
+        objects.edge_prop("role", arrow.edges["row"].to_numpy()).tolist()
+
+
+def test_frames_refuse_a_repeated_key_and_an_edge_to_nowhere():
+    from creditgraph.analytics.frames import frames_from_tables
+    from creditgraph.graph.records import GraphTables, text_columns
+
+    nodes = lambda *keys: {"Company": text_columns(pd.DataFrame({"key": list(keys)}, dtype=object))}
+    edges = lambda *pairs: {"OFFICER_OF": text_columns(pd.DataFrame(pairs, columns=["start", "end"], dtype=object))}
+    with pytest.raises(ValueError, match="'co:a' is in the tables twice"):
+        frames_from_tables(GraphTables(nodes("co:a", "co:b", "co:a"), {}))
+    with pytest.raises(ValueError, match="co:a -> co:x names a node that is not in the tables"):
+        frames_from_tables(GraphTables(nodes("co:a", "co:b"), edges(("co:a", "co:b"), ("co:a", "co:x"))))
