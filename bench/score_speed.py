@@ -1,7 +1,7 @@
 """Scoring speed and memory per stage on a synthetic city, with ratios against plain NetworkX.
 
     python -m bench.score_speed [--companies 1000000] [--seed 5] [--resolve model|truth]
-                                [--nx-limit 300] [--cache DIR] [--skip-nx]
+                                [--nx-limit 300] [--cache DIR] [--skip-nx] [--processes 2]
 
 Preparation (not scoring, reported apart, in a child process so its memory is not counted):
 generate the city, load it through the real loaders into memory, resolve people and firms,
@@ -9,10 +9,15 @@ and keep the tables of the scoring properties — what ``run_scoring`` gets from
 ``store.export_tables()`` on a resolved store. At 1M that takes most of an hour and ~16 GB,
 so the tables are pickled once under ``--cache`` (git-ignored) and later runs start from them.
 
-Then every stage of ``run_scoring`` between reading and writing runs on those tables, one
-after another as in production: seconds, CPU seconds and peak RSS of the process during the
-stage (sampled every 20 ms from /proc/self/statm). No NetworkX graph of the city is built for
-scoring. For every kernel the stages run on a compiled or sparse path, the same kernel is timed
+Then every stage of ``run_scoring`` between reading and writing runs on those tables as in
+production: the firm stages one after another in this process while spread and clusters run in
+a forked child beside them (``--processes 1``: all here, in turn). Per stage: seconds, CPU
+seconds of this process and peak memory: RSS from /proc/self/statm every 20 ms, plus, while
+the child lives, the child's private memory (USS, from smaps_rollup every 0.5 s: pages the two
+share after the fork count once). The
+child's stages are listed with the seconds the child measured; the scoring total is the wall
+time of this process's stages, waiting for the child included. No NetworkX graph of the city
+is built for scoring. For every kernel the stages run on a compiled or sparse path, the same kernel is timed
 in plain NetworkX on the same input, unless NetworkX is expected to pass ``--nx-limit`` seconds:
 then it runs on a sample of the input (labelled, with its size) and the ratio compares like
 with like on that sample. Prints one table and a final ratio line.
@@ -28,6 +33,7 @@ import pickle
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import networkx as nx
@@ -228,13 +234,14 @@ def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float, seed:
 
 
 def main(argv=None) -> None:
-    from creditgraph.analytics.clusters import firm_clusters, firm_edges
+    from creditgraph.analytics.clusters import firm_edges
     from creditgraph.analytics.features import company_indicators
     from creditgraph.analytics.frames import frames_from_tables
     from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
     from creditgraph.analytics.shell import score_shells
-    from creditgraph.analytics.spread import dishonesty_spread, entity_graph
-    from creditgraph.scoring import node_scores
+    from creditgraph.analytics.spread import entity_graph
+    from creditgraph.beside import Beside
+    from creditgraph.scoring import graph_stages, node_scores
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--companies", type=int, default=1_000_000)
@@ -245,11 +252,13 @@ def main(argv=None) -> None:
                     help="seconds plain NetworkX may spend on a kernel before it runs on a sample")
     ap.add_argument("--cache", type=Path, default=Path(".creditgraph/bench"))
     ap.add_argument("--skip-nx", action="store_true", help="time the scoring stages only")
+    ap.add_argument("--processes", type=int, choices=(1, 2), default=2,
+                    help="2: spread and clusters in a forked child beside the firm stages, as run_scoring does")
     ap.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     args.cache.mkdir(parents=True, exist_ok=True)
-    table = Table()
+    table = Table(children=True)
     if args.prepare_only:
         prepare(args.companies, args.seed, args.cache, table, resolve=args.resolve)
         return
@@ -266,6 +275,9 @@ def main(argv=None) -> None:
         frames = frames_from_tables(tables)
         n_nodes, n_edges = len(frames), len(frames.edges)
     del tables
+    parallel = args.processes > 1
+    with table.stage("fork: spread + clusters beside" if parallel else "spread + clusters, in this process") as row:
+        graph = Beside("spread and clusters", partial(graph_stages, frames, seed=args.seed), parallel=parallel)
     with table.stage("features: 11 shell indicators") as row:
         X, evidence = company_indicators(G, frames=frames)
         row["note"] = f"{len(X):,} firms"
@@ -278,12 +290,14 @@ def main(argv=None) -> None:
     with table.stage("hidden assets") as row:
         hidden = hidden_assets(G, frames=frames)
         row["note"] = f"{len(hidden):,} findings"
-    with table.stage("spread: entity graph + personalised PageRank") as row:
-        spread = dishonesty_spread(G, frames=frames, by_id=True)
-        row["note"] = f"{len(spread):,} entities"
-    with table.stage("clusters: firm graph, components, Louvain") as row:
-        clusters = firm_clusters(G, frames=frames, seed=args.seed, by_id=True)
-        row["note"] = f"{len(clusters):,} clusters"
+    with table.stage("wait for spread + clusters") as row:
+        spread, clusters, graph_seconds = graph.result()
+    table.rows += [{"stage": "  spread: entity graph + personalised PageRank", "kind": "beside",
+                    "seconds": graph_seconds["spread"], "note": f"{len(spread):,} entities"},
+                   {"stage": "  clusters: firm graph, components, Leiden", "kind": "beside",
+                    "seconds": graph_seconds["clusters"], "note": f"{len(clusters):,} clusters"}]
+    for r in table.rows[-2:]:  # the child's memory is in the peaks of the rows it ran beside
+        r["peak_gb"] = max(x["peak_gb"] for x in table.rows if x["kind"] == "scoring" and x["stage"] != "columns: frames from the tables")
     del X, evidence
     frames = frames.structure()  # as run_scoring does
     with table.stage("scores per node, for write-back") as row:
@@ -304,7 +318,8 @@ def main(argv=None) -> None:
                                args.nx_limit, args.seed)
 
     print(f"# python -m bench.score_speed --companies {args.companies} --seed {args.seed} --resolve {args.resolve} "
-          f"--nx-limit {args.nx_limit:.0f}{' --skip-nx' if args.skip_nx else ''}   ({time.strftime('%Y-%m-%d')})")
+          f"--nx-limit {args.nx_limit:.0f} --processes {args.processes}{' --skip-nx' if args.skip_nx else ''}"
+          f"   ({time.strftime('%Y-%m-%d')})")
     print(f"# machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f} (other work shares the cores)")
     print(f"# input: {n_nodes:,} nodes, {n_edges:,} edges as tables of the scoring properties; "
           f"process RSS with the tables loaded {input_gb:.2f} GB (no NetworkX graph of the city is built)")

@@ -250,8 +250,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.scoring import run_scoring
 
-    with open_store(_settings(args)) as store:
-        summary = run_scoring(store)
+    settings = _settings(args)
+    with open_store(settings) as store:
+        summary = run_scoring(store, processes=settings.scoring_processes)
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else
           "  ".join(f"{k}: {v}" for k, v in summary.items()))
     return 0

@@ -25,11 +25,13 @@ from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
 from creditgraph.analytics.shell import score_shells
 from creditgraph.analytics.spread import dishonesty_spread
+from creditgraph.beside import Beside
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.port import GraphStore
 from creditgraph.progress import progress_bar
 
-__all__ = ["score_graph", "node_scores", "SCORE_COLUMNS", "run_scoring", "evaluate_scores", "plot_pr_curves"]
+__all__ = ["score_graph", "node_scores", "SCORE_COLUMNS", "graph_stages", "run_scoring", "evaluate_scores",
+           "plot_pr_curves"]
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +132,25 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     return pd.DataFrame(cols, index=pd.Index(frames.keys[at], name="key", dtype=object), dtype=object)
 
 
-def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
+def graph_stages(frames: GraphFrames, *, seed: int = 0) -> tuple[pd.Series, pd.DataFrame, dict[str, float]]:
+    """Spread and clusters by entity id, and their seconds: the scorers that work on the entity
+    and firm graphs, which :func:`run_scoring` runs beside the firm scorers."""
+    t = time.perf_counter()
+    spread = dishonesty_spread(None, frames=frames, by_id=True)
+    seconds = {"spread": round(time.perf_counter() - t, 2)}
+    t = time.perf_counter()
+    clusters = firm_clusters(None, frames=frames, seed=seed, by_id=True)
+    seconds["clusters"] = round(time.perf_counter() - t, 2)
+    return spread, clusters, seconds
+
+
+def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: int = 2) -> dict:
     """Score every firm and person in ``store`` (resolve first: scores count resolved entities).
 
     Stages — read the tables, columns, each scorer, clear the last run's scores, write back — are logged with their seconds
-    (``stage_seconds`` in the summary) and shown as a progress bar on a terminal."""
+    (``stage_seconds`` in the summary) and shown as a progress bar on a terminal. With two
+    ``processes`` the graph stages (:func:`graph_stages`) run in a forked child while this process
+    scores firms (:class:`~creditgraph.beside.Beside`); their seconds are the child's."""
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     with progress_bar(progress) as bar:
@@ -154,12 +170,13 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None) -> dict:
             raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
         frames = stage("columns", partial(frames_from_tables, tables))
         del tables
+        graph = Beside("spread and clusters", partial(graph_stages, frames), parallel=processes > 1)
         X, evidence = stage("shell indicators", lambda: company_indicators(None, frames=frames))
         shells = stage("shell model", lambda: score_shells(X, evidence))
         repeat = stage("repeat offenders", lambda: repeat_offenders(None, frames=frames, by_id=True))
         hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
-        spread = stage("spread", lambda: dishonesty_spread(None, frames=frames, by_id=True))
-        clusters = stage("clusters", lambda: firm_clusters(None, frames=frames, by_id=True))
+        spread, clusters, graph_seconds = stage("waiting for spread and clusters", graph.result)
+        seconds.update(graph_seconds)
         del X, evidence
         frames = frames.structure()  # the write-back reads no property: let their strings go
         stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS))

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     user: str = "anonymous"
 
     batch_size: int = Field(2000, ge=1, description="rows per UNWIND batch")
+    scoring_processes: int = Field(2, ge=1, le=2, description="2: scoring runs spread and clusters in a forked "
+                                   "child beside the firm scorers (Linux); 1: all in one process")
 
     @property
     def use_neo4j(self) -> bool:
