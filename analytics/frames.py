@@ -123,10 +123,14 @@ def _take(blocks: list[_Block], name: str, positions: np.ndarray) -> np.ndarray:
     return out
 
 
+def _is_text(column: pd.Series) -> bool:
+    return isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_large_string(column.dtype.pyarrow_dtype)
+
+
 def _column_of(column: pd.Series) -> np.ndarray | pa.Array:
     """A table column as the frames keep it: Arrow text stays Arrow (strings are made for the
     positions a scorer reads), anything else an object array with ``None`` where missing."""
-    if isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_large_string(column.dtype.pyarrow_dtype):
+    if _is_text(column):
         return pa.array(column)
     out = column.to_numpy(dtype=object)
     if column.dtype != object:
@@ -136,7 +140,7 @@ def _column_of(column: pd.Series) -> np.ndarray | pa.Array:
 
 def _text(column: pd.Series) -> pa.Array:
     """A column of keys as one Arrow ``large_string`` array (as it is in exported tables)."""
-    if isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_large_string(column.dtype.pyarrow_dtype):
+    if _is_text(column):
         return pa.array(column)
     return pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
 

@@ -14,13 +14,13 @@ production: the firm stages one after another in this process while spread and c
 a forked child beside them (``--processes 1``: all here, in turn). Per stage: seconds, CPU
 seconds of this process and peak memory: RSS from /proc/self/statm every 20 ms, plus, while
 the child lives, the child's private memory (USS, from smaps_rollup every 0.5 s: pages the two
-share after the fork count once). The
-child's stages are listed with the seconds the child measured; the scoring total is the wall
-time of this process's stages, waiting for the child included. No NetworkX graph of the city
-is built for scoring. For every kernel the stages run on a compiled or sparse path, the same kernel is timed
-in plain NetworkX on the same input, unless NetworkX is expected to pass ``--nx-limit`` seconds:
-then it runs on a sample of the input (labelled, with its size) and the ratio compares like
-with like on that sample. Prints one table and a final ratio line.
+share after the fork count once). The child's stages are listed with the seconds the child
+measured; the scoring total is the wall time of this process's stages, waiting for the child
+included. No NetworkX graph of the city is built for scoring. For every kernel the stages run
+on a compiled or sparse path, the same kernel is timed in plain NetworkX on the same input,
+unless NetworkX is expected to pass ``--nx-limit`` seconds: then it runs on a sample of the
+input (labelled, with its size) and the ratio compares like with like on that sample. Prints
+one table and a final ratio line.
 """
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ def main(argv=None) -> None:
         frames = frames_from_tables(tables)
         n_nodes, n_edges = len(frames), len(frames.edges)
     del tables
-    parallel = args.processes > 1
+    parallel, first_beside = args.processes > 1, len(table.rows)
     with table.stage("fork: spread + clusters beside" if parallel else "spread + clusters, in this process") as row:
         graph = Beside("spread and clusters", partial(graph_stages, frames, seed=args.seed), parallel=parallel)
     with table.stage("features: 11 shell indicators") as row:
@@ -292,12 +292,14 @@ def main(argv=None) -> None:
         row["note"] = f"{len(hidden):,} findings"
     with table.stage("wait for spread + clusters") as row:
         spread, clusters, graph_seconds = graph.result()
-    table.rows += [{"stage": "  spread: entity graph + personalised PageRank", "kind": "beside",
+    kind = "beside" if parallel else "part"  # part: of the "spread + clusters, in this process" row
+    table.rows += [{"stage": "  spread: entity graph + personalised PageRank", "kind": kind,
                     "seconds": graph_seconds["spread"], "note": f"{len(spread):,} entities"},
-                   {"stage": "  clusters: firm graph, components, Leiden", "kind": "beside",
+                   {"stage": "  clusters: firm graph, components, Leiden", "kind": kind,
                     "seconds": graph_seconds["clusters"], "note": f"{len(clusters):,} clusters"}]
-    for r in table.rows[-2:]:  # the child's memory is in the peaks of the rows it ran beside
-        r["peak_gb"] = max(x["peak_gb"] for x in table.rows if x["kind"] == "scoring" and x["stage"] != "columns: frames from the tables")
+    peak_beside = max(r["peak_gb"] for r in table.rows[first_beside:-2])  # the rows the child ran beside
+    for r in table.rows[-2:]:
+        r["peak_gb"] = peak_beside
     del X, evidence
     frames = frames.structure()  # as run_scoring does
     with table.stage("scores per node, for write-back") as row:
