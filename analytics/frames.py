@@ -142,7 +142,10 @@ def _text(column: pd.Series) -> pa.Array:
     """A column of keys as one Arrow ``large_string`` array (as it is in exported tables)."""
     if _is_text(column):
         return pa.array(column)
-    return pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    try:
+        return pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid) as e:
+        raise ValueError(f"{column.name} holds something that is not a string (keys are strings): {e}") from e
 
 
 def frames_from_tables(tables: GraphTables) -> GraphFrames:

@@ -289,7 +289,7 @@ def test_frames_read_arrow_text_and_python_strings_alike(city):
         objects.edge_prop("role", arrow.edges["row"].to_numpy()).tolist()
 
 
-def test_frames_refuse_a_repeated_key_and_an_edge_to_nowhere():
+def test_frames_refuse_a_repeated_key_an_edge_to_nowhere_and_a_key_that_is_no_string():
     from creditgraph.analytics.frames import frames_from_tables
     from creditgraph.graph.records import GraphTables, text_columns
 
@@ -299,3 +299,5 @@ def test_frames_refuse_a_repeated_key_and_an_edge_to_nowhere():
         frames_from_tables(GraphTables(nodes("co:a", "co:b", "co:a"), {}))
     with pytest.raises(ValueError, match="co:a -> co:x names a node that is not in the tables"):
         frames_from_tables(GraphTables(nodes("co:a", "co:b"), edges(("co:a", "co:b"), ("co:a", "co:x"))))
+    with pytest.raises(ValueError, match="key holds something that is not a string"):
+        frames_from_tables(GraphTables({"Company": pd.DataFrame({"key": ["co:a", 7]}, dtype=object)}, {}))
