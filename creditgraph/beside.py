@@ -10,10 +10,12 @@ Where fork is not there (or one process is asked for) the work runs in this proc
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import multiprocessing as mp
 import os
+import signal
 import sys
 import traceback
 from typing import Any, Callable, Generic, TypeVar
@@ -86,8 +88,13 @@ def _run(work: Callable[[], Any]) -> tuple[bool, Any]:
 def _child(work: Callable[[], Any], send) -> None:
     # The embedded store's JVM lives in the parent (JPype) and has no threads here: a call into
     # it would hang or fork a stray copy of this process. JPype's import hook calls it for every
-    # module no other finder knows (igraph probing for cairo, say), so it goes first.
+    # module no other finder knows (igraph probing for cairo, say), so it goes first; and the
+    # JVM's signal handlers, which would wait here for its shutdown hooks, give way to the
+    # defaults, so Ctrl-C, a terminate or the parent's death end the child.
     sys.meta_path[:] = [f for f in sys.meta_path if not type(f).__module__.startswith(("jpype", "_jpype"))]
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the parent
     ok, value = _run(work)
     try:
         send.send((ok, value))

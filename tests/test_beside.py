@@ -92,3 +92,19 @@ def test_a_child_beside_the_embedded_jvm_never_calls_into_it(arcadedb_server):
     assert spec is None and not any(m.startswith(("jpype", "_jpype")) for m in finders)
     time.sleep(1)
     assert _copies_of_this_process() <= before
+
+
+@forks
+def test_a_child_beside_the_embedded_jvm_ends_on_sigterm(arcadedb_server):
+    """The JVM takes SIGTERM over in this process; in the child its handler would wait for JVM
+    threads that are not there. The child gets the default back, so a terminate ends it."""
+    import signal
+    import time
+
+    job = Beside("sleeper", lambda: time.sleep(60))
+    time.sleep(0.5)
+    os.kill(job._proc.pid, signal.SIGTERM)
+    t0 = time.monotonic()
+    with pytest.raises(CreditGraphError, match=r"exit code -15"):
+        job.result()
+    assert time.monotonic() - t0 < 10
