@@ -5,7 +5,11 @@ with two cores the graph stages (spread, clusters) can run in a child while the 
 run here: the child is forked, so it reads the parent's columns without copying or pickling
 them (pages are shared until written), and sends back only its result, pickled through a pipe.
 
-Where fork is not there (or one process is asked for) the work runs in this process, at once.
+Where fork is not there, where a JVM runs in this process (the embedded store's, through
+JPype), or where one process is asked for, the work runs in this process, at once. A fork
+copies the JVM's memory but none of its threads: locks they held stay held in the child, which
+then hangs in the first call that needs one (seen: ``dlopen`` of igraph's extension, JPype's
+import hook, its SIGTERM handler).
 """
 
 from __future__ import annotations
@@ -30,8 +34,14 @@ T = TypeVar("T")
 
 
 def can_fork() -> bool:
-    """Forking is how :class:`Beside` shares memory: Linux only (macOS forks badly with threads)."""
-    return hasattr(os, "fork") and os.uname().sysname == "Linux"
+    """Forking is how :class:`Beside` shares memory: Linux only (macOS forks badly with threads),
+    and never beside a running JVM, whose threads a child would not have."""
+    return hasattr(os, "fork") and os.uname().sysname == "Linux" and not _jvm_running()
+
+
+def _jvm_running() -> bool:
+    jpype = sys.modules.get("jpype")
+    return jpype is not None and bool(jpype.isJVMStarted())
 
 
 class Beside(Generic[T]):
@@ -86,14 +96,6 @@ def _run(work: Callable[[], Any]) -> tuple[bool, Any]:
 
 
 def _child(work: Callable[[], Any], send) -> None:
-    # The embedded store's JVM lives in the parent (JPype) and has no threads here: a call into
-    # it would hang or fork a stray copy of this process. JPype's import hook calls it for every
-    # module no other finder knows (igraph probing for cairo, say), so it goes first; and the
-    # JVM's signal handlers, which would wait here for its shutdown hooks, give way to the
-    # defaults, so Ctrl-C, a terminate or the parent's death end the child.
-    sys.meta_path[:] = [f for f in sys.meta_path if not type(f).__module__.startswith(("jpype", "_jpype"))]
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
-        signal.signal(sig, signal.SIG_DFL)
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the parent
     ok, value = _run(work)
     try:

@@ -43,7 +43,8 @@ class Settings(BaseSettings):
 
     batch_size: int = Field(2000, ge=1, description="rows per UNWIND batch")
     scoring_processes: int = Field(2, ge=1, le=2, description="2: scoring runs spread and clusters in a forked "
-                                   "child beside the firm scorers (Linux); 1: all in one process")
+                                   "child beside the firm scorers (Linux, Neo4j; the embedded store's JVM "
+                                   "runs in this process and cannot be forked); 1: all in one process")
 
     @property
     def use_neo4j(self) -> bool:

@@ -77,6 +77,13 @@ def store(request):
 _exit_status = 0
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that fork run first: once a test starts the embedded store's JVM in this process,
+    Beside no longer forks (a child would lack the JVM's threads), so the fork path is tested
+    before that."""
+    items.sort(key=lambda item: item.get_closest_marker("fork") is None)
+
+
 def pytest_sessionfinish(session, exitstatus):
     global _exit_status
     _exit_status = int(exitstatus)
