@@ -85,6 +85,21 @@ def _merge(store, nodes, edges, out: list[tuple], route: str) -> None:
         out.append((route, type_, len(rows), time.perf_counter() - t0))
 
 
+def _connect(ep, database: str, **kw):
+    """Connect, waiting up to a minute: at 1M the fresh JVM beside the 14.8 GB fold once missed
+    the driver's 10 s handshake (the only failure in that run)."""
+    from creditgraph.errors import StoreUnavailable
+
+    for attempt in range(6):
+        try:
+            return connect_bolt(ep.uri, ep.user, ep.password, database=database, backend="arcadedb", **kw)
+        except StoreUnavailable as e:
+            if attempt == 5:
+                raise
+            log.warning("embedded store not answering yet (%s); retrying", e)
+            time.sleep(5)
+
+
 def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict, table: Table, steps: list,
                      records: int, merged: int, sample: str) -> None:
     """Stages 2 and 3: the fold through GraphBatch, and the MERGE rows over Bolt, into one embedded server."""
@@ -93,7 +108,7 @@ def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict
     try:
         bulk_db = server.database()
         server.database("merge", create=True)
-        bulk = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
+        bulk = _connect(ep, ep.database)
         with table.stage("embedded bulk: GraphBatch, then the schema's indexes", kind="embedded") as row:
             write_arcadedb(bulk_db, fold, on_step=lambda n, r, s: steps.append(("embedded bulk", n, r, s)))
             t0 = time.perf_counter()
@@ -101,7 +116,7 @@ def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict
             steps.append(("embedded bulk", "(build indexes)", 0, time.perf_counter() - t0))
             row["rows"] = records
         bulk.close()
-        store = connect_bolt(ep.uri, ep.user, ep.password, database="merge", backend="arcadedb", batch_size=5000)
+        store = _connect(ep, "merge", batch_size=5000)
         store.ensure_schema()
         with table.stage(f"embedded MERGE: UNWIND over Bolt{sample}", kind="embedded") as row:
             _merge(store, nodes, edges, steps, "embedded MERGE")

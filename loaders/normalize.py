@@ -106,17 +106,18 @@ def _require_text(s, what: str) -> str:
 
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}
 
 
 def uscc_check_char(first17: str) -> str:
     """Check character of a 统一社会信用代码 (GB 32100-2015) from its first 17 characters."""
     if len(first17) != 17:
         raise ValueError(f"USCC body must be 17 characters, got {len(first17)}: {first17!r}")
-    total = 0
-    for i, (c, w) in enumerate(zip(first17, _USCC_WEIGHTS), 1):
-        if c not in _USCC_ALPHABET:
-            raise ValueError(f"USCC has invalid character {c!r} at position {i}: {first17!r}")
-        total += _USCC_ALPHABET.index(c) * w
+    try:
+        total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS))
+    except KeyError as e:
+        i = first17.index(e.args[0]) + 1
+        raise ValueError(f"USCC has invalid character {e.args[0]!r} at position {i}: {first17!r}") from None
     return _USCC_ALPHABET[(31 - total % 31) % 31]
 
 

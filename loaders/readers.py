@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -41,8 +42,11 @@ def _decode(path: Path, encoding: str) -> str:
     return data.decode(encoding, errors="surrogateescape")
 
 
+_BAD_BYTE = re.compile("[\udc80-\udcff]")  # how errors="surrogateescape" decodes an invalid byte
+
+
 def _has_bad_bytes(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _BAD_BYTE.search(text) is not None
 
 
 def _delimiter(path: Path, fmt: str, delimiter: str | None) -> str:
