@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--skip-embedded", action="store_true",
                     help="leave out both embedded routes (at 1M the fold alone is ~16 GB by the 100k figure; the JVM beside it may not fit)")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="keep the embedded store as DIR/embedded (a --data-dir for creditgraph resolve/score "
+                         "and bench.serve, with CREDITGRAPH_ID_HASH_KEY=bench) instead of deleting it")
     ap.add_argument("--heap", default="4g", help="heap of the embedded store and of the Neo4j server")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -194,6 +197,9 @@ def main(argv: list[str] | None = None) -> None:
                 store.close()
                 neo4j_server.stop(home)
     finally:
+        if args.keep and (work / "embedded").is_dir():
+            args.keep.mkdir(parents=True, exist_ok=True)
+            shutil.move(work / "embedded", args.keep / "embedded")
         shutil.rmtree(work, ignore_errors=True)
 
     _print(args, table, steps)
