@@ -22,6 +22,7 @@ import csv
 import json
 import datetime as dt
 import logging
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -275,6 +276,9 @@ class ImportFiles:
     nodes: dict[str, list[Path]] = field(default_factory=dict)
     relationships: dict[str, list[Path]] = field(default_factory=dict)
     rows: int = 0
+    # Data files with a value spanning lines (a judgment's text): only these need the
+    # importer's slow multi-line parsing, which reads a file in one thread.
+    multiline: list[Path] = field(default_factory=list)
 
 
 def _kind(values: Iterable[Any]) -> str:
@@ -314,21 +318,30 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _columns(records: Sequence[dict[str, Any]]) -> list[tuple[str, str]]:
+_LINE_BREAK = re.compile("[\r\n]")
+
+
+def _columns(records: Sequence[dict[str, Any]]) -> tuple[list[tuple[str, str]], bool]:
+    """``(name, importer type)`` per property the records hold, and whether a text value spans lines."""
     seen: dict[str, list[Any]] = defaultdict(list)
     for r in records:
         for k, v in r.items():
             if v is not None:
                 seen[k].append(v)
-    return [(name, _kind(values)) for name, values in sorted(seen.items())]
+    cols = [(name, _kind(values)) for name, values in sorted(seen.items())]
+    multiline = any(kind == "string" and any(map(_LINE_BREAK.search, seen[name])) for name, kind in cols)
+    return cols, multiline
 
 
-def _write(folder: Path, stem: str, header: list[str], rows: Iterable[list[Any]]) -> list[Path]:
+def _write(folder: Path, stem: str, header: list[str], rows: Iterable[list[Any]], out: ImportFiles,
+           multiline: bool) -> list[Path]:
     head, data = folder / f"{stem}.header.csv", folder / f"{stem}.csv"
     with open(head, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerow(header)
     with open(data, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
+    if multiline:
+        out.multiline.append(data)
     return [head, data]
 
 
@@ -338,18 +351,18 @@ def write_neo4j_csv(fold: Fold, folder: Path) -> ImportFiles:
     folder.mkdir(parents=True, exist_ok=True)
     out = ImportFiles()
     for label, keys in fold.by_label().items():
-        records = [fold.nodes[k] for k in keys]
-        cols = [(n, k) for n, k in _columns(records) if n != "key"]
+        cols, multiline = _columns([fold.nodes[k] for k in keys])
+        cols = [(n, k) for n, k in cols if n != "key"]
         header = ["key:ID"] + [f"{n}:{k}" for n, k in cols]
         out.nodes[label] = _write(folder, f"node-{label}", header,
-                                  ([key] + [_cell(fold.nodes[key].get(n)) for n, _ in cols] for key in keys))
+                                  ([key] + [_cell(fold.nodes[key].get(n)) for n, _ in cols] for key in keys),
+                                  out, multiline)
         out.rows += len(keys)
     for type_, idents in fold.by_type().items():
-        records = [fold.edges[i] for i in idents]
-        cols = _columns(records)
+        cols, multiline = _columns([fold.edges[i] for i in idents])
         header = [":START_ID", ":END_ID"] + [f"{n}:{k}" for n, k in cols]
         out.relationships[type_] = _write(folder, f"rel-{type_}", header,
                                           ([i[1], i[2]] + [_cell(fold.edges[i].get(n)) for n, _ in cols]
-                                           for i in idents))
+                                           for i in idents), out, multiline)
         out.rows += len(idents)
     return out

@@ -37,8 +37,12 @@ def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: st
         (home / "conf" / "neo4j.conf").write_text("", encoding="utf-8")
     args = [f"--nodes={label}={','.join(map(str, paths))}" for label, paths in files.nodes.items()]
     args += [f"--relationships={t}={','.join(map(str, paths))}" for t, paths in files.relationships.items()]
+    # Multi-line parsing reads a file in one thread ("can severely degrade the performance of the
+    # importer"); format v2 confines it to the files that need it.
+    args += (["--multiline-fields-format=v2", f"--multiline-fields={','.join(map(str, files.multiline))}"]
+             if files.multiline else ["--multiline-fields=false"])
     cmd = [java, f"-Xmx{heap}", *ns._JVM_FLAGS, "-cp", str(lib / "*"), ns._ADMIN_CLASS,
-           "database", "import", "full", database, "--overwrite-destination=true", "--multiline-fields=true",
+           "database", "import", "full", database, "--overwrite-destination=true",
            f"--array-delimiter={ARRAY_DELIMITER}", "--high-parallel-io=on", *args]
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     began = time.perf_counter()

@@ -129,6 +129,30 @@ def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance,
         neo4j_server.stop(home)
 
 
+@pytest.mark.neo4j
+def test_only_files_with_a_value_spanning_lines_are_imported_as_multiline(neo4j_instance, tmp_path):
+    """The importer reads multi-line files in one thread: only the Case file gets the slow parser,
+    and the text comes through with its line breaks."""
+    fold = Fold()
+    title = "民事判决书\n第一行\r\n第二行"
+    fold.upsert_nodes([NodeRow("Case", "ca:(2019)闽01民初1号", {"case_no": "(2019)闽01民初1号", "title": title}, "s", "1"),
+                       NodeRow("Company", "co:name:甲", {"name": "甲"}, "s", "1")])
+    fold.upsert_edges([EdgeRow("PARTY_TO", "co:name:甲", "ca:(2019)闽01民初1号", {"role": "被告"}, "s", "1")])
+    files = write_neo4j_csv(fold, tmp_path / "import")
+    assert [p.name for p in files.multiline] == ["node-Case.csv"]
+    home = tmp_path / "home"
+    import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m")
+    server = neo4j_server.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
+                                pagecache="64m", timeout=180)
+    store = connect_bolt(server.uri, None, None, database=None, backend="neo4j")
+    try:
+        assert store.counts().as_dict() == fold.counts().as_dict()
+        assert store.get("ca:(2019)闽01民初1号").props["title"] == title
+    finally:
+        store.close()
+        neo4j_server.stop(home)
+
+
 def test_a_fold_of_an_export_copies_the_store(city, arcadedb_server, arcadedb_store, tmp_path):
     arcadedb_store.wipe()
     load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
