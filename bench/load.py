@@ -28,6 +28,7 @@ import logging
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--skip-embedded", action="store_true",
                     help="leave out both embedded routes (at 1M the fold alone is ~16 GB by the 100k figure; the JVM beside it may not fit)")
+    ap.add_argument("--admin-baseline", action="store_true",
+                    help="also time the admin import with every file parsed multi-line (how it ran before)")
     ap.add_argument("--keep", type=Path, default=None,
                     help="keep the embedded store as DIR/embedded (a --data-dir for creditgraph resolve/score "
                          "and bench.serve, with CREDITGRAPH_ID_HASH_KEY=bench) instead of deleting it")
@@ -185,6 +188,13 @@ def main(argv: list[str] | None = None) -> None:
                 store.close()
                 neo4j_server.stop(home)
             shutil.rmtree(home)
+            if args.admin_baseline:
+                every = replace(files, multiline=[paths[-1] for paths in [*files.nodes.values(),
+                                                                           *files.relationships.values()]])
+                with table.stage("Neo4j admin import, baseline: every file parsed multi-line", kind="neo4j") as row:
+                    import_full(home, every, cache_dir=NEO4J_CACHE, heap=args.heap)
+                    row["rows"] = records
+                shutil.rmtree(home)
             with table.stage("Neo4j admin import: neo4j-admin database import full", kind="neo4j") as row:
                 import_full(home, files, cache_dir=NEO4J_CACHE, heap=args.heap)
                 row["rows"] = records
@@ -209,7 +219,7 @@ def _print(args, table: Table, steps: list[tuple]) -> None:
     print(f"# python -m bench.load --companies {args.companies} --seed {args.seed}"
           + (f" --merge-limit {args.merge_limit}" if args.merge_limit else "")
           + (" --skip-embedded" if args.skip_embedded else "") + (" --skip-neo4j" if args.skip_neo4j else "")
-          + (f" --heap {args.heap}" if args.heap != "4g" else "")
+          + (f" --heap {args.heap}" if args.heap != "4g" else "") + (" --admin-baseline" if args.admin_baseline else "")
           + f"   ({time.strftime('%Y-%m-%d')})")
     print(f"# machine: {machine()}")
     print(f"{'stage':<66} {'rows':>11} {'seconds':>9} {'rows/s':>9} {'peak RSS GB':>12}  note")
@@ -233,6 +243,9 @@ def _print(args, table: Table, steps: list[tuple]) -> None:
         print(f"ratio Neo4j UNWIND / embedded bulk = {unwind / bulk:.2f}x")
     if unwind:
         print(f"ratio neo4j-admin import / Neo4j UNWIND = {admin / unwind:.1f}x")
+    if r("Neo4j admin import, baseline"):
+        print(f"ratio neo4j-admin import, multi-line parsing only where needed / every file multi-line = "
+              f"{admin / r('Neo4j admin import, baseline'):.2f}x")
 
 
 if __name__ == "__main__":

@@ -153,16 +153,20 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
     try:
         with database.graph_batch(expected_edge_count=len(fold.edges), parallel_flush=True) as batch:
             for label, keys in fold.by_label().items():
+                _no_open_transaction(database, f"before {label}")
                 t0 = time.perf_counter()
                 rows = _json_ready(database, sch.node(label).label, ({"key": k, **fold.nodes[k]} for k in keys))
                 rids.update(zip(keys, _create_vertices(batch, sch.node(label).label, rows)))
+                _no_open_transaction(database, f"after {label}")
                 step(label, len(keys), time.perf_counter() - t0)
             for type_, idents in fold.by_type().items():
+                _no_open_transaction(database, f"before {type_}")
                 t0 = time.perf_counter()
                 props = _json_ready(database, sch.rel(type_).type, (fold.edges[i] for i in idents))
                 _new_edges(batch, sch.rel(type_).type, [rids[i[1]] for i in idents],
                            [rids[i[2]] for i in idents], props)
                 batch.flush()
+                _no_open_transaction(database, f"after {type_}")
                 step(type_, len(idents), time.perf_counter() - t0)
             t0 = time.perf_counter()
         step("(close: connect incoming edges)", 0, time.perf_counter() - t0)
@@ -174,6 +178,16 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
     except ArcadeDBError as e:
         raise StoreError(f"bulk load into the embedded store failed after {len(rids)} vertices: {e}") from e
     return fold.counts()
+
+
+def _no_open_transaction(database: Any, where: str) -> None:
+    """GraphBatch refuses to close inside a transaction on this thread (arcadedb-embedded 26.10.1+),
+    and then names none: at 1M a close was refused after every record was written. Checking at
+    each step says which one left it open, before an hour's load is lost to an anonymous error."""
+    if database.is_transaction_active():
+        database.rollback()  # so the batch can close and this error, not its refusal, is what is seen
+        raise StoreError(f"bulk load into the embedded store: a transaction was open on this thread {where} "
+                         "(rolled back; GraphBatch refuses to close inside one)")
 
 
 _CHUNK = 100_000

@@ -106,6 +106,18 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
         assert bulk.counts().as_dict() == counts.as_dict()
 
 
+def test_a_transaction_left_open_mid_load_is_named_not_an_anonymous_refusal(arcadedb_server):
+    """At 1M GraphBatch refused to close, "inside a transaction the caller opened", after every
+    record was written, naming no step. The load checks between steps and names the one."""
+    fold = Fold()
+    fold.upsert_nodes([NodeRow("Company", "co:name:甲", {"name": "甲"}, "s", "1"),
+                       NodeRow("Person", "pe:test:乙", {"name": "乙"}, "s", "1")])
+    with _empty_database(arcadedb_server, "opentx") as (db, _):
+        with pytest.raises(StoreError, match="transaction was open on this thread before Person"):
+            write_arcadedb(db, fold, on_step=lambda name, rows, seconds: db.begin())
+        assert not db.is_transaction_active()
+
+
 @pytest.mark.neo4j
 def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance, tmp_path):
     fold, _ = city_fold
