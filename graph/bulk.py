@@ -290,8 +290,8 @@ class ImportFiles:
     nodes: dict[str, list[Path]] = field(default_factory=dict)
     relationships: dict[str, list[Path]] = field(default_factory=dict)
     rows: int = 0
-    # Data files with a value spanning lines (a judgment's text): only these need the
-    # importer's slow multi-line parsing, which reads a file in one thread.
+    # Data files with a value spanning lines (a judgment's text): only with one does the import
+    # need the slow multi-line parsing, which reads a file in one thread.
     multiline: list[Path] = field(default_factory=list)
 
 

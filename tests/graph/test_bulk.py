@@ -142,9 +142,9 @@ def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance,
 
 
 @pytest.mark.neo4j
-def test_only_files_with_a_value_spanning_lines_are_imported_as_multiline(neo4j_instance, tmp_path):
-    """The importer reads multi-line files in one thread: only the Case file gets the slow parser,
-    and the text comes through with its line breaks."""
+def test_a_value_spanning_lines_is_found_and_imported_intact(neo4j_instance, tmp_path):
+    """The importer parses multi-line files in one thread, so it does only when a value spans
+    lines: the files say which (the Case file here), and the text comes through intact."""
     fold = Fold()
     title = "民事判决书\n第一行\r\n第二行"
     fold.upsert_nodes([NodeRow("Case", "ca:(2019)闽01民初1号", {"case_no": "(2019)闽01民初1号", "title": title}, "s", "1"),
