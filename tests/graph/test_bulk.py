@@ -42,6 +42,22 @@ def _empty_database(server, name: str):
         store.close()
 
 
+@contextmanager
+def _admin_imported(fold: Fold, tmp_path):
+    """The fold through CSV files and neo4j-admin import into a fresh home, served: (store, files)."""
+    files = write_neo4j_csv(fold, tmp_path / "import")
+    home = tmp_path / "home"
+    import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m")
+    server = neo4j_server.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
+                                pagecache="64m", timeout=180)
+    store = connect_bolt(server.uri, None, None, database=None, backend="neo4j")
+    try:
+        yield store, files
+    finally:
+        store.close()
+        neo4j_server.stop(home)
+
+
 def _indexes(db) -> list[tuple[str, str, bool]]:
     """(type, properties, unique) of every index: the bulk path must leave the schema's indexes."""
     types = db.get_java_database().getSchema().getTypes()
@@ -121,13 +137,7 @@ def test_a_transaction_left_open_mid_load_is_named_not_an_anonymous_refusal(arca
 @pytest.mark.neo4j
 def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance, tmp_path):
     fold, _ = city_fold
-    files = write_neo4j_csv(fold, tmp_path / "import")
-    home = tmp_path / "home"
-    import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m")
-    server = neo4j_server.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
-                                pagecache="64m", timeout=180)
-    store = connect_bolt(server.uri, None, None, database=None, backend="neo4j")
-    try:
+    with _admin_imported(fold, tmp_path) as (store, _):
         store.ensure_schema()
         imported = _plain(store.export())
         counts = store.counts().as_dict()
@@ -136,9 +146,6 @@ def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance,
         load_paths(store, [city / "data"], hash_key="test-key", report_dir=tmp_path / "r", progress=False)
         assert store.counts().as_dict() == counts
         assert _plain(store.export()) == imported
-    finally:
-        store.close()
-        neo4j_server.stop(home)
 
 
 @pytest.mark.neo4j
@@ -150,19 +157,10 @@ def test_a_value_spanning_lines_is_found_and_imported_intact(neo4j_instance, tmp
     fold.upsert_nodes([NodeRow("Case", "ca:(2019)闽01民初1号", {"case_no": "(2019)闽01民初1号", "title": title}, "s", "1"),
                        NodeRow("Company", "co:name:甲", {"name": "甲"}, "s", "1")])
     fold.upsert_edges([EdgeRow("PARTY_TO", "co:name:甲", "ca:(2019)闽01民初1号", {"role": "被告"}, "s", "1")])
-    files = write_neo4j_csv(fold, tmp_path / "import")
-    assert [p.name for p in files.multiline] == ["node-Case.csv"]
-    home = tmp_path / "home"
-    import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m")
-    server = neo4j_server.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
-                                pagecache="64m", timeout=180)
-    store = connect_bolt(server.uri, None, None, database=None, backend="neo4j")
-    try:
+    with _admin_imported(fold, tmp_path) as (store, files):
+        assert [p.name for p in files.multiline] == ["node-Case.csv"]
         assert store.counts().as_dict() == fold.counts().as_dict()
         assert store.get("ca:(2019)闽01民初1号").props["title"] == title
-    finally:
-        store.close()
-        neo4j_server.stop(home)
 
 
 def test_a_fold_of_an_export_copies_the_store(city, arcadedb_server, arcadedb_store, tmp_path):
