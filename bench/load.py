@@ -140,7 +140,9 @@ def main(argv: list[str] | None = None) -> None:
                     help="also time the admin import with multi-line parsing on (how it always ran before)")
     ap.add_argument("--keep", type=Path, default=None,
                     help="keep the embedded store as DIR/embedded (a --data-dir for creditgraph resolve/score "
-                         "and bench.serve, with CREDITGRAPH_ID_HASH_KEY=bench) instead of deleting it")
+                         "and bench.serve, with CREDITGRAPH_ID_HASH_KEY=bench) and the admin-imported Neo4j "
+                         "home as DIR/neo4j (start it with creditgraph neo4j start --data-dir DIR) instead of "
+                         "deleting them")
     ap.add_argument("--heap", default="4g", help="heap of the embedded store and of the Neo4j server")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -207,9 +209,10 @@ def main(argv: list[str] | None = None) -> None:
                 store.close()
                 neo4j_server.stop(home)
     finally:
-        if args.keep and (work / "embedded").is_dir():
-            args.keep.mkdir(parents=True, exist_ok=True)
-            shutil.move(work / "embedded", args.keep / "embedded")
+        for kept in ("embedded", "neo4j"):
+            if args.keep and (work / kept).is_dir():
+                args.keep.mkdir(parents=True, exist_ok=True)
+                shutil.move(work / kept, args.keep / kept)
         shutil.rmtree(work, ignore_errors=True)
 
     _print(args, table, steps)
