@@ -115,6 +115,8 @@ def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict
             t0 = time.perf_counter()
             bulk.ensure_schema()
             steps.append(("embedded bulk", "(build indexes)", 0, time.perf_counter() - t0))
+            got = bulk.counts().as_dict()
+            assert got == fold.counts().as_dict(), f"bulk-loaded counts differ: {got}"
             row["rows"] = records
         bulk.close()
         store = _connect(ep, "merge", batch_size=5000)
