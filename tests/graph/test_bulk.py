@@ -14,7 +14,7 @@ import pytest
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import neo4j_server
-from creditgraph.graph.bulk import Fold, write_arcadedb, write_neo4j_csv
+from creditgraph.graph.bulk import Fold, _close, write_arcadedb, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.neo4j_import import import_full
 from creditgraph.graph.records import EdgeRow, NodeRow
@@ -132,6 +132,22 @@ def test_a_transaction_left_open_mid_load_is_named_not_an_anonymous_refusal(arca
         with pytest.raises(StoreError, match="transaction was open on this thread before Person"):
             write_arcadedb(db, fold, on_step=lambda name, rows, seconds: db.begin())
         assert not db.is_transaction_active()
+
+
+def test_a_close_refused_inside_an_open_transaction_commits_it_and_writes_the_edges(arcadedb_server):
+    """The engine refuses close() with edges pending while a transaction is open on the thread
+    (seen at 1M with none of ours open); the load commits it and closes again, losing nothing."""
+    with _empty_database(arcadedb_server, "refused") as (db, _):
+        db.command("sql", "CREATE EDGE TYPE SHAREHOLDER_OF IF NOT EXISTS")
+        batch = db.graph_batch()
+        a, b = batch.create_vertices("Company", [{"key": "co:name:甲"}, {"key": "co:name:乙"}])
+        batch.new_edges([a], "SHAREHOLDER_OF", [b], [{}])
+        db.begin()
+        _close(db, batch)
+        assert not db.is_transaction_active()
+        assert [r.get("n") for r in db.query("sql", "SELECT count(*) AS n FROM SHAREHOLDER_OF")] == [1]
+        assert [r.get("n") for r in db.query("sql", "SELECT out('SHAREHOLDER_OF').size() AS n FROM Company "
+                                                    "WHERE key = 'co:name:甲'")] == [1]
 
 
 @pytest.mark.neo4j
