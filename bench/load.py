@@ -104,7 +104,8 @@ def _connect(ep, database: str, **kw):
 def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict, table: Table, steps: list,
                      records: int, merged: int, sample: str) -> None:
     """Stages 2 and 3: the fold through GraphBatch, and the MERGE rows over Bolt, into one embedded server."""
-    server = EmbeddedServer(work / "embedded", heap=heap)
+    # Half the heap would go to ArcadeDB's page cache; at 1M GraphBatch ran out of the rest.
+    server = EmbeddedServer(work / "embedded", heap=heap, page_ram_mb=1024)
     ep = server.start()
     try:
         bulk_db = server.database()

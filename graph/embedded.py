@@ -62,9 +62,12 @@ class EmbeddedEndpoint:
 class EmbeddedServer:
     """Start (or join) the embedded ArcadeDB server whose data lives in ``root``."""
 
-    def __init__(self, root: Path, *, heap: str = "1g", port: int = 0) -> None:
+    def __init__(self, root: Path, *, heap: str = "1g", port: int = 0, page_ram_mb: int | None = None) -> None:
         self.root = Path(root).resolve()
         self.heap = heap
+        # ArcadeDB's page cache lives on the heap (4 GB by default, cut to half the heap when
+        # that is more than 80 % of it). A bulk load needs the heap for GraphBatch instead.
+        self.page_ram_mb = page_ram_mb
         self.port = port
         self._lock_fd: int | None = None
         self._server = None
@@ -142,7 +145,8 @@ class EmbeddedServer:
             },
             jvm_kwargs={
                 "heap_size": self.heap,
-                "jvm_args": [f"-Djava.util.logging.config.file={props}"],
+                "jvm_args": [f"-Djava.util.logging.config.file={props}"]
+                + ([f"-Darcadedb.maxPageRAM={self.page_ram_mb}"] if self.page_ram_mb else []),
             },
         )
         try:
