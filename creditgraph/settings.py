@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Embedded ArcadeDB store.
     data_dir: Path = Field(Path(".creditgraph"), description="where the embedded store and caches live")
     embedded_heap: str = Field("1g", description="JVM heap of the embedded store")
+    embedded_page_ram_mb: int | None = Field(None, ge=16, description="ArcadeDB's page cache, on the heap, in MB "
+                                             "(unset: half the heap); lower it to leave a large load --bulk the heap")
     embedded_port: int = Field(0, description="Bolt port of the embedded store; 0 picks a free one")
 
     # Privacy: full ID numbers are kept only as a keyed hash.

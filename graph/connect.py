@@ -59,7 +59,8 @@ def open_store(settings: Settings, *, ensure_schema: bool = True) -> Iterator[Bo
 @contextmanager
 def open_embedded(settings: Settings, *, ensure_schema: bool = True) -> Iterator[tuple[EmbeddedServer, BoltGraphStore]]:
     """The embedded server and a store over it; the server is this process's unless another owns the folder."""
-    server = EmbeddedServer(settings.embedded_dir, heap=settings.embedded_heap, port=settings.embedded_port)
+    server = EmbeddedServer(settings.embedded_dir, heap=settings.embedded_heap, port=settings.embedded_port,
+                            page_ram_mb=settings.embedded_page_ram_mb)
     ep = server.start()
     try:
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
