@@ -65,6 +65,17 @@ def test_second_process_joins_the_running_embedded_store_and_sigterm_stops_it(tm
             holder.wait()
 
 
+def test_page_cache_setting_reaches_the_embedded_jvm(tmp_path):
+    probe = ("import os, jpype; from creditgraph.settings import Settings; from creditgraph.graph.connect import open_store\n"
+             f"with open_store(Settings(data_dir={str(tmp_path)!r})):\n"
+             "    print(jpype.JClass('com.arcadedb.GlobalConfiguration').MAX_PAGE_RAM.getValueAsLong(), flush=True)\n"
+             "os._exit(0)")
+    env = {**os.environ, "CREDITGRAPH_EMBEDDED_PAGE_RAM_MB": "96"}
+    env.pop("CREDITGRAPH_NEO4J_URI", None)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "96", out.stderr
+
+
 def test_unreachable_neo4j_fails_fast_with_a_clear_message(tmp_path):
     t0 = time.monotonic()
     out = _run(["stats", "--neo4j", "bolt://127.0.0.1:9"], tmp_path)
