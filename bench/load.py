@@ -101,6 +101,12 @@ def _connect(ep, database: str, **kw):
             time.sleep(5)
 
 
+def _step(steps: list, route: str, name: str, rows: int, seconds: float) -> None:
+    """Keep a step for the table, and log it now: a run that fails later still tells how far it got."""
+    steps.append((route, name, rows, seconds))
+    log.warning("%s: %s %s records in %.1f s", route, name, f"{rows:,}", seconds)
+
+
 def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict, table: Table, steps: list,
                      records: int, merged: int, sample: str) -> None:
     """Stages 2 and 3: the fold through GraphBatch, and the MERGE rows over Bolt, into one embedded server."""
@@ -112,7 +118,7 @@ def _embedded_routes(work: Path, heap: str, fold: Fold, nodes: dict, edges: dict
         server.database("merge", create=True)
         bulk = _connect(ep, ep.database)
         with table.stage("embedded bulk: GraphBatch, then the schema's indexes", kind="embedded") as row:
-            write_arcadedb(bulk_db, fold, on_step=lambda n, r, s: steps.append(("embedded bulk", n, r, s)))
+            write_arcadedb(bulk_db, fold, on_step=lambda n, r, s: _step(steps, "embedded bulk", n, r, s))
             t0 = time.perf_counter()
             bulk.ensure_schema()
             steps.append(("embedded bulk", "(build indexes)", 0, time.perf_counter() - t0))

@@ -28,7 +28,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
@@ -152,9 +152,7 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
     unique = _bare_types(database)
     rids: dict[str, str] = {}
     try:
-        batch = database.graph_batch(batch_size=_EDGE_BUFFER, max_deferred_incoming_edges=_DEFERRED_IN,
-                                     parallel_flush=True)
-        try:
+        with _batch(database) as batch:
             for label, keys in fold.by_label().items():
                 _no_open_transaction(database, f"before {label}")
                 t0 = time.perf_counter()
@@ -162,22 +160,18 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
                 rids.update(zip(keys, _create_vertices(batch, sch.node(label).label, rows)))
                 _settle_batch_transaction(database, f"after {label}")
                 step(label, len(keys), time.perf_counter() - t0)
-            for type_, idents in fold.by_type().items():
-                _no_open_transaction(database, f"before {type_}")
-                t0 = time.perf_counter()
-                props = _json_ready(database, sch.rel(type_).type, (fold.edges[i] for i in idents))
-                _new_edges(batch, sch.rel(type_).type, [rids[i[1]] for i in idents],
-                           [rids[i[2]] for i in idents], props)
-                batch.flush()
-                _settle_batch_transaction(database, f"after {type_}")
-                step(type_, len(idents), time.perf_counter() - t0)
+        for type_, idents in fold.by_type().items():
             t0 = time.perf_counter()
-        except BaseException:
-            with contextlib.suppress(Exception):  # release the batch guard; the first error is the one raised
-                batch.close()
-            raise
-        _close(database, batch)
-        step("(close: connect incoming edges)", 0, time.perf_counter() - t0)
+            props = _json_ready(database, sch.rel(type_).type, (fold.edges[i] for i in idents))
+            for start in range(0, len(idents), _EDGES_PER_BATCH):
+                _no_open_transaction(database, f"before {type_} from edge {start:,}")
+                part = idents[start:start + _EDGES_PER_BATCH]
+                with _batch(database) as batch:
+                    _new_edges(batch, sch.rel(type_).type, [rids[i[1]] for i in part],
+                               [rids[i[2]] for i in part], props[start:start + _EDGES_PER_BATCH])
+                    batch.flush()
+                    _settle_batch_transaction(database, f"after {type_} from edge {start:,}")
+            step(type_, len(idents), time.perf_counter() - t0)
         t0 = time.perf_counter()
         for name, prop in unique:  # ensure_schema's CREATE CONSTRAINT sees its name and would skip these
             for statement in q.arcadedb_unique_index(name, prop):
@@ -186,6 +180,20 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
     except ArcadeDBError as e:
         raise StoreError(f"bulk load into the embedded store failed after {len(rids)} vertices: {e}") from e
     return fold.counts()
+
+
+@contextlib.contextmanager
+def _batch(database: Any) -> Iterator[Any]:
+    """One GraphBatch, closed (it connects the incoming edges) when the block ends."""
+    batch = database.graph_batch(batch_size=_EDGE_BUFFER, max_deferred_incoming_edges=_DEFERRED_IN,
+                                 parallel_flush=True)
+    try:
+        yield batch
+    except BaseException:
+        with contextlib.suppress(Exception):  # release the batch guard; the first error is the one raised
+            batch.close()
+        raise
+    _close(database, batch)
 
 
 def _no_open_transaction(database: Any, where: str) -> None:
@@ -201,12 +209,13 @@ def _no_open_transaction(database: Any, where: str) -> None:
 def _close(database: Any, batch: Any) -> None:
     """Close the batch (it connects the incoming edges), once more after committing if refused.
 
-    At 1M firms close() was refused twice, "inside a transaction the caller opened", though the
-    check after the last flush found no transaction open and nothing touched the database in
-    between; not reproduced below 1M (nor with the batch's cache and deferred-edge limits
-    lowered on small cities). A refused close keeps its work, and committing the open
-    transaction is what close() itself did before arcadedb-embedded 26.10.1, so that is what
-    is done, loudly; the caller checks the loaded counts.
+    At 1M firms, with the whole city in one batch, close() was refused twice, "inside a
+    transaction the caller opened", though no step had left one open; the next two runs ran
+    out of heap in flush() and in close(), and the OutOfMemoryError in close() left a
+    transaction active, which is what the refusal checks: heap exhaustion inside the batch
+    is the likely cause (not proven). Batches are bounded now (``_EDGES_PER_BATCH``). A refused close keeps its work, and committing is what
+    close() itself did before arcadedb-embedded 26.10.1, so that is what is done, loudly; the
+    caller checks the loaded counts.
     """
     from arcadedb_embedded.exceptions import ArcadeDBError
 
@@ -244,6 +253,11 @@ _CHUNK = 100_000
 _EDGE_BUFFER = 200_000
 # Incoming edges waiting to be connected before a flush connects them early (default 5M).
 _DEFERRED_IN = 2_000_000
+# Edges given to one GraphBatch. Its close() rewrites the head chunk of every vertex the batch
+# touched, all held on the heap: with the whole 1M city in one batch (8.3M edges, 7.2M
+# vertices) close() ran out of a 4 GB heap. Later batches append to the edge lists the earlier
+# ones left, so the heap a load needs stops growing with the city.
+_EDGES_PER_BATCH = 1_000_000
 
 
 def _bridge(name: str) -> Any:

@@ -14,6 +14,7 @@ import pytest
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import neo4j_server
+from creditgraph.graph import bulk as bulk_module
 from creditgraph.graph.bulk import Fold, _close, write_arcadedb, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.neo4j_import import import_full
@@ -120,6 +121,21 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
         # later loads MERGE onto the bulk-loaded graph without duplicating anything
         load_paths(bulk, [city / "data"], hash_key="test-key", report_dir=tmp_path / "again", progress=False)
         assert bulk.counts().as_dict() == counts.as_dict()
+
+
+def test_edges_split_over_many_batches_give_the_same_graph(city, city_fold, arcadedb_server, arcadedb_store,
+                                                           tmp_path, monkeypatch):
+    """Each GraphBatch takes a bounded slice of edges (at 1M one batch ran out of heap in close());
+    later batches must append to the edge lists the earlier ones left."""
+    fold, _ = city_fold
+    arcadedb_store.wipe()
+    load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
+    monkeypatch.setattr(bulk_module, "_EDGES_PER_BATCH", 97)  # slices cut through every large type
+    assert max(len(i) for i in fold.by_type().values()) > 3 * 97
+    with _empty_database(arcadedb_server, "sliced") as (db, bulk):
+        write_arcadedb(db, fold)
+        bulk.ensure_schema()
+        assert _plain(bulk.export()) == _plain(arcadedb_store.export())
 
 
 def test_a_transaction_left_open_mid_load_is_named_not_an_anonymous_refusal(arcadedb_server):
