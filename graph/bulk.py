@@ -262,11 +262,12 @@ _CHUNK = 100_000
 _EDGE_BUFFER = 200_000
 # Incoming edges waiting to be connected before a flush connects them early (default 5M).
 _DEFERRED_IN = 2_000_000
-# Edges given to one GraphBatch, across types. Its close() rewrites the head chunk of every
-# vertex the batch touched, all held on the heap: with the whole 1M city in one batch (8.3M
-# edges, 7.2M vertices) close() ran out of a 4 GB heap. Later batches append to the edge lists
-# earlier ones left. A close costs: a batch per type was 8 % slower at 100k (91.6 s against
-# 84.3 s for the whole bulk stage), so a city under this many edges still gets one.
+# Edges given to one GraphBatch, across types: bounds what one close() holds on the heap (it
+# rewrites the head chunk of every vertex the batch touched). It does not make the 1M city fit a
+# 4 GB heap: a probe with records the size of ours ran out in the first flush even at 200k edges
+# per batch (bench/results/load_1m_embedded_attempt.txt). Under this many edges a city gets one
+# batch, as before (100k: 88.4 s for the bulk stage against 84.3 s for the old one-batch writer,
+# within run-to-run noise).
 _EDGES_PER_BATCH = 1_000_000
 
 
