@@ -222,7 +222,7 @@ def _close(database: Any, batch: Any) -> None:
     transaction the caller opened", though no step had left one open; the next two runs ran
     out of heap in flush() and in close(), and the OutOfMemoryError in close() left a
     transaction active, which is what the refusal checks: heap exhaustion inside the batch
-    is the likely cause (not proven). Batches are bounded now (``_EDGES_PER_BATCH``). A refused close keeps its work, and committing is what
+    is the likely cause (not proven). A refused close keeps its work, and committing is what
     close() itself did before arcadedb-embedded 26.10.1, so that is what is done, loudly; the
     caller checks the loaded counts.
     """
