@@ -195,7 +195,7 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
 def _batch(database: Any) -> Iterator[Any]:
     """One GraphBatch, closed (it connects the incoming edges) when the block ends."""
     batch = database.graph_batch(batch_size=_EDGE_BUFFER, max_deferred_incoming_edges=_DEFERRED_IN,
-                                 parallel_flush=True)
+                                 parallel_flush=False, commit_every=_COMMIT_EVERY)
     try:
         yield batch
     except BaseException:
@@ -262,6 +262,12 @@ _CHUNK = 100_000
 _EDGE_BUFFER = 200_000
 # Incoming edges waiting to be connected before a flush connects them early (default 5M).
 _DEFERRED_IN = 2_000_000
+# Connect edges on this thread, committing every this many: the parallel flush connects each
+# bucket's edges in one transaction, and a transaction holds every page it touched (64 KB each).
+# Edges between random vertices of the 1M city touch nearly every vertex page (~2 GB of
+# vertices), so the 4 GB heap ran out in the first flush; serially, with this cadence, the probe
+# wrote all 8.3M edges with the live heap under 1.2 GB (bench/results/load_1m_embedded_attempt.txt).
+_COMMIT_EVERY = 20_000
 # Edges given to one GraphBatch, across types: bounds what one close() holds on the heap (it
 # rewrites the head chunk of every vertex the batch touched). It does not make the 1M city fit a
 # 4 GB heap: a probe with records the size of ours ran out in the first flush even at 200k edges
