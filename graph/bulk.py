@@ -195,7 +195,7 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
 def _batch(database: Any) -> Iterator[Any]:
     """One GraphBatch, closed (it connects the incoming edges) when the block ends."""
     batch = database.graph_batch(batch_size=_EDGE_BUFFER, max_deferred_incoming_edges=_DEFERRED_IN,
-                                 parallel_flush=False, commit_every=_COMMIT_EVERY)
+                                 parallel_flush=_PARALLEL_FLUSH, commit_every=_COMMIT_EVERY)
     try:
         yield batch
     except BaseException:
@@ -268,12 +268,12 @@ _DEFERRED_IN = 2_000_000
 # vertices), so the 4 GB heap ran out in the first flush; serially, with this cadence, the probe
 # wrote all 8.3M edges with the live heap under 1.2 GB (bench/results/load_1m_embedded_attempt.txt).
 _COMMIT_EVERY = 20_000
+_PARALLEL_FLUSH = False
 # Edges given to one GraphBatch, across types: bounds what one close() holds on the heap (it
-# rewrites the head chunk of every vertex the batch touched). It does not make the 1M city fit a
-# 4 GB heap: a probe with records the size of ours ran out in the first flush even at 200k edges
-# per batch (bench/results/load_1m_embedded_attempt.txt). Under this many edges a city gets one
-# batch, as before (100k: 88.4 s for the bulk stage against 84.3 s for the old one-batch writer,
-# within run-to-run noise).
+# rewrites the head chunk of every vertex the batch touched). Alone it did not make the 1M city
+# fit a 4 GB heap (the parallel flush above did that); kept, since it costs nothing measurable:
+# under this many edges a city gets one batch, as before (100k: 88.4 s for the bulk stage against
+# 84.3 s for the old one-batch writer, within run-to-run noise).
 _EDGES_PER_BATCH = 1_000_000
 
 
