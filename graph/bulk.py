@@ -182,10 +182,10 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
             t0 = time.perf_counter()
         step("(close: connect incoming edges)", 0, time.perf_counter() - t0)
         t0 = time.perf_counter()
-        for name, prop in unique:  # ensure_schema's CREATE CONSTRAINT sees its name and would skip these
-            for statement in q.arcadedb_unique_index(name, prop):
-                database.command("sql", statement)
-        step("(rebuild key constraints)", 0, time.perf_counter() - t0)
+        keys = {(sch.node(label).label, "key") for label in sch.nodes}
+        for name, prop in sorted(keys | set(unique)):  # ensure_schema's CREATE CONSTRAINT then skips these
+            _unique_index(database, name, prop)
+        step("(build key constraints)", 0, time.perf_counter() - t0)
     except ArcadeDBError as e:
         raise StoreError(f"bulk load into the embedded store failed after {len(rids)} vertices: {e}") from e
     return fold.counts()
@@ -268,6 +268,8 @@ _DEFERRED_IN = 2_000_000
 # vertices), so the 4 GB heap ran out in the first flush; serially, with this cadence, the probe
 # wrote all 8.3M edges with the live heap under 1.2 GB (bench/results/load_1m_embedded_attempt.txt).
 _COMMIT_EVERY = 20_000
+# Pages of the key indexes a bulk load builds (ArcadeDB's default is 256 KB): see _unique_index.
+_KEY_INDEX_PAGE_SIZE = 4 * 1024 * 1024
 _PARALLEL_FLUSH = False
 # Edges given to one GraphBatch, across types: bounds what one close() holds on the heap (it
 # rewrites the head chunk of every vertex the batch touched). Alone it did not make the 1M city
@@ -319,23 +321,45 @@ def _new_edges(batch: Any, type_name: str, starts: list[str], ends: list[str], p
                              json.dumps(rows[start:start + _CHUNK], ensure_ascii=False))
 
 
-def _json_ready(database: Any, type_name: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Records with dates as ISO text, and those properties declared DATE on the type.
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
-    Records cross into Java as JSON text; the declared type makes ArcadeDB store the text
-    as a LocalDate again, as the Bolt path stores a Cypher date.
+
+def _json_ready(database: Any, type_name: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records with dates as days since 1970, and those properties declared DATE on the type.
+
+    Records cross into Java as JSON; the declared type makes ArcadeDB store the number as
+    ``LocalDate.ofEpochDay``, as the Bolt path stores a Cypher date. Not as ISO text: ArcadeDB
+    parses that by trying formats and catching each one's exception, which was most of the
+    Java time of the vertex phase at 1M (6 of 8 jstack samples).
     """
     out, dates = [], set()
     for rec in records:
         row = dict(rec)
         for k, v in rec.items():
             if isinstance(v, dt.date):
-                row[k] = v.isoformat()
+                row[k] = v.isoformat() if isinstance(v, dt.datetime) else v.toordinal() - _EPOCH_ORDINAL
                 dates.add(k)
         out.append(row)
     for prop in sorted(dates):
         database.command("sql", q.arcadedb_date_property(type_name, prop))
     return out
+
+
+def _unique_index(database: Any, type_name: str, prop: str) -> None:
+    """The unique index ``constraint`` makes, built with pages of ``_KEY_INDEX_PAGE_SIZE``.
+
+    ArcadeDB checks each key of a unique index it builds against every page built so far, so the
+    build slows with keys times pages: at 1M firms the Person key index (4.24M keys of 69
+    characters) took most of the 1,392 s of index building. Pages 16 times the default bring a
+    4.24M-key build to 146 s (bench/results/load_1m_embedded.txt).
+    """
+    import jpype
+
+    database.command("sql", q.arcadedb_string_property(type_name, prop))
+    jschema, props = database.get_java_database().getSchema(), jpype.JArray(jpype.JString)([prop])
+    if jschema.getType(type_name).getIndexByProperties(props) is None:
+        lsm = jpype.JClass("com.arcadedb.schema.Schema$INDEX_TYPE").LSM_TREE
+        jschema.buildTypeIndex(type_name, props).withType(lsm).withUnique(True).withPageSize(_KEY_INDEX_PAGE_SIZE).create()
 
 
 def _bare_types(database: Any) -> list[tuple[str, str]]:

@@ -103,13 +103,11 @@ def arcadedb_vertex_type(label: str) -> str:
     return f"CREATE VERTEX TYPE `{_label(label)}` IF NOT EXISTS"
 
 
-def arcadedb_unique_index(label: str, prop: str) -> list[str]:
-    """ArcadeDB SQL: a unique index, as ``constraint`` makes it, rebuilt after a bulk load."""
+def arcadedb_string_property(label: str, prop: str) -> str:
+    """ArcadeDB SQL: declare a property STRING, so a bulk load can build its unique index over it."""
     if prop not in schema().node(label).properties and prop != "key":
         raise SchemaError(f"{label} has no property {prop!r}")
-    lab = _label(label)
-    return [f"CREATE PROPERTY `{lab}`.`{prop}` IF NOT EXISTS STRING",
-            f"CREATE INDEX IF NOT EXISTS ON `{lab}` ({prop}) UNIQUE"]
+    return f"CREATE PROPERTY `{_label(label)}`.`{prop}` IF NOT EXISTS STRING"
 
 
 def arcadedb_date_property(type_name: str, prop: str) -> str:
