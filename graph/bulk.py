@@ -350,8 +350,8 @@ def _unique_index(database: Any, type_name: str, prop: str) -> None:
 
     ArcadeDB checks each key of a unique index it builds against every page built so far, so the
     build slows with keys times pages: at 1M firms the Person key index (4.24M keys of 69
-    characters) took most of the 1,392 s of index building. Pages 16 times the default bring a
-    4.24M-key build to 146 s (bench/results/load_1m_embedded.txt).
+    characters) took most of the 1,392 s of index building (bench/results/load_1m_embedded.txt).
+    Pages 16 times the default: 3.3x at 1M keys, 146 s for 4.24M (bench/results/key_index.txt).
     """
     import jpype
 
@@ -359,7 +359,8 @@ def _unique_index(database: Any, type_name: str, prop: str) -> None:
     jschema, props = database.get_java_database().getSchema(), jpype.JArray(jpype.JString)([prop])
     if jschema.getType(type_name).getIndexByProperties(props) is None:
         lsm = jpype.JClass("com.arcadedb.schema.Schema$INDEX_TYPE").LSM_TREE
-        jschema.buildTypeIndex(type_name, props).withType(lsm).withUnique(True).withPageSize(_KEY_INDEX_PAGE_SIZE).create()
+        builder = jschema.buildTypeIndex(type_name, props).withType(lsm).withUnique(True)
+        builder.withPageSize(_KEY_INDEX_PAGE_SIZE).create()
 
 
 def _bare_types(database: Any) -> list[tuple[str, str]]:

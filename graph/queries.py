@@ -111,7 +111,7 @@ def arcadedb_string_property(label: str, prop: str) -> str:
 
 
 def arcadedb_date_property(type_name: str, prop: str) -> str:
-    """ArcadeDB SQL: declare a property DATE, so ISO text written to it is stored as a date."""
+    """ArcadeDB SQL: declare a property DATE, so a day number written to it is stored as a date."""
     sch = schema()
     declared = (sch.nodes[type_name].properties if type_name in sch.nodes
                 else sch.rel(type_name).properties)
