@@ -5,7 +5,7 @@
                                     [--parallel-flush] [--commit-every 20000]
 
 Writes synthetic vertices and edges between random vertices straight through the bulk writer's
-own pieces (``graph/bulk.py``: ``_batch``, ``_create_vertices``, ``_new_edges``), with no fold
+own pieces (``graph/arcadedb_bulk.py``: ``_batch``, ``_create_vertices``, ``_new_edges``), with no fold
 in Python beside it, and prints the live heap (after ``System.gc()``) after the vertices and
 after each edge batch. ``--records small`` gives a vertex two properties and an edge two;
 ``ours`` gives them the size of the loaded city's (11 and 6, lists and dates included). At 1M
@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from creditgraph.graph import bulk
+from creditgraph.graph import arcadedb_bulk as bulk
 from creditgraph.graph.embedded import EmbeddedServer
 
 _CHUNK = 100_000

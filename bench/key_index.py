@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from creditgraph.graph import bulk
+from creditgraph.graph import arcadedb_bulk as bulk
 from creditgraph.graph.embedded import EmbeddedServer
 
 

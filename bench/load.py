@@ -34,7 +34,8 @@ from pathlib import Path
 
 from bench._measure import Table, machine
 from creditgraph.graph import neo4j_server
-from creditgraph.graph.bulk import Fold, write_arcadedb, write_neo4j_csv
+from creditgraph.graph.arcadedb_bulk import write_arcadedb
+from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.embedded import EmbeddedServer
 from creditgraph.graph.neo4j_import import import_full

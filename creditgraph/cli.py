@@ -81,7 +81,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def _bulk_first_load(settings: Settings, load):
     """Map everything into a fold, then write it in one GraphBatch pass (empty embedded store only)."""
-    from creditgraph.graph.bulk import Fold, write_arcadedb
+    from creditgraph.graph.arcadedb_bulk import write_arcadedb
+    from creditgraph.graph.bulk import Fold
     from creditgraph.graph.connect import open_embedded
 
     if settings.use_neo4j:

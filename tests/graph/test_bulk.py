@@ -14,8 +14,9 @@ import pytest
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import neo4j_server
-from creditgraph.graph import bulk as bulk_module
-from creditgraph.graph.bulk import Fold, _close, write_arcadedb, write_neo4j_csv
+from creditgraph.graph import arcadedb_bulk as bulk_module
+from creditgraph.graph.arcadedb_bulk import _close, write_arcadedb
+from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.neo4j_import import import_full
 from creditgraph.graph.records import EdgeRow, NodeRow
