@@ -179,7 +179,7 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from creditgraph.synth.generate import generate
 
-    summary = generate(args.companies, seed=args.seed, out=args.out, dirty=args.dirty)
+    summary = generate(args.companies, seed=args.seed, out=args.out, dirty=args.dirty, profile=args.profile)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
@@ -379,6 +379,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--out", type=Path, required=True, help="folder for data/ and truth/")
     s.add_argument("--dirty", type=float, default=0.0, help="share of rows to corrupt on purpose (e.g. 0.01)")
+    from creditgraph.synth.profiles import PROFILES  # plain dataclasses: cheap to import here
+    s.add_argument("--profile", choices=list(PROFILES), default="full",
+                   help="what the city publishes and how its world looks (synth/profiles.py): full registry feed "
+                        "(default), a patchy registry feed, a sparse extract, or the listed-company tables")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.set_defaults(func=cmd_generate)
 

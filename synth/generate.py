@@ -17,8 +17,10 @@ from pathlib import Path
 
 from creditgraph.progress import progress_bar
 from creditgraph.synth import plant
+from creditgraph.synth.profiles import Profile, get_profile
 from creditgraph.synth.world import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, SMALL_TYPES, World
 from creditgraph.synth.write import write_city
+from creditgraph.synth.write_listed import write_listed_city
 
 __all__ = ["generate", "distribution"]
 
@@ -31,15 +33,23 @@ BACKGROUND = {"dishonest_firm": 0.012, "second_case": 0.2, "rep_co_listed": 0.25
               "joint_stock": 0.03, "corporate": 0.06, "mobile_phone": 0.4}
 
 
-def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progress: bool | None = None) -> dict:
-    """Write a city of ``companies`` firms under ``out`` (``data/``, ``truth/``); returns the summary."""
+def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progress: bool | None = None,
+             profile: str | Profile = "full") -> dict:
+    """Write a city of ``companies`` firms under ``out`` (``data/``, ``truth/``); returns the summary.
+
+    ``profile`` (a name in :data:`~creditgraph.synth.profiles.PROFILES` or a :class:`Profile`)
+    picks the layout, the files, their blanks and the world's style; ``"full"`` is the
+    original generator, byte for byte."""
+    prof = get_profile(profile)
+    out = Path(out)
     if companies < 100:
         raise ValueError("a city needs at least 100 companies (the planted patterns alone need dozens)")
     if not 0 <= dirty < 0.5:
         raise ValueError("dirty is the share of rows to corrupt, between 0 and 0.5")
     t0 = time.perf_counter()
     rng = random.Random(seed)
-    w = World(rng, companies)
+    w = World(rng, companies, capital_scale=prof.world.capital_scale, capital_tilt=prof.world.capital_tilt,
+              popular_share=prof.world.popular_share, popular_pool=prof.world.popular_pool)
     plan_ = plant.Plan.for_size(companies)
     agents = plant.agent_addresses(w, plan_.agents)
     truth: list[dict] = []
@@ -47,7 +57,7 @@ def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progre
     # the rest and the city has exactly `companies` firms.
     with progress_bar(progress) as bar:
         task = bar.add_task("generating city", total=companies)
-        planted = _planted(w, plan_, agents, truth)
+        planted = _planted(w, plan_, agents, truth, prof)
         w.forget_posts()
         background = companies - len(w.firms)
         if background < companies // 4:
@@ -57,9 +67,11 @@ def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progre
         _background_events(w, range(first_bg, len(w.firms)), planted)
         bar.update(task, completed=companies)
         wtask = bar.add_task("writing files", total=companies)
-        rows = write_city(w, out, seed=seed, dirty=dirty, advance=lambda n: bar.advance(wtask, n))
+        writer = write_city if prof.layout == "registry" else write_listed_city
+        rows = writer(w, out, seed=seed, dirty=dirty, profile=prof, advance=lambda n: bar.advance(wtask, n))
     summary = {
         "companies": len(w.firms), "persons": len(w.persons), "seed": seed, "dirty": dirty, "as_of": AS_OF.isoformat(),
+        **({} if prof.name == "full" else {"profile": prof.name}),
         "rows": rows, "cases": len(w.cases), "dishonest_records": len(w.dishonest),
         "patterns": dict(Counter(f"{t['kind']}:{t['pattern']}" for t in truth)),
         "distribution": distribution(w), "seconds": round(time.perf_counter() - t0, 1),
@@ -69,22 +81,28 @@ def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progre
         json.dumps({"as_of": AS_OF.isoformat(), "seed": seed, "companies": len(w.firms),
                     "pid_note": "persons are named by pid; truth/persons.csv gives each pid's name and ID",
                     "patterns": truth}, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "truth" / "profile.json").write_text(json.dumps(prof.as_dict(), ensure_ascii=False, indent=1),
+                                                encoding="utf-8")
     (out / "truth" / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     log.info("generated %d companies, %d persons in %.1f s", len(w.firms), len(w.persons), summary["seconds"])
     return summary
 
 
-def _planted(w: World, p: plant.Plan, agents: list[str], truth: list[dict]) -> set[int]:
-    """Add decoys and patterns; returns the firms they created (kept out of background events)."""
-    truth += plant.group_hq_decoys(w, p.groups)
+def _planted(w: World, p: plant.Plan, agents: list[str], truth: list[dict], prof: Profile) -> set[int]:
+    """Add decoys and patterns in the profile's style; returns the firms they created (kept out
+    of background events)."""
+    s = prof.shells
+    truth += plant.group_hq_decoys(w, p.groups, subsidiaries=prof.group_subsidiaries)
     truth += plant.independent_director_decoys(w, p.directors)
-    truth += plant.shell_clusters(w, p.shell_clusters, agents)
+    truth += plant.shell_clusters(w, p.shell_clusters, agents, size=s.size, die_share=s.die_share,
+                                  normal_paid_in_share=s.normal_paid_in_share, abnormal_share=s.abnormal_share,
+                                  agent_share=s.agent_share, crew=s.crew, ring=s.ring, capital=s.capital)
     offenders = plant.repeat_offenders(w, p.repeat_persons, p.repeat_firms)
     truth += offenders
-    truth += plant.same_name_decoys(w, offenders)
+    truth += plant.same_name_decoys(w, offenders, **({"reuse": 0.0} if prof.isolated_twins else {}))
     truth += plant.serial_defaulters(w, p.serial)
     truth += plant.asset_hiding(w, p.hiding)
-    truth += plant.hidden_links(w, p.hidden_links)
+    truth += plant.hidden_links(w, p.hidden_links, vias=prof.hidden_link_vias)
     return set(range(len(w.firms)))
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from creditgraph.synth import vocab
-from creditgraph.synth.world import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, SMALL_TYPES, World
+from creditgraph.synth.world import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, REUSE, SMALL_TYPES, World
 
 __all__ = ["Plan", "shell_clusters", "repeat_offenders", "serial_defaulters", "asset_hiding",
            "hidden_links", "group_hq_decoys", "independent_director_decoys", "agent_addresses",
@@ -60,34 +60,45 @@ def agent_addresses(w: World, k: int) -> list[str]:
     return out
 
 
-def shell_clusters(w: World, k: int, agents: list[str]) -> list[Truth]:
+def shell_clusters(w: World, k: int, agents: list[str], *, size: tuple[int, int] = (8, 30),
+                   die_share: float = 0.55, normal_paid_in_share: float = 0.0, abnormal_share: float = 0.75,
+                   agent_share: float = 0.5, crew: tuple[int, int] = (3, 5), ring: bool = True,
+                   capital: tuple[float, ...] = (1000, 2000, 3000, 5000, 10000)) -> list[Truth]:
     """Batches of firms registered together at one address, fronted by a nominee legal rep,
     with a rotating handful of officers, zero paid-in capital, inflated registered capital,
-    short lives and a ring of cross-holdings; many end up on the abnormal list."""
+    short lives and a ring of cross-holdings; many end up on the abnormal list.
+
+    The keywords set the style (:class:`~creditgraph.synth.profiles.ShellStyle`): cluster
+    ``size`` range, ``die_share`` dissolved within two years, ``normal_paid_in_share`` with
+    capital paid in, ``abnormal_share`` listed abnormal, ``agent_share`` of clusters at an
+    agent address, ``crew`` size range, whether a cross-holding ``ring`` exists."""
     rng, out = w.rng, []
+    size_range, crew_range, with_ring = size, crew, ring
     nominees = [w.new_person(born_by=1995) for _ in range(max(2, k // 4))]
     weights = [1 / (i + 1) for i in range(len(nominees))]
     for i in range(k):
-        size = rng.randint(8, 30)
+        size = rng.randint(*size_range)
         nominee = rng.choices(nominees, weights)[0]
         start = dt.date(rng.randint(2015, 2022), rng.randint(1, 12), rng.randint(1, 28))
         district = rng.choice([(c, n) for c, n, _ in vocab.DISTRICTS[:6]])
-        if rng.random() < 0.5:
+        if rng.random() < agent_share:
             address = rng.choice(agents)
         else:
             address = (f"福建省福州市{district[1]}{rng.choice(vocab.ROADS)}{rng.randint(1, 999)}号"
                        f"{rng.randint(1, 30)}号楼{rng.randint(1, 33)}{rng.randint(1, 4):02d}室")
-        crew = [w.new_person(born_by=1998) for _ in range(rng.randint(3, 5))]
+        crew = [w.new_person(born_by=1998) for _ in range(rng.randint(*crew_range))]
         brand = "".join(rng.sample(vocab.BRAND_CHARS, 2)) if rng.random() < 0.5 else None
         phone = w.mobile(nominee)
         fids = []
         for j in range(size):
             founded = _d(start, rng.randint(0, 90))
-            dies = rng.random() < 0.55
+            dies = rng.random() < die_share
             dissolved = _d(founded, rng.randint(240, 720)) if dies else None
             status = ("注销" if rng.random() < 0.5 else "吊销，未注销") if dies and dissolved < AS_OF else "存续"
+            cap = float(rng.choice(capital))
+            paid_in = cap if normal_paid_in_share and rng.random() < normal_paid_in_share else 0.0
             fid = w.new_firm(founded=founded, district=district, address=address, org_type=SMALL_TYPES[1],
-                             capital=float(rng.choice([1000, 2000, 3000, 5000, 10000])), paid_in=0.0,
+                             capital=cap, paid_in=paid_in,
                              status=status, dissolved=dissolved if status != "存续" else None, brand=brand,
                              phone=phone if rng.random() < 0.6 else None)
             w.set_legal_rep(fid, nominee)
@@ -96,13 +107,13 @@ def shell_clusters(w: World, k: int, agents: list[str]) -> list[Truth]:
             if rng.random() < 0.5:
                 w.add_post(fid, crew[(j + 1) % len(crew)], "财务负责人")
             fids.append(fid)
-        ring = fids[:rng.randint(3, 4)]
+        ring = fids[:rng.randint(3, 4)] if with_ring else []
         for j, fid in enumerate(fids):
             if fid in ring:  # A holds B holds C holds A
                 w.add_holders(fid, [("C", ring[j - 1]), ("P", nominee)], major=0.9)
             else:
                 w.add_holders(fid, [("P", nominee), ("P", crew[j % len(crew)])], major=0.9)
-            if rng.random() < 0.75:
+            if rng.random() < abnormal_share:
                 f = w.firms[fid]
                 w.list_abnormal(fid, reason="通过登记的住所或者经营场所无法联系的",
                                 listed=min(_d(f.founded, rng.randint(300, 700)), AS_OF))
@@ -246,11 +257,12 @@ def asset_hiding(w: World, k: int) -> list[Truth]:
     return out
 
 
-def hidden_links(w: World, k: int) -> list[Truth]:
-    """Two firms with different bosses and owners, joined only by an officer, an address or a phone."""
+def hidden_links(w: World, k: int, *, vias: tuple[str, ...] = ("officer", "address", "phone")) -> list[Truth]:
+    """Two firms with different bosses and owners, joined only by an officer, an address or a
+    phone (taking ``vias`` in turn: a city that publishes no phones gets no phone links)."""
     rng, out = w.rng, []
     for i in range(k):
-        via = ("officer", "address", "phone")[i % 3]
+        via = vias[i % len(vias)]
         a = w.new_firm(status="存续")
         b = w.new_firm(status="存续")
         w.staff_small_firm(a, reuse=0)
@@ -276,9 +288,10 @@ def hidden_links(w: World, k: int) -> list[Truth]:
     return out
 
 
-def group_hq_decoys(w: World, k: int) -> list[Truth]:
-    """A real group: dozens of subsidiaries at the HQ address, group executives on many boards,
-    capital paid in, long lives, no dishonesty. Looks like mass registration; is not."""
+def group_hq_decoys(w: World, k: int, *, subsidiaries: tuple[int, int] = (20, 50)) -> list[Truth]:
+    """A real group: dozens of subsidiaries (``subsidiaries`` range) at the HQ address, group
+    executives on many boards, capital paid in, long lives, no dishonesty. Looks like mass
+    registration; is not."""
     rng, out = w.rng, []
     for i in range(k):
         founded = dt.date(rng.randint(1996, 2005), rng.randint(1, 12), rng.randint(1, 28))
@@ -289,7 +302,7 @@ def group_hq_decoys(w: World, k: int) -> list[Truth]:
         hq = w.firms[parent].address
         execs = [w.new_person(born_by=1980) for _ in range(rng.randint(4, 6))]
         subs = []
-        for j in range(rng.randint(20, 50)):
+        for j in range(rng.randint(*subsidiaries)):
             sub = w.new_firm(founded=_d(founded, rng.randint(200, 6000)), address=hq, org_type=CORPORATE_TYPE,
                              capital=float(rng.choice([1000, 2000, 5000])), status="存续", brand=brand,
                              phone=w.firms[parent].phone)
@@ -325,8 +338,11 @@ def independent_director_decoys(w: World, k: int) -> list[Truth]:
     return out
 
 
-def same_name_decoys(w: World, offenders: list[Truth]) -> list[Truth]:
-    """For each repeat-offending person, an honest namesake (different ID) who runs a clean firm."""
+def same_name_decoys(w: World, offenders: list[Truth], *, reuse: float = REUSE) -> list[Truth]:
+    """For each repeat-offending person, an honest namesake (different ID) who runs a clean firm.
+
+    ``reuse`` is the chance each post of the namesake's firm goes to someone already placed;
+    0 staffs it with new people only, so nothing in its context touches the offender's."""
     out = []
     for t in offenders:
         if "person" not in t.get("subject", {}):
@@ -334,7 +350,7 @@ def same_name_decoys(w: World, offenders: list[Truth]) -> list[Truth]:
         bad = t["subject"]["person"]
         twin = w.new_person(name=w.persons[bad].name, born_by=1995)
         fid = w.new_firm(status="存续")
-        w.staff_small_firm(fid)
+        w.staff_small_firm(fid, reuse=reuse)
         w.firms[fid].legal_rep = twin
         w.firms[fid].posts[0] = (twin, w.firms[fid].posts[0][1])
         w.firms[fid].holders[0] = ("P", twin) + w.firms[fid].holders[0][2:]

@@ -3,7 +3,10 @@
 :func:`check_planted` looks for each planted pattern and decoy in a graph exported from the
 store (NetworkX, as ``GraphStore.export`` returns it) and returns what it could not find.
 It only uses what the loaded graph shows — registry keys, names, dates, shared addresses
-and phones — so it tests the generator, the mappings and the store together.
+and phones — so it tests the generator, the mappings and the store together. A firm whose
+USCC the city's profile left blank is found by name (``truth/companies.csv``); a check of
+something the profile does not publish (phones, holding dates, a founding date left blank)
+is skipped and said so.
 
 :func:`mention_keys` labels the loaded graph's Person nodes with the true person behind
 them (the gold standard for entity resolution), by re-applying each file's mapping to the
@@ -25,7 +28,7 @@ from creditgraph.errors import BadFileError
 from creditgraph.graph.schema import schema
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, SourceMapping, builtin_mappings
-from creditgraph.loaders.normalize import normalize_person_name
+from creditgraph.loaders.normalize import normalize_company_name, normalize_person_name
 from creditgraph.loaders.pipeline import _lookups, detect
 from creditgraph.loaders.readers import BadRow, read_rows
 
@@ -34,14 +37,29 @@ __all__ = ["Truth", "load_truth", "check_planted", "MentionReport", "mention_key
 log = logging.getLogger(__name__)
 
 
+# What a city from before profiles (the ``full`` profile) publishes.
+_FULL_PUBLISHES = {"layout": "registry", "phone": True, "holding_since": True, "paid_in": True, "dissolved": True,
+                   "abnormal": True, "founded_missing": 0.0, "uscc_missing": 0.0}
+
+
 @dataclass(frozen=True)
 class Truth:
     patterns: list[dict]
     names: dict[int, str]        # pid → name, for the people the patterns mention
     dirty_rows: list[dict]
+    companies: dict[str, str] = field(default_factory=dict)   # USCC → name (truth/companies.csv)
+    profile: dict = field(default_factory=dict)               # truth/profile.json; {} before profiles
 
     def of(self, pattern: str) -> list[dict]:
         return [p for p in self.patterns if p["pattern"] == pattern]
+
+    @property
+    def publishes(self) -> dict:
+        return self.profile.get("publishes", _FULL_PUBLISHES)
+
+    def missing(self, file: str, column: str) -> float:
+        """The share of ``column`` in ``file`` the profile left blank."""
+        return self.profile.get("missing", {}).get(file, {}).get(column, 0.0)
 
 
 def load_truth(folder: Path) -> Truth:
@@ -56,7 +74,13 @@ def load_truth(folder: Path) -> Truth:
         names = {int(r["pid"]): r["name"] for r in csv.DictReader(fh) if int(r["pid"]) in wanted}
     with (folder / "dirty_rows.csv").open(encoding="utf-8") as fh:
         dirty = list(csv.DictReader(fh))
-    return Truth(patterns, names, dirty)
+    companies = {}
+    if (folder / "companies.csv").is_file():
+        with (folder / "companies.csv").open(encoding="utf-8") as fh:
+            companies = {r["uscc"]: r["name"] for r in csv.DictReader(fh)}
+    profile = json.loads((folder / "profile.json").read_text(encoding="utf-8")) \
+        if (folder / "profile.json").is_file() else {}
+    return Truth(patterns, names, dirty, companies, profile)
 
 
 @dataclass
@@ -190,47 +214,84 @@ def _co(uscc: str) -> str:
 
 
 class _View:
-    """Small lookups over an exported graph."""
+    """Small lookups over an exported graph; firms by USCC, or by name where the USCC was left blank."""
 
-    def __init__(self, G: nx.MultiDiGraph):
-        self.G = G
+    def __init__(self, G: nx.MultiDiGraph, truth: Truth):
+        self.G, self.truth = G, truth
+        self._by_name: dict[str, list[str]] | None = None
+        self.skipped: dict[str, list[str]] = defaultdict(list)
+        self.current = ""
 
-    def sources(self, node: str, type_: str) -> list[str]:
-        return [u for u, _, d in self.G.in_edges(node, data=True) if d["type"] == type_]
+    def sources(self, node: str | None, type_: str) -> list[str]:
+        return [u for u, _, d in self.G.in_edges(node, data=True) if d["type"] == type_] if node else []
 
-    def targets(self, node: str, type_: str) -> list[str]:
-        return [v for _, v, d in self.G.out_edges(node, data=True) if d["type"] == type_]
+    def targets(self, node: str | None, type_: str) -> list[str]:
+        return [v for _, v, d in self.G.out_edges(node, data=True) if d["type"] == type_] if node else []
 
-    def name(self, node: str) -> str | None:
-        return self.G.nodes[node].get("name")
+    def name(self, node: str | None) -> str | None:
+        return self.G.nodes[node].get("name") if node else None
+
+    def co(self, uscc: str) -> str | None:
+        """The firm's node: keyed by its USCC, else the registered node of its name."""
+        key = _co(uscc)
+        if key in self.G:
+            return key
+        if uscc not in self.truth.companies:
+            return None
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for n, d in self.G.nodes(data=True):
+                if d.get("label") == "Company" and d.get("name"):
+                    self._by_name[d["name"]].append(n)
+        nodes = self._by_name.get(normalize_company_name(self.truth.companies[uscc]), [])
+        registered = [n for n in nodes if self.targets(n, "REGISTERED_AT")]
+        return (registered or nodes or [None])[0]
+
+    def holds(self, holder: str, held: str) -> bool:
+        """Whether firm ``holder`` (USCC) holds firm ``held``: by node, or by a holder of its name
+        (the listed layout names company holders only by name)."""
+        node, name = self.co(holder), self.name(self.co(holder))
+        return any(s == node or self.name(s) == name for s in self.sources(self.co(held), "SHAREHOLDER_OF"))
+
+    def skip(self, why: str) -> list[str]:
+        self.skipped[self.current].append(why)
+        return []
 
 
-def check_planted(G: nx.MultiDiGraph, truth: Truth) -> dict[str, list[str]]:
-    """``{pattern id: [what is missing]}`` for every pattern not fully present in ``G``."""
-    v = _View(G)
+def check_planted(G: nx.MultiDiGraph, truth: Truth, *, skipped: dict | None = None) -> dict[str, list[str]]:
+    """``{pattern id: [what is missing]}`` for every pattern not fully present in ``G``.
+
+    Checks of what the city's profile does not publish are skipped: each is logged and, when
+    ``skipped`` is a dict, added to it as ``{pattern id: [why]}``."""
+    v = _View(G, truth)
     by_case: dict[tuple[str, str], list[str]] = {}
     for n, d in G.nodes(data=True):
         if d.get("label") == "DishonestRecord":
             by_case.setdefault((d["case_no"], d["subject_name"]), []).append(n)
     problems: dict[str, list[str]] = {}
     for p in truth.patterns:
-        missing = [f"company {u} not loaded" for u in p["companies"] if _co(u) not in G]
+        v.current = p["id"]
+        missing = [f"company {u} not loaded" for u in p["companies"] if v.co(u) is None]
         if not missing:
             missing = _CHECKS[p["pattern"]](v, p, truth, by_case)
         if missing:
             problems[p["id"]] = missing
+    for pid, whys in v.skipped.items():
+        log.info("check_planted: %s: skipped %s", pid, "; ".join(whys))
+    if skipped is not None:
+        skipped.update(v.skipped)
     return problems
 
 
 def _shared(v: _View, firms: list[str], type_: str, what: str) -> list[str]:
-    targets = [set(v.targets(_co(u), type_)) for u in firms]
+    targets = [set(v.targets(v.co(u), type_)) for u in firms]
     common = set.intersection(*targets) if targets else set()
     return [] if common else [f"the firms share no {what}"]
 
 
 def _reps_named(v: _View, firms: list[str], name: str) -> list[str]:
     return [f"{u}: legal rep is not {name}" for u in firms
-            if name not in {v.name(s) for s in v.sources(_co(u), "LEGAL_REP_OF")}]
+            if name not in {v.name(s) for s in v.sources(v.co(u), "LEGAL_REP_OF")}]
 
 
 def _check_shell(v, p, truth, by_case):
@@ -239,7 +300,7 @@ def _check_shell(v, p, truth, by_case):
     out += _reps_named(v, p["companies"], truth.names[f["nominee"]])
     ring = f["ring"]
     for i, u in enumerate(ring):
-        if _co(ring[i - 1]) not in v.sources(_co(u), "SHAREHOLDER_OF"):
+        if not v.holds(ring[i - 1], u):
             out.append(f"ring broken: {ring[i - 1]} does not hold {u}")
     return out
 
@@ -266,7 +327,7 @@ def _check_repeat(v, p, truth, by_case):
         if len(zxgk) != 1:
             out.append(f"{name}'s zxgk records name {len(zxgk)} persons, not one (name + masked ID)")
         return out
-    name = v.name(_co(subj["company"]))
+    name = v.name(v.co(subj["company"]))
     out, subjects = _dishonest(v, p["facts"]["dishonest_cases"], name, by_case)
     return out + ([] if subjects else [f"{name}'s records have no subject"])
 
@@ -275,19 +336,25 @@ def _check_serial(v, p, truth, by_case):
     name = truth.names[p["persons"][0]]
     out = _reps_named(v, p["companies"], name)
     for u, case in zip(p["companies"], p["facts"]["dishonest_cases"]):
-        out += _dishonest(v, [case], v.name(_co(u)), by_case)[0]
+        out += _dishonest(v, [case], v.name(v.co(u)), by_case)[0]
     return out
 
 
 def _check_hiding(v, p, truth, by_case):
     f = p["facts"]
-    hidden, associate = _co(f["hidden_firm"]), truth.names[f["associate"]]
+    hidden, associate = v.co(f["hidden_firm"]), truth.names[f["associate"]]
     if f["mode"] == "new_firm":
         founded = v.G.nodes[hidden].get("founded", "")
-        out = [] if founded > f["judged"] else [f"hidden firm founded {founded}, not after {f['judged']}"]
+        if not founded and truth.publishes["founded_missing"]:
+            out = v.skip("the hidden firm's founding date is one the profile left blank")
+        else:
+            out = [] if founded > f["judged"] else [f"hidden firm founded {founded}, not after {f['judged']}"]
         return out + _reps_named(v, [f["hidden_firm"]], associate)
     since = [d.get("since", "") for u, _, d in v.G.in_edges(hidden, data=True)
              if d["type"] == "SHAREHOLDER_OF" and v.name(u) == associate]
+    if since and not any(since) and (not truth.publishes["holding_since"]
+                                     or truth.missing("shareholders.csv", "认缴出资日期")):
+        return v.skip("the stake's date is not published (or left blank)")
     return [] if any(s > f["judged"] for s in since) else [f"no stake of {associate} taken after {f['judged']}"]
 
 
@@ -296,22 +363,26 @@ def _check_link(v, p, truth, by_case):
     if via == "address":
         return _shared(v, p["companies"], "REGISTERED_AT", "address")
     if via == "phone":
+        if not truth.publishes["phone"]:
+            return v.skip("phones not published")
+        if truth.missing("enterprise_registration.csv", "联系电话") and \
+                not all(v.targets(v.co(u), "HAS_PHONE") for u in p["companies"]):
+            return v.skip("a firm's phone is one the profile left blank")
         return _shared(v, p["companies"], "HAS_PHONE", "phone")
     name = truth.names[p["facts"]["person"]]
     return [f"{u}: no officer named {name}" for u in p["companies"]
-            if name not in {v.name(s) for s in v.sources(_co(u), "OFFICER_OF")}]
+            if name not in {v.name(s) for s in v.sources(v.co(u), "OFFICER_OF")}]
 
 
 def _check_group(v, p, truth, by_case):
-    parent = _co(p["facts"]["parent"])
+    parent = p["facts"]["parent"]
     out = _shared(v, p["companies"], "REGISTERED_AT", "HQ address")
-    return out + [f"{u} not held by the parent" for u in p["companies"][1:]
-                  if parent not in v.sources(_co(u), "SHAREHOLDER_OF")]
+    return out + [f"{u} not held by the parent" for u in p["companies"][1:] if not v.holds(parent, u)]
 
 
 def _check_director(v, p, truth, by_case):
     name = truth.names[p["persons"][0]]
-    seats = sum(1 for u in p["companies"] for s, _, d in v.G.in_edges(_co(u), data=True)
+    seats = sum(1 for u in p["companies"] for s, _, d in v.G.in_edges(v.co(u), data=True)
                 if d["type"] == "OFFICER_OF" and d.get("role") == "独立董事" and v.name(s) == name)
     return [] if seats == p["facts"]["boards"] else [f"{name} holds {seats} of {p['facts']['boards']} seats"]
 

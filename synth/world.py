@@ -136,8 +136,13 @@ def _days(d: dt.date, n: int) -> dt.date:
 class World:
     """Everything generated so far, and the draws that add to it."""
 
-    def __init__(self, rng: random.Random, n_companies: int):
+    def __init__(self, rng: random.Random, n_companies: int, *, capital_scale: float = 1.0,
+                 capital_tilt: float = 0.0, popular_share: float = 0.25, popular_pool: int = 0):
+        """``capital_scale`` multiplies the registered-capital picker's values and ``capital_tilt``
+        its weights by (rank + 1) ** tilt; ``popular_share`` of given names come from the first
+        ``popular_pool`` popular names (0: all) — a smaller pool, more namesakes."""
         self.rng = rng
+        self.popular_share = popular_share
         self.persons: list[Person] = []
         self.firms: list[Firm] = []
         self.cases: list[Case] = []
@@ -152,13 +157,19 @@ class World:
         self._case_seq: Counter = Counter()
         self._decision_seq = itertools.count(1)
         self._surname = Picker([s for s, _ in vocab.SURNAMES], [w for _, w in vocab.SURNAMES])
-        self._popular = Picker(vocab.GIVEN_NAMES, [1 / (i + 8) for i in range(len(vocab.GIVEN_NAMES))])
+        popular = vocab.GIVEN_NAMES[:popular_pool] if popular_pool else vocab.GIVEN_NAMES
+        self._popular = Picker(popular, [1 / (i + 8) for i in range(len(popular))])
         chars = list(dict.fromkeys(vocab.GIVEN_CHARS))
         self._char = Picker(chars, [1 / (i + 20) for i in range(len(chars))])
         self._district = Picker([(c, n) for c, n, _ in vocab.DISTRICTS], [w for *_, w in vocab.DISTRICTS])
         self._industry = Picker([(a, b) for a, b, _ in vocab.INDUSTRIES], [w for *_, w in vocab.INDUSTRIES])
-        self._capital = Picker([3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 5000],
-                               [2, 4, 10, 6, 6, 14, 18, 10, 6, 8, 6, 3, 1])
+        capitals = [3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 5000]
+        weights = [2, 4, 10, 6, 6, 14, 18, 10, 6, 8, 6, 3, 1]
+        if capital_scale != 1.0:
+            capitals = [c * capital_scale for c in capitals]
+        if capital_tilt:
+            weights = [w * (i + 1) ** capital_tilt for i, w in enumerate(weights)]
+        self._capital = Picker(capitals, weights)
         years = list(range(1995, AS_OF.year + 1))
         self._year = Picker(years, [1.11 ** (y - 1995) for y in years])
         self.buildings = self._make_buildings(max(4, n_companies // 15))
@@ -185,9 +196,9 @@ class World:
     def _given_name(self) -> str:
         """A popular given name a quarter of the time, else one or two drawn characters."""
         r = self.rng.random()
-        if r < 0.25:
+        if r < self.popular_share:
             return self._popular(self.rng)
-        if r < 0.37:
+        if r < self.popular_share + 0.12:
             return self._char(self.rng)
         return self._char(self.rng) + self._char(self.rng)
 

@@ -9,7 +9,9 @@ judgment and enterprise files use exactly the columns of the real files in
 and which rows were corrupted on purpose.
 
 ID numbers appear as registries show them: full for some rows, masked or missing for
-others, so entity resolution has real work to do.
+others, so entity resolution has real work to do. A :class:`~creditgraph.synth.profiles.Profile`
+says which files are written, which columns are left blank how often (a firm whose USCC
+is blank has it blank in every file) and how often IDs are shown.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from creditgraph.synth.ids import corrupt_check, mask_person_id, mask_uscc
+from creditgraph.synth.profiles import PROFILES, Profile
 from creditgraph.synth.world import AS_OF, World
 
 __all__ = ["write_city", "DATA_FILES"]
@@ -79,19 +82,32 @@ def _wan(x: float) -> str:
 
 
 class _Table:
-    """One output file: rows get line numbers; a share of them is corrupted when asked."""
+    """One output file: rows get line numbers; a share of them is corrupted when asked; columns
+    in ``missing`` are left blank at their rates (drawn from ``mrng``, so a profile with no
+    blanks draws nothing). A table that is not ``written`` takes rows and drops them."""
 
     def __init__(self, folder: Path, name: str, columns: list[str] | None, dirty: float,
-                 rng: random.Random, truth: "_Truth"):
+                 rng: random.Random, truth: "_Truth", *, written: bool = True,
+                 missing: dict[str, float] | None = None, mrng: random.Random | None = None,
+                 dirty_kinds: dict | None = None, delimiter: str = ","):
         self.name, self.columns, self.dirty, self.rng, self.truth = name, columns, dirty, rng, truth
+        self.written, self.missing, self.mrng = written, missing or {}, mrng
+        self.dirty_kinds = dirty_kinds if dirty_kinds is not None else DIRTY_KINDS
+        self.rows = 0
+        if not written:
+            return
         self.fh = (folder / name).open("w", encoding="utf-8", newline="")
-        self.writer = csv.writer(self.fh, lineterminator="\n") if columns else None
+        self.writer = csv.writer(self.fh, lineterminator="\n", delimiter=delimiter) if columns else None
         if self.writer:
             self.writer.writerow(columns)
         self.line = 1 if columns else 0
-        self.rows = 0
 
     def row(self, values: dict, mentions: list[tuple[str, int]] = ()) -> None:
+        if not self.written:
+            return
+        for column, rate in self.missing.items():
+            if values.get(column) and (rate >= 1 or self.mrng.random() < rate):
+                values[column] = ""
         self.line += 1
         self.rows += 1
         corrupted = self.dirty and self.rng.random() < self.dirty
@@ -110,13 +126,15 @@ class _Table:
             self.truth.mentions.append((self.name, self.line, column, pid))
 
     def _corrupt(self, cells: list[str]) -> list[str]:
-        column, how, expect = self.rng.choice(DIRTY_KINDS[self.name])
+        column, how, expect = self.rng.choice(self.dirty_kinds[self.name])
         if how == "short":
             cells = cells[:-1]
         else:
             i = self.columns.index(column)
             if how == "check":
-                cells[i] = corrupt_check(cells[i]) if len(cells[i]) == 18 else "91350102MA2Y0000X0"
+                # a masked ID has no check character to break: write a full code that fails instead
+                cells[i] = corrupt_check(cells[i]) if len(cells[i]) == 18 and "*" not in cells[i] \
+                    else "91350102MA2Y0000X0"
             elif how == "date":
                 cells[i] = _BAD_DATE
             elif how == "empty":
@@ -127,7 +145,8 @@ class _Table:
         return cells
 
     def close(self) -> None:
-        self.fh.close()
+        if self.written:
+            self.fh.close()
 
 
 class _Truth:
@@ -136,29 +155,35 @@ class _Truth:
         self.dirty: list[tuple[str, int, str, str]] = []
 
 
-def write_city(w: World, out: Path, *, seed: int, dirty: float = 0.0,
+def write_city(w: World, out: Path, *, seed: int, dirty: float = 0.0, profile: Profile = PROFILES["full"],
                advance: Callable[[int], None] = lambda n: None) -> dict[str, int]:
-    """Write ``data/`` and ``truth/`` (persons, mentions, dirty rows) under ``out``; rows per file."""
+    """Write ``data/`` and ``truth/`` (persons, mentions, dirty rows) under ``out`` in the registry
+    layout; rows per file written. O(rows)."""
     data, truth_dir = out / "data", out / "truth"
     data.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed * 7919 + 1)
+    mrng = random.Random(seed * 7919 + 2)
     truth = _Truth()
-    tables = {name: _Table(data, name, cols, dirty, rng, truth) for name, cols in DATA_FILES.items()}
+    uscc_rate = profile.rate("enterprise_registration.csv", "统一社会信用代码")
+    codes = [f.uscc if not uscc_rate or mrng.random() >= uscc_rate else "" for f in w.firms]
+    tables = {name: _Table(data, name, cols, dirty, rng, truth, written=name in profile.files, mrng=mrng,
+                           missing={c: r for c, r in profile.missing.get(name, {}).items() if c != "统一社会信用代码"})
+              for name, cols in DATA_FILES.items()}
     try:
-        _registry(w, tables, rng, advance)
+        _registry(w, tables, rng, advance, codes, profile.id_shown)
         _court_lists(w, tables, rng)
         _judgments(w, tables["judgments.jsonl"], rng)
-        _abnormal_and_penalties(w, tables)
+        _abnormal_and_penalties(w, tables, codes)
     finally:
         for t in tables.values():
             t.close()
     _write_truth(w, truth_dir, truth)
-    return {name: t.rows for name, t in tables.items()}
+    return {name: t.rows for name, t in tables.items() if t.written}
 
 
-def _shown_id(rng: random.Random, idn: str, kind: str) -> str:
-    full, masked = ID_SHOWN[kind]
+def _shown_id(rng: random.Random, idn: str, kind: str, shown: dict = ID_SHOWN) -> str:
+    full, masked = shown[kind]
     r = rng.random()
     if r < full:
         return idn
@@ -167,34 +192,35 @@ def _shown_id(rng: random.Random, idn: str, kind: str) -> str:
     return ""
 
 
-def _registry(w: World, t: dict[str, _Table], rng: random.Random, advance) -> None:
+def _registry(w: World, t: dict[str, _Table], rng: random.Random, advance, codes: list[str],
+              shown: dict = ID_SHOWN) -> None:
     ent, per, sh = t["enterprise_registration.csv"], t["key_personnel.csv"], t["shareholders.csv"]
     asof = _ymd(AS_OF)
     for f in w.firms:
         rep = w.persons[f.legal_rep]
         authority = f"福州市{w.district_names[f.region]}市场监督管理局"
-        ent.row({"公司名": f.name, "统一社会信用代码": f.uscc, "地址": f.address,
+        ent.row({"公司名": f.name, "统一社会信用代码": codes[f.fid], "地址": f.address,
                  "工商注册号": f"{f.region}{100000000 + f.fid:09d}" if f.founded.year < 2015 else "",
                  "法人信息": rep.name, "成立日期": _ymd(f.founded), "企业类型": f.org_type, "登记机关": authority,
-                 "法定代表人证件号码": _shown_id(rng, rep.idn, "legal_rep"), "注册资本": _wan(f.capital),
+                 "法定代表人证件号码": _shown_id(rng, rep.idn, "legal_rep", shown), "注册资本": _wan(f.capital),
                  "实缴资本": _wan(f.paid_in), "经营状态": f.status, "注销日期": _ymd(f.dissolved),
                  "所属行业": f.industry, "联系电话": f.phone, "更新日期": asof},
                 [("法人信息", f.legal_rep)])
         for n, (pid, role) in enumerate(f.posts, start=1):
             p = w.persons[pid]
-            per.row({"统一社会信用代码": f.uscc, "公司名": f.name, "序号": str(n), "姓名": p.name, "职务": role,
-                     "证件号码": _shown_id(rng, p.idn, "officer"), "更新日期": asof}, [("姓名", pid)])
+            per.row({"统一社会信用代码": codes[f.fid], "公司名": f.name, "序号": str(n), "姓名": p.name, "职务": role,
+                     "证件号码": _shown_id(rng, p.idn, "officer", shown), "更新日期": asof}, [("姓名", pid)])
         for kind, ref, ratio, amount, since in f.holders:
-            row = {"统一社会信用代码": f.uscc, "公司名": f.name, "认缴出资额": _wan(amount),
+            row = {"统一社会信用代码": codes[f.fid], "公司名": f.name, "认缴出资额": _wan(amount),
                    "实缴出资额": _wan(amount if f.paid_in else 0), "认缴出资日期": _ymd(since),
                    "持股比例": f"{ratio * 100:.2f}%", "更新日期": asof}
             if kind == "P":
                 p = w.persons[ref]
-                row |= {"股东名称": p.name, "股东类型": "自然人股东", "证照号码": _shown_id(rng, p.idn, "holder")}
+                row |= {"股东名称": p.name, "股东类型": "自然人股东", "证照号码": _shown_id(rng, p.idn, "holder", shown)}
                 sh.row(row, [("股东名称", ref)])
             else:
                 parent = w.firms[ref]
-                sh.row(row | {"股东名称": parent.name, "股东类型": "企业法人", "证照号码": parent.uscc})
+                sh.row(row | {"股东名称": parent.name, "股东类型": "企业法人", "证照号码": codes[ref]})
         if f.fid % 1000 == 999:
             advance(1000)
 
@@ -273,12 +299,12 @@ def _judgments(w: World, table: _Table, rng: random.Random) -> None:
                    "case_number": c.basis_no, "text": "\n".join(lines)}, mentions)
 
 
-def _abnormal_and_penalties(w: World, t: dict[str, _Table]) -> None:
+def _abnormal_and_penalties(w: World, t: dict[str, _Table], codes: list[str]) -> None:
     ab, pn = t["abnormal_operations.csv"], t["administrative_penalties.csv"]
     for a in w.abnormal:
         f = w.firms[a.fid]
         authority = f"福州市{w.district_names[f.region]}市场监督管理局"
-        ab.row({"统一社会信用代码": f.uscc, "企业名称": f.name, "列入经营异常名录原因": a.reason,
+        ab.row({"统一社会信用代码": codes[f.fid], "企业名称": f.name, "列入经营异常名录原因": a.reason,
                 "列入日期": _ymd(a.listed), "列入作出决定机关": authority,
                 "移出经营异常名录原因": "列入经营异常名录3年内且依照《经营异常名录管理办法》第六条规定被列入经营异常名录的企业，"
                                      "可以在补报未报年份的年度报告并公示后，申请移出" if a.removed else "",
@@ -287,12 +313,19 @@ def _abnormal_and_penalties(w: World, t: dict[str, _Table]) -> None:
         f = w.firms[p.fid]
         pn.row({"行政处罚决定书文号": p.decision_no, "处罚类别": p.content, "违法行为类型": p.violation,
                 "处罚内容": f"{p.content}{p.fine:g}万元", "罚款金额(万元)": f"{p.fine:g}", "处罚决定日期": _ymd(p.decided),
-                "处罚机关": p.authority, "行政相对人名称": f.name, "统一社会信用代码": f.uscc,
+                "处罚机关": p.authority, "行政相对人名称": f.name, "统一社会信用代码": codes[f.fid],
                 "法定代表人": w.persons[f.legal_rep].name, "公示日期": _ymd(p.decided + dt.timedelta(days=7))},
                [("法定代表人", f.legal_rep)])
 
 
-def _write_truth(w: World, folder: Path, truth: _Truth) -> None:
+def _write_truth(w: World, folder: Path, truth: _Truth, stock_codes: list[str] | None = None) -> None:
+    """persons.csv, person_mentions.csv, dirty_rows.csv and companies.csv (each firm's true
+    USCC and name, and stock code in the listed layout: how a firm without a published USCC
+    is found in the graph)."""
+    with (folder / "companies.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(["uscc", "name", "stock_code"])
+        out.writerows((f.uscc, f.name, stock_codes[f.fid] if stock_codes else "") for f in w.firms)
     with (folder / "persons.csv").open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(["pid", "name", "id_number", "sex", "birth_date"])
