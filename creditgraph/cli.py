@@ -53,13 +53,13 @@ def _audit(settings: Settings):
 
 def cmd_load(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
-    from creditgraph.loaders.mapping import load_mapping
+    from creditgraph.loaders.mapping import load_mappings
     from creditgraph.loaders.pipeline import load_paths
 
     settings = _settings(args)
     if settings.id_hash_key.get_secret_value() == DEFAULT_ID_HASH_KEY:
         log.warning("CREDITGRAPH_ID_HASH_KEY is not set: ID hashes use the development key")
-    mapping = load_mapping(args.mapping) if args.mapping else None
+    mapping = load_mappings(args.mapping) if args.mapping else None
     import datetime as dt
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -119,14 +119,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
+    from creditgraph.graph.lookup import lookup
 
     settings = _settings(args)
     with open_store(settings) as store:
-        hits = store.search(args.text, limit=args.limit)
+        # the explorer's lookup: identifiers and stock codes by index, names in either script
+        _, found = lookup(store, args.text, hash_key=settings.id_hash_key.get_secret_value(), limit=args.limit)
+        hits = [h.entity for h in found]
+        if not hits:  # records (cases, listings ...) by any of their searchable text
+            hits = store.search(args.text, limit=args.limit)
     _audit(settings).record("search", {"text": args.text}, len(hits))
     for e in hits:
         print(f"{e.label:<16} {e.key:<48} {e.name}")
     return 0
+
+
+def cmd_mapping(args: argparse.Namespace) -> int:
+    from creditgraph.loaders.check import check_mapping
+    from creditgraph.loaders.mapping import load_mapping
+
+    result = check_mapping(load_mapping(args.file), args.sample, rows=args.rows)
+    print(result.render())
+    return 0 if result.ok else 1
 
 
 def cmd_paths(args: argparse.Namespace) -> int:
@@ -332,12 +346,22 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("load", parents=[store], help="load files or folders; recognises the built-in layouts")
     s.add_argument("paths", nargs="+", type=Path)
-    s.add_argument("--mapping", type=Path, help="a mapping file for a layout creditgraph does not know")
+    s.add_argument("--mapping", type=Path, action="append",
+                   help="a mapping file or a folder of them, for layouts creditgraph does not know (repeatable; "
+                        "with several, each file's is detected by its headers)")
     s.add_argument("--report-dir", type=Path)
     s.add_argument("--json", action="store_true", help="print the load report as JSON")
     s.add_argument("--bulk", action="store_true",
                    help="first load of an empty embedded store: fold in memory, write with GraphBatch")
     s.set_defaults(func=cmd_load)
+
+    s = sub.add_parser("mapping", help="work on a mapping file")
+    msub = s.add_subparsers(dest="action", required=True)
+    m = msub.add_parser("check", help="dry-run a mapping on a sample file: missing columns, the first rows as nodes/edges")
+    m.add_argument("file", type=Path, help="the mapping (YAML)")
+    m.add_argument("--sample", type=Path, required=True, help="a data file in the mapping's layout")
+    m.add_argument("--rows", type=int, default=5, help="how many rows to show (default 5)")
+    m.set_defaults(func=cmd_mapping)
 
     s = sub.add_parser("stats", parents=[store], help="node and relationship counts")
     s.add_argument("--json", action="store_true")

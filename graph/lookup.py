@@ -2,16 +2,19 @@
 
 A query may be a USCC (full or masked as published), an ID number (a full one is hashed
 with the deployment's key before it goes anywhere, since only the hash is stored), a case
-number in any bracket style, an entity key, or part of a name. Identifier lookups go
-through indexes; names try a prefix match (indexed) before a substring scan.
+number in any bracket style, a stock code (``2330``, ``2330.TW``, ``000002.SZ``), an entity
+key, or part of a name. Identifier lookups go through indexes; names try a prefix match
+(indexed) on the published ``name`` and on its match key ``name_key`` before a substring scan,
+so a name typed in either script (莊永順 / 庄永顺) finds both.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from creditgraph.errors import SchemaError
-from creditgraph.graph.name_index import NameIndex
+from creditgraph.graph.name_index import NameIndex, fold
 from creditgraph.graph.port import GraphStore
 from creditgraph.graph.records import Entity
 from creditgraph.graph.schema import schema
@@ -22,6 +25,8 @@ __all__ = ["Hit", "interpret", "lookup"]
 #: How good a match is, best first.
 EXACT, PREFIX, CONTAINS = 0, 1, 2
 _CASE_LABELS = ("Case", "DishonestRecord", "Restriction")
+# a stock code, bare (2330, 000002) or with its market (2330.TW); stored as code.MARKET
+_STOCK = re.compile(r"^(\d{4,6})(?:\.([A-Za-z]{1,4}))?$")
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class Hit:
 
 
 def interpret(text: str, *, hash_key: str) -> tuple[str, list[Probe]]:
-    """What ``text`` is ("key", "uscc", "id", "case" or "name") and the lookups it needs."""
+    """What ``text`` is ("key", "uscc", "id", "case", "stock" or "name") and the lookups it needs."""
     text = (text or "").strip()
     if not text:
         return "empty", []
@@ -83,8 +88,19 @@ def interpret(text: str, *, hash_key: str) -> tuple[str, list[Probe]]:
         case_no = None
     if case_no and "号" in case_no:
         return "case", [Probe(label, "case_no", case_no) for label in _CASE_LABELS]
+    if m := _STOCK.match(compact):
+        code, market = m.groups()
+        if market:
+            return "stock", [Probe("Company", "stock_code", f"{code}.{market.upper()}")]
+        # a bare code in every market that has it, as published: 2330 is Taiwan's 2330.TW,
+        # never Shenzhen's 002330.SZ (no padding into another market's numbering)
+        return "stock", [Probe("Company", "stock_code", f"{code}.", prefix=True)]
     name = nz.clean_text(text) or text
-    return "name", [Probe(label, "name", name, prefix=True, quality=PREFIX) for label in ("Company", "Person")]
+    probes = [Probe(label, "name", name, prefix=True, quality=PREFIX) for label in ("Company", "Person")]
+    key = fold(name)
+    if key:
+        probes += [Probe(label, "name_key", key, prefix=True, quality=PREFIX) for label in ("Company", "Person")]
+    return "name", probes
 
 
 def lookup(store: GraphStore, text: str, *, hash_key: str, limit: int = 20,
@@ -109,6 +125,9 @@ def lookup(store: GraphStore, text: str, *, hash_key: str, limit: int = 20,
             found = store.entities(k for k in names.search(text, limit=limit) if k not in hits)
         else:
             found = store.search(text, labels=["Company", "Person"], limit=limit)
+            key = fold(text)
+            if key and key != text.strip() and len(found) < limit:  # the other script, via name_key
+                found = [*found, *store.search(key, labels=["Company", "Person"], limit=limit)]
         for e in found:
             hits.setdefault(e.key, Hit(e, "name", CONTAINS))
     ranked = sorted(hits.values(), key=lambda h: (h.quality, -h.risk, len(h.entity.name), h.entity.key))

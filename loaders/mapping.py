@@ -9,7 +9,9 @@ the row is quarantined.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -17,17 +19,23 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from creditgraph.errors import MappingError, SchemaError
+from creditgraph.roles import canonical_roles
 from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.graph.schema import schema
 from creditgraph.loaders import normalize as nz
 from creditgraph.loaders.keys import node_key
-from creditgraph.loaders.transforms import MULTI, get_transform, scrub_ids
+from creditgraph.loaders.transforms import MULTI, OPTIONS, get_transform, scrub_ids
 
-__all__ = ["RowError", "PropSpec", "EntitySpec", "RelSpec", "SourceMapping", "load_mapping",
-           "builtin_mappings", "DEFAULT_NULLS"]
+__all__ = ["RowError", "Condition", "Derive", "PropSpec", "EntitySpec", "RelSpec", "SourceMapping",
+           "load_mapping", "load_mappings", "builtin_mappings", "DEFAULT_NULLS", "NAME_ONLY", "NAME_ONLY_RISK"]
 
 DEFAULT_NULLS = frozenset({"", "null", "NULL", "None", "nan", "NaN", "-", "--", "—", "暂无", "无"})
 BUILTIN_DIR = Path(__file__).with_name("mappings")
+#: ``identity: name_only`` — a Person keyed by its name alone in this source (namesakes merge
+#: at load); allowed only when declared, and counted as a risk in the load report.
+NAME_ONLY = "name_only"
+NAME_ONLY_RISK = "persons keyed by name alone (identity: name_only)"
+_COMPARE = {"gt": float.__gt__, "ge": float.__ge__, "lt": float.__lt__, "le": float.__le__}
 
 
 class RowError(ValueError):
@@ -36,23 +44,62 @@ class RowError(ValueError):
 
 @dataclass(frozen=True)
 class Condition:
-    column: str
+    """``when``: a test on one column (``equals in contains present gt ge lt le``) or ``not``.
+
+    A cell in the mapping's ``null_values`` counts as absent, for ``present`` as for the rest;
+    any test but ``present`` is false on an absent cell. Numeric tests read the cell as a
+    number (``1,234``, ``12.5万``); a cell that is not one makes them false.
+    """
+
+    column: str | None
     op: str
     value: Any = None
+    nulls: frozenset[str] = frozenset()
+    negated: "Condition | None" = None
 
     def holds(self, row: Mapping[str, Any]) -> bool:
+        if self.op == "not":
+            return not self.negated.holds(row)
         v = row.get(self.column)
+        if v is not None and str(v) in self.nulls:
+            v = None
         if self.op == "present":
             return (v is not None) == bool(self.value)
         if v is None:
             return False
         if self.op == "equals":
-            return v == self.value
+            return v == self.value or str(v) == str(self.value)
         if self.op == "in":
-            return v in self.value
+            return v in self.value or str(v) in map(str, self.value)
         if self.op == "contains":
-            return str(self.value) in v
+            return str(self.value) in str(v)
+        if self.op in _COMPARE:
+            try:
+                number = nz.parse_amount(v)
+            except ValueError:
+                return False
+            return _COMPARE[self.op](float(number), float(self.value))
         raise AssertionError(self.op)
+
+    def columns(self) -> set[str]:
+        return self.negated.columns() if self.op == "not" else {self.column}
+
+
+@dataclass(frozen=True)
+class Derive:
+    """``derive``: new columns from a named-group regex over one column (absent where it does not match).
+
+    ``{column: 姓名, pattern: '^(?P<seat_org>.+?)-(?P<seat_rep>.+)$'}`` splits an
+    organisation-held seat ``翹麗投資(股)-林玉萍`` into ``seat_org`` and ``seat_rep``.
+    """
+
+    column: str
+    pattern: re.Pattern
+
+    def apply(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        v = row.get(self.column)
+        m = self.pattern.search(v) if isinstance(v, str) else None
+        return {g: (nz.clean_text(m.group(g)) if m and m.group(g) else None) for g in self.pattern.groupindex}
 
 
 @dataclass(frozen=True)
@@ -64,6 +111,8 @@ class PropSpec:
     nulls: frozenset[str] = frozenset()
     split: str | None = None
     lookup: tuple[str, str, str] | None = None  # (table, row column to join on, table field)
+    options: Mapping[str, Any] = field(default_factory=dict)  # transform options (stock_code's market)
+    multiply: float | None = None  # unit: the transformed number times this (lots of 1,000 shares)
 
     def raw(self, row: Mapping[str, Any], lookups: Mapping[str, Mapping[str, Mapping[str, str]]]) -> Any:
         if self.const is not None:
@@ -89,6 +138,7 @@ class EntitySpec:
     identity: tuple[str, ...] = ()
     optional: bool = False
     when: Condition | None = None
+    name_only: bool = False  # ``identity: name_only``: declared, and reported as a risk
 
     def label_for(self, row: Mapping[str, Any]) -> str | None:
         if self.label:
@@ -134,14 +184,49 @@ class SourceMapping:
     expand: str | None = None
     lookup_files: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     path: Path | None = None
+    derive: tuple[Derive, ...] = ()
+
+    def columns(self) -> set[str]:
+        """The input columns this mapping reads (derived columns and lookup fields left out):
+        each must be in a delimited file's header (the pipeline checks, naming what is missing)."""
+        derived = {g for d in self.derive for g in d.pattern.groupindex}
+        cols: set[str] = {d.column for d in self.derive}
+        specs = [p for e in self.entities for p in e.props] + [p for r in self.relationships for p in r.props]
+        if isinstance(self.seen, PropSpec):
+            specs.append(self.seen)
+        for p in specs:
+            if p.lookup:
+                cols.add(p.lookup[1])
+            elif p.column:
+                cols.add(p.column)
+        for e in self.entities:
+            if e.when:
+                cols |= e.when.columns()
+            if e.choose:
+                cols.add(e.choose[1])
+            cols |= {i for i in e.identity if i not in {x.name for x in self.entities}}
+        for r in self.relationships:
+            if r.when:
+                cols |= r.when.columns()
+        if self.record_id:
+            cols |= {f for _, f, _, _ in string.Formatter().parse(self.record_id) if f}
+        return cols - derived
+
+    def missing_columns(self, header: Sequence[str]) -> list[str]:
+        """Columns the mapping names that ``header`` lacks (sorted)."""
+        return sorted(self.columns() - set(header))
 
     # -- applying ---------------------------------------------------------------
 
     def apply(self, row: Mapping[str, Any], *, record_id: str, hash_key: str,
-              lookups: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None
-              ) -> tuple[list[NodeRow], list[EdgeRow]]:
-        """Node and edge rows from one cleaned input row (``None`` = empty cell)."""
-        _, nodes, edges = self._map(row, record_id, hash_key, lookups or {})
+              lookups: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None,
+              risks: Counter | None = None) -> tuple[list[NodeRow], list[EdgeRow]]:
+        """Node and edge rows from one cleaned input row (``None`` = empty cell).
+
+        ``risks`` (optional) counts what the load report lists as risks: a Person keyed by
+        name alone (``identity: name_only``) under ``NAME_ONLY_RISK``.
+        """
+        _, nodes, edges = self._map(row, record_id, hash_key, lookups or {}, risks)
         return nodes, edges
 
     def entity_keys(self, row: Mapping[str, Any], *, hash_key: str,
@@ -152,12 +237,16 @@ class SourceMapping:
         Raises :class:`RowError` exactly where :meth:`apply` would, so a key returned here is
         a key the loader writes. Used to trace a cell back to its node (``synth.truth``).
         """
-        keys, _, _ = self._map(row, "", hash_key, lookups or {})
+        keys, _, _ = self._map(row, "", hash_key, lookups or {}, None)
         return keys
 
     def _map(self, row: Mapping[str, Any], record_id: str, hash_key: str,
-             lookups: Mapping[str, Mapping[str, Mapping[str, str]]]
+             lookups: Mapping[str, Mapping[str, Mapping[str, str]]], risks: Counter | None = None
              ) -> tuple[dict[str, str], list[NodeRow], list[EdgeRow]]:
+        if self.derive:
+            row = dict(row)
+            for d in self.derive:
+                row.update(d.apply(row))
         seen = self._seen(row, lookups)
         keys: dict[str, str] = {}
         nodes: list[NodeRow] = []
@@ -176,12 +265,16 @@ class SourceMapping:
                     continue
                 cols = _columns([p for p in ent.props if p.name in missing])
                 raise RowError(f"{ent.name} ({label}): missing required {', '.join(missing)} (column {cols})")
+            if "name_key" in schema().node(label).properties and props.get("name"):
+                props["name_key"] = nz.name_key(props["name"])
             context = [keys[i] if i in keys else str(row.get(i) or "") for i in ent.identity]
             try:
                 key = node_key(label, props, source=self.source, context=context)
             except ValueError as e:
                 raise RowError(f"{ent.name}: {e}") from None
             keys[ent.name] = key
+            if risks is not None and ent.name_only and label == "Person" and not props.get("id_hash"):
+                risks[NAME_ONLY_RISK] += 1
             nodes.append(NodeRow(label, key, props, self.source, record_id, seen))
         edges: list[EdgeRow] = []
         for rel in self.relationships:
@@ -196,6 +289,8 @@ class SourceMapping:
                 missing = [p for p in spec.required if props.get(p) in (None, "")]
                 if missing:
                     raise RowError(f"{rel.type} {rel.start}->{rel.end}: missing required {', '.join(missing)}")
+                if "roles" in spec.properties and props.get("role") and "roles" not in props:
+                    props = {**props, "roles": list(canonical_roles(props["role"]))}
                 edges.append(EdgeRow(rel.type, keys[rel.start], keys[rel.end], props, self.source, record_id, seen))
         return keys, nodes, edges
 
@@ -229,7 +324,14 @@ def _convert(spec: PropSpec, value: Any, hash_key: str, where: str) -> Any:
         return value
     fn = get_transform(spec.transform)
     try:
-        return fn(value, hash_key=hash_key) if spec.transform in MULTI else fn(value)
+        if spec.transform in MULTI:
+            return fn(value, hash_key=hash_key)
+        out = fn(value, **spec.options)
+        if spec.multiply is not None:
+            if isinstance(out, bool) or not isinstance(out, (int, float)):
+                raise ValueError(f"multiply needs a number, the {spec.transform} transform gave {out!r}")
+            out = out * spec.multiply
+        return out
     except ValueError as e:
         shown = value if len(str(value)) <= 60 else str(value)[:57] + "..."
         if spec.transform in MULTI:
@@ -305,17 +407,72 @@ def _prop_spec(name: str, raw: Any, nulls: frozenset[str], where: str) -> PropSp
         lookup = (lk["table"], lk["join"], lk["field"])
     if not (raw.get("column") or lookup or "value" in raw):
         raise MappingError(f"{where}.{name}: needs column, lookup or value")
+    allowed = OPTIONS.get(transform or "", frozenset())
+    options = {k: raw[k] for k in allowed if k in raw}
+    unknown = set(raw) - {"column", "value", "transform", "null_values", "split", "lookup", "multiply"} - allowed
+    if unknown:
+        raise MappingError(f"{where}.{name}: unknown option(s) {sorted(unknown)}"
+                           + (f" (transform {transform} takes {sorted(allowed)})" if allowed else ""))
+    multiply = raw.get("multiply")
+    if multiply is not None:
+        if transform not in ("int", "float", "amount", "wan", "ratio", "percent"):
+            raise MappingError(f"{where}.{name}: multiply needs a numeric transform (int, float, amount ...)")
+        if isinstance(multiply, bool) or not isinstance(multiply, (int, float)):
+            raise MappingError(f"{where}.{name}: multiply must be a number, got {multiply!r}")
     return PropSpec(name, raw.get("column"), raw.get("value"), transform,
-                    nulls | frozenset(map(str, raw.get("null_values", ()))), raw.get("split"), lookup)
+                    nulls | frozenset(map(str, raw.get("null_values", ()))), raw.get("split"), lookup,
+                    options, multiply)
 
 
-def _condition(raw: Any, where: str) -> Condition | None:
+_OPS = ("equals", "contains", "in", "present", "gt", "ge", "lt", "le")
+
+
+def _condition(raw: Any, where: str, nulls: frozenset[str] = frozenset()) -> Condition | None:
     if not raw:
         return None
-    for op in ("equals", "contains", "in", "present"):
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: 'when' must be a mapping, got {raw!r}")
+    if "not" in raw:
+        return Condition(None, "not", None, nulls, _condition(raw["not"], where, nulls))
+    for op in _OPS:
         if op in raw:
-            return Condition(raw["column"], op, raw[op])
-    raise MappingError(f"{where}: 'when' needs one of equals/contains/in/present")
+            if "column" not in raw:
+                raise MappingError(f"{where}: 'when' needs a column")
+            value = raw[op]
+            if op in _COMPARE:
+                if isinstance(value, bool) or not isinstance(value, (int, float)):
+                    raise MappingError(f"{where}: 'when: {op}' needs a number, got {value!r}")
+                value = float(value)
+            return Condition(raw["column"], op, value, nulls)
+    raise MappingError(f"{where}: 'when' needs not or one of {'/'.join(_OPS)}")
+
+
+def _derive(raw: Any, where: str) -> tuple[Derive, ...]:
+    out = []
+    for spec in raw or ():
+        try:
+            pattern = re.compile(spec["pattern"])
+        except re.error as e:
+            raise MappingError(f"{where}: derive pattern {spec['pattern']!r}: {e}") from None
+        if not pattern.groupindex:
+            raise MappingError(f"{where}: derive pattern {spec['pattern']!r} has no named group (?P<column>…)")
+        out.append(Derive(spec["column"], pattern))
+    return tuple(out)
+
+
+def _identity(spec: Mapping[str, Any], labels: Sequence[str], where: str, name: str) -> tuple[tuple[str, ...], bool]:
+    raw = spec.get("identity")
+    if raw == NAME_ONLY:
+        return (), True
+    if isinstance(raw, str):
+        raw = [raw]
+    if not raw and "Person" in labels:
+        raise MappingError(
+            f"{where}: entity {name} may be a Person but declares no identity: say what tells two "
+            f"people of the same name apart in this source (identity: [company] — the name at this "
+            f"firm), or write identity: {NAME_ONLY} to key people by name alone (namesakes merge; "
+            f"the load report counts them as a risk)")
+    return tuple(raw or ()), False
 
 
 def load_mapping(path: Path | str) -> SourceMapping:
@@ -351,8 +508,9 @@ def _parse(raw: dict, path: Path) -> SourceMapping:
                 continue
             if not any(p.name in schema().node(l).properties for l in labels):
                 raise MappingError(f"{where}: entity {name}: {p.name!r} is not a property of {labels}")
-        entities.append(EntitySpec(name, label, choose, props, tuple(spec.get("identity", ())),
-                                   bool(spec.get("optional", False)), _condition(spec.get("when"), where)))
+        identity, name_only = _identity(spec, labels, where, name)
+        entities.append(EntitySpec(name, label, choose, props, identity, bool(spec.get("optional", False)),
+                                   _condition(spec.get("when"), f"{where}: entity {name}", nulls), name_only))
     names = {e.name for e in entities}
     rels = []
     for spec in raw.get("relationships", []):
@@ -367,7 +525,7 @@ def _parse(raw: dict, path: Path) -> SourceMapping:
                 raise MappingError(f"{where}: {type_} has no property {p.name!r}")
         if sum(1 for p in props if p.split) > 1:
             raise MappingError(f"{where}: {type_}: at most one property may split")
-        rels.append(RelSpec(type_, spec["from"], spec["to"], props, _condition(spec.get("when"), where)))
+        rels.append(RelSpec(type_, spec["from"], spec["to"], props, _condition(spec.get("when"), f"{where}: {type_}", nulls)))
     seen = raw.get("seen")
     if isinstance(seen, (str, dt.date)) and not isinstance(seen, dt.datetime):
         seen = nz.parse_date(str(seen))
@@ -387,8 +545,37 @@ def _parse(raw: dict, path: Path) -> SourceMapping:
         filename=raw.get("detect", {}).get("filename"),
         delimiter=raw.get("delimiter"), encoding=raw.get("encoding", "utf-8-sig"),
         seen=seen, record_id=raw.get("record_id"), expand=raw.get("expand"),
-        lookup_files=raw.get("lookups", {}), path=path,
+        lookup_files=raw.get("lookups", {}), path=path, derive=_derive(raw.get("derive"), where),
     )
+
+
+def load_mappings(paths: Sequence[Path | str] | Path | str) -> list[SourceMapping]:
+    """Mappings from files and folders (a folder: every ``*.yaml`` / ``*.yml`` in it, sorted).
+
+    With more than one, the loader picks a file's mapping by ``detect`` (headers, filename),
+    so each needs ``detect.headers``; two with the same name are an error.
+    """
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            if not found:
+                raise MappingError(f"mapping folder {p} holds no *.yaml file")
+            files += found
+        else:
+            files.append(p)
+    mappings = [load_mapping(f) for f in files]
+    if len(mappings) > 1:
+        for m in mappings:
+            if not m.headers:
+                raise MappingError(f"mapping {m.path}: with several mappings in one load each needs "
+                                   "detect.headers, so that each file finds its own")
+    names = [m.name for m in mappings]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise MappingError(f"mappings named twice: {dup}")
+    return mappings
 
 
 def builtin_mappings() -> list[SourceMapping]:

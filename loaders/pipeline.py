@@ -11,6 +11,7 @@ import fnmatch
 import json
 import logging
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -77,19 +78,27 @@ def _lookups(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, dict[s
 
 
 def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, report_dir: Path,
-               mapping: SourceMapping | None = None, batch_rows: int = 5000,
+               mapping: SourceMapping | Sequence[SourceMapping] | None = None, batch_rows: int = 5000,
                progress: bool | None = None) -> LoadReport:
-    """Load every recognised file under ``paths``; returns the report (also written to ``report_dir``)."""
+    """Load every recognised file under ``paths``; returns the report (also written to ``report_dir``).
+
+    ``mapping``: one mapping applied to every file, or several (a mapping folder,
+    ``load_mappings``) among which each file's is detected by its headers — as the built-in
+    ones are when ``mapping`` is None.
+    """
+    if isinstance(mapping, (list, tuple)):
+        mapping = mapping[0] if len(mapping) == 1 else list(mapping)
     t0 = time.perf_counter()
     report = LoadReport(backend=store.backend)
     quarantine = QuarantineWriter(report_dir / "quarantine.jsonl")
     before = store.counts()
-    candidates = builtin_mappings() if mapping is None else [mapping]
+    single = mapping if isinstance(mapping, SourceMapping) else None
+    candidates = builtin_mappings() if mapping is None else [single] if single else mapping
     files = iter_files(paths)
     try:
         with progress_bar(progress) as bar:
             for path in files:
-                m, why = (mapping, "") if mapping else detect(path, candidates)
+                m, why = (single, "") if single else detect(path, candidates)
                 if m is None:
                     report.skipped[str(path)] = why
                     log.info("skipped %s: %s", path, why)
@@ -114,6 +123,7 @@ def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str,
                quarantine: QuarantineWriter, batch_rows: int, advance) -> FileReport:
     fr = FileReport(str(path), m.name)
     fmt = m.format
+    check_columns(path, m)
     lookups = _lookups(m, path.parent)
     expand = EXPANDERS.get(m.expand) if m.expand else None
     if m.expand and expand is None:
@@ -127,16 +137,18 @@ def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str,
             _reject(fr, quarantine, path, line, row.reason, row.raw)
             continue
         record_id = m.record_id_for(row, f"{path.name}:{line}")
+        risks: Counter = Counter()
         try:
             got_nodes, got_edges = [], []
             for sub in (expand(row) if expand else [row]):
-                n, e = m.apply(sub, record_id=record_id, hash_key=hash_key, lookups=lookups)
+                n, e = m.apply(sub, record_id=record_id, hash_key=hash_key, lookups=lookups, risks=risks)
                 got_nodes += n
                 got_edges += e
         except RowError as e:
             _reject(fr, quarantine, path, line, str(e), _raw(row))
             continue
         fr.rows_loaded += 1
+        fr.risks.update(risks)
         fr.node_rows.update(n.label for n in got_nodes)
         fr.edge_rows.update(e.type for e in got_edges)
         nodes += got_nodes
@@ -151,6 +163,18 @@ def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str,
     log.info("%s [%s]: read %d, loaded %d, quarantined %d", path, m.name, fr.rows_read,
              fr.rows_loaded, fr.rows_quarantined)
     return fr
+
+
+def check_columns(path: Path, m: SourceMapping) -> None:
+    """``MappingError`` naming every column ``m`` reads that the file's header lacks (delimited
+    files; a JSON-lines record may leave a key out, and an expander makes its own columns)."""
+    if m.format == "jsonl" or m.expand:
+        return
+    header = read_header(path, m.format, delimiter=m.delimiter, encoding=m.encoding)
+    missing = m.missing_columns(header)
+    if missing:
+        raise MappingError(f"mapping {m.name}: column(s) {', '.join(map(repr, missing))} named in the mapping "
+                           f"are not in the header of {path} (it has {header[:12]})")
 
 
 def _flush(store: GraphStore, nodes: list[NodeRow], edges: list[EdgeRow]) -> None:

@@ -34,13 +34,14 @@ class FileReport:
     node_rows: Counter = field(default_factory=Counter)
     edge_rows: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)
+    risks: Counter = field(default_factory=Counter)  # e.g. persons keyed by name alone
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": self.path, "layout": self.layout, "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded, "rows_quarantined": self.rows_quarantined,
             "node_rows": dict(self.node_rows), "edge_rows": dict(self.edge_rows),
-            "quarantine_reasons": dict(self.reasons.most_common()),
+            "quarantine_reasons": dict(self.reasons.most_common()), "risks": dict(self.risks),
         }
 
 
@@ -75,6 +76,13 @@ class LoadReport:
                 out[kind][name] = {"rows": rows[name], "created": c, "merged": rows[name] - c}
         return out
 
+    def risks(self) -> dict[str, int]:
+        """Loaded, but worth a look: counts over all files (``identity: name_only`` persons ...)."""
+        total: Counter = Counter()
+        for f in self.files:
+            total.update(f.risks)
+        return dict(total)
+
     def top_reasons(self, n: int = 10) -> list[tuple[str, int]]:
         total: Counter = Counter()
         for f in self.files:
@@ -88,6 +96,7 @@ class LoadReport:
             "rows_loaded": sum(f.rows_loaded for f in self.files),
             "rows_quarantined": self.rows_quarantined,
             "by_type": self.per_type(), "top_quarantine_reasons": dict(self.top_reasons()),
+            "risks": self.risks(),
             "files": [f.as_dict() for f in self.files], "skipped": self.skipped,
             "quarantine_file": self.quarantine_file,
         }
@@ -107,6 +116,8 @@ class LoadReport:
         lines.append(f"  total: read {self.rows_read}, quarantined {self.rows_quarantined}")
         for reason, n in self.top_reasons(5):
             lines.append(f"    {n:>6} × {reason}")
+        for risk, n in self.risks().items():
+            lines.append(f"  risk: {n} × {risk}")
         if self.quarantine_file:
             lines.append(f"  quarantined rows: {self.quarantine_file}")
         return "\n".join(lines)

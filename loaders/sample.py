@@ -51,7 +51,9 @@ def write_sample(folder: Path, *, seed: int = 7) -> Path:
             "zcdz": f"福州市{district}五四路{rng.randrange(1, 200)}号" if i % 3 else "福州市鼓楼区五四路88号",
             "clrq": f"201{i}-0{i + 1}-15", "zczb": str(1_000_000 * (i + 1)), "cs": "福州市", "sf": "福建",
         })
-    cols = ["gpdm", "gsmc", "fddbr", "xydm", "zcdz", "clrq", "zczb", "cs", "sf"]
+    # the layout's full header: a column the mapping names must be in the file (empty cells are fine)
+    cols = ["gpdm", "gpjc", "gpywjc", "cxzt", "gsmc", "gssx", "clrq", "zczb", "fddbr", "jyfw", "sf", "cs",
+            "zcdz", "bgdz", "xydm", "hymc"]
     _write(folder / "company_basic_info.tsv", cols, firms, "\t")
     directors = [{"gpdm": f["gpdm"], "zwdm": role, "name": people[(j + k) % len(people)]}
                  for j, f in enumerate(firms) for k, role in enumerate(["dsz", "zjl", "gsjs"])]
@@ -85,6 +87,6 @@ def write_sample(folder: Path, *, seed: int = 7) -> Path:
 
 def _write(path: Path, cols: list[str], rows: list[dict], delimiter: str) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, cols, delimiter=delimiter, lineterminator="\n")
+        w = csv.DictWriter(fh, cols, delimiter=delimiter, lineterminator="\n", restval="")
         w.writeheader()
         w.writerows(rows)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from creditgraph.loaders import normalize as nz
 
-__all__ = ["TRANSFORMS", "MULTI", "get_transform", "scrub_ids"]
+__all__ = ["TRANSFORMS", "MULTI", "OPTIONS", "get_transform", "scrub_ids", "stock_code", "MARKETS"]
 
 # Role codes of the Wind export (cn_listed_company_graph keydirector_info.zwdm).
 _LISTED_ROLES = {
@@ -38,6 +38,44 @@ def _phone(s: str) -> str:
     if not 7 <= len(digits) <= 13:
         raise ValueError(f"not a phone number: {s!r}")
     return digits
+
+
+#: Exchange codes a stock code may carry (``000002.SZ``, ``2330.TW``); ``SS`` is Yahoo's Shanghai.
+MARKETS = {"SH": "SH", "SS": "SH", "SZ": "SZ", "BJ": "BJ", "HK": "HK", "TW": "TW", "TWO": "TWO",
+           "US": "US", "SG": "SG", "JP": "JP", "T": "JP", "KS": "KS", "KQ": "KQ", "L": "L"}
+_STOCK = re.compile(r"^([0-9A-Z]{1,10})(?:\.([A-Z]{1,4}))?$")
+
+
+def _a_share_market(code: str) -> str | None:
+    """The mainland exchange of a bare 6-digit A/B-share code, by its leading digits."""
+    if len(code) != 6 or not code.isdigit():
+        return None
+    if code.startswith(("92", "4", "8")):
+        return "BJ"
+    if code[0] in "69" or code.startswith("5"):
+        return "SH"
+    if code[0] in "0123":
+        return "SZ"
+    return None
+
+
+def stock_code(s: str, *, market: str | None = None) -> str:
+    """``code.MARKET``: the code as published (never padded) with its exchange.
+
+    The market comes from the code's suffix (``000002.SZ``), else the mapping's ``market``
+    option, else — for a bare 6-digit code only — the A-share numbering (6/9 SH, 0/2/3 SZ,
+    4/8/92 BJ). A code whose market cannot be told raises ValueError: padding Taiwan's 2330
+    into 002330 would make it a Shenzhen code.
+    """
+    text = "".join(nz.halfwidth(s).split()).upper()
+    m = _STOCK.match(text)
+    if not m:
+        raise ValueError(f"not a stock code: {s!r}")
+    code, suffix = m.groups()
+    mkt = suffix or (market.upper() if market else None) or _a_share_market(code)
+    if not mkt:
+        raise ValueError(f"stock code {code!r} names no market: write it as {code}.TW or set `market:` in the mapping")
+    return f"{code}.{MARKETS.get(mkt, mkt)}"
 
 
 def id_number(s: str, *, hash_key: str) -> dict[str, Any]:
@@ -79,9 +117,10 @@ def scrub_ids(text: str) -> str:
 
 TRANSFORMS: dict[str, Callable[..., Any]] = {
     "text": lambda s: s,
-    "company_name": nz.normalize_company_name,
-    "person_name": nz.normalize_person_name,
-    "name": lambda s: nz.normalize_company_name(s) if nz.is_organisation_name(s) else nz.normalize_person_name(s),
+    # Names as published (cleaned only); keys and ``name_key`` carry the normalised forms.
+    "company_name": nz.published_text,
+    "person_name": nz.published_text,
+    "name": nz.published_text,
     "uscc": nz.normalize_uscc,
     "date": nz.parse_date,
     "case_no": nz.normalize_case_no,
@@ -93,10 +132,13 @@ TRANSFORMS: dict[str, Callable[..., Any]] = {
     "int": nz.parse_int,
     "float": lambda s: float(nz.parse_amount(s)),
     "sex": _sex,
-    "stock_code": lambda s: s.split(".")[0].strip().zfill(6),
+    "stock_code": stock_code,
     "upper": lambda s: s.upper(),
     "listed_role": lambda s: _LISTED_ROLES.get(s.strip().lower(), s.strip()),
 }
+
+#: Options a mapping may give a transform beside its name (``{transform: stock_code, market: TW}``).
+OPTIONS: dict[str, frozenset[str]] = {"stock_code": frozenset({"market"})}
 
 #: Transforms that return several properties at once and need the ID hash key.
 MULTI: dict[str, Callable[..., dict[str, Any]]] = {
