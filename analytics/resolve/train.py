@@ -1,9 +1,12 @@
 """Train the person-resolution model on a synthetic city and choose its threshold.
 
-    python -m creditgraph.analytics.resolve.train [--companies 20000] [--seed 11] [--out PATH]
+    python -m creditgraph.analytics.resolve.train [--companies 20000] [--cities full:11,noid:11,noid:13]
 
-Generates a city, loads it in memory through the real loaders, labels every candidate pair
-from the generator's truth (same pid or not), fits a logistic regression on
+Generates the training cities — the full city, and full cities whose person-ID columns have
+been blanked ("noid", :func:`blank_person_ids`), so that the model learns to join records by
+context alone; the "sparse" and "listed" profiles are never trained on (held out for
+:mod:`bench.resolution_quality`) — loads each in memory through the real loaders, labels every
+candidate pair from the generator's truth (same pid or not), fits a logistic regression on
 :data:`~creditgraph.analytics.resolve.persons.FEATURES`, and picks the threshold with the best
 F1 among those whose precision on held-out pairs is at least ``--min-precision``. The
 coefficients, threshold and the figures that justify them go to ``person_model.json``.
@@ -21,31 +24,37 @@ from typing import Mapping
 import networkx as nx
 import numpy as np
 
-from creditgraph.analytics.resolve.persons import (MODEL_PATH, FEATURES, Mention, Model, candidate_pairs,
-                                                   contradiction, evidence, feature_vector)
+from creditgraph.analytics.resolve.persons import (MODEL_PATH, FEATURES, FirmContext, Mention, Model,
+                                                   candidate_pairs, contradiction, evidence, feature_vector, supported)
 
-__all__ = ["labelled_pairs", "fit", "city_graph"]
+__all__ = ["labelled_pairs", "fit", "city_graph", "blank_person_ids", "make_city", "training_pairs", "PROFILES",
+           "TRAIN_PROFILES"]
 
 log = logging.getLogger(__name__)
 HASH_KEY = "training-key"  # any key works: the model never sees hash values, only (in)equality
 
 
-def labelled_pairs(ms: Mapping[str, Mention], truth: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature rows and same/not-same labels for the candidate pairs whose nodes are both known
-    and not ruled out by a contradiction (those never reach the model)."""
+def labelled_pairs(ms: Mapping[str, Mention], truth: Mapping[str, int],
+                   context: FirmContext | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and same/not-same labels for the candidate pairs whose nodes are both known,
+    that have evidence beyond the name and are not ruled out by a contradiction (the others
+    never reach the model)."""
     sizes: dict[str, int] = {}
     for m in ms.values():
         sizes[m.name] = sizes.get(m.name, 0) + 1
     X, y = [], []
     for a, b in candidate_pairs(ms):
         if a in truth and b in truth and not contradiction(ms[a], ms[b]):
-            X.append(feature_vector(evidence(ms[a], ms[b], sizes[ms[a].name])))
-            y.append(truth[a] == truth[b])
+            ev = evidence(ms[a], ms[b], sizes[ms[a].name], context)
+            if supported(ev):
+                X.append(feature_vector(ev))
+                y.append(truth[a] == truth[b])
     return np.array(X), np.array(y, dtype=bool)
 
 
 def fit(X: np.ndarray, y: np.ndarray, *, min_precision: float = 0.995, seed: int = 0) -> tuple[Model, dict]:
-    """Logistic regression on 70 % of the pairs; the threshold is read off the held-out 30 %."""
+    """Logistic regression on 70 % of the pairs; the threshold is read off the held-out 30 %:
+    the best F1 among thresholds whose held-out precision is at least ``min_precision``."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import precision_recall_curve
 
@@ -54,6 +63,7 @@ def fit(X: np.ndarray, y: np.ndarray, *, min_precision: float = 0.995, seed: int
     train, test = order[:cut], order[cut:]
     # same-person pairs outnumber the rest by far among candidates; weight classes equally
     clf = LogisticRegression(max_iter=2000, class_weight="balanced").fit(X[train], y[train])
+    coef, intercept = clf.coef_[0], clf.intercept_[0]
     p, r, t = precision_recall_curve(y[test], clf.predict_proba(X[test])[:, 1])
     ok = [(2 * pi * ri / (pi + ri), ti, pi, ri) for pi, ri, ti in zip(p[:-1], r[:-1], t) if pi >= min_precision]
     if not ok:
@@ -64,9 +74,61 @@ def fit(X: np.ndarray, y: np.ndarray, *, min_precision: float = 0.995, seed: int
     report = {"pairs": int(len(y)), "positives": int(y.sum()), "held_out": int(len(test)),
               "held_out_precision": round(float(prec), 4), "held_out_recall": round(float(rec), 4),
               "held_out_f1": round(float(f1), 4), "min_precision": min_precision, "pr_curve": curve}
-    model = Model(tuple(round(float(c), 6) for c in clf.coef_[0]), round(float(clf.intercept_[0]), 6),
-                  round(float(threshold), 4), report)
+    model = Model(tuple(round(float(c), 6) for c in coef), round(float(intercept), 6), round(float(threshold), 4), report)
     return model, report
+
+
+#: The person-ID columns of the registry files, and which rows hold a natural person's ID.
+_ID_COLUMNS = {"enterprise_registration.csv": ("法定代表人证件号码", None),
+               "key_personnel.csv": ("证件号码", None),
+               "shareholders.csv": ("证照号码", ("股东类型", "自然人股东"))}
+#: City kinds :func:`make_city` builds: "noid" is a full city with the person-ID columns blanked,
+#: "registry_noid" a registry-profile city likewise; the others are ``generate(profile=...)`` profiles.
+PROFILES = ("full", "noid", "registry", "registry_noid", "sparse", "listed")
+#: Profiles a model may be trained on; the others are held out for evaluation.
+TRAIN_PROFILES = ("full", "noid", "registry", "registry_noid")
+
+
+def blank_person_ids(city: Path) -> int:
+    """Blank the registry's person-ID columns (法定代表人证件号码, 证件号码, and 证照号码 of natural
+    persons) in ``city/data``, in place, keeping every row on its line so the truth's mention
+    lines still hold. The 失信 lists keep their masked IDs. Returns the cells blanked."""
+    import csv
+
+    blanked = 0
+    for name, (column, only) in _ID_COLUMNS.items():
+        path = Path(city) / "data" / name
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        i = rows[0].index(column)
+        j = rows[0].index(only[0]) if only else None
+        for r in rows[1:]:
+            if len(r) > i and r[i] and (j is None or (len(r) > j and r[j] == only[1])):
+                r[i] = ""
+                blanked += 1
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(rows)
+    return blanked
+
+
+def make_city(out: Path, companies: int, *, seed: int, profile: str = "full") -> Path:
+    """Generate a city of ``profile`` (see :data:`PROFILES`) under ``out``; returns ``out``."""
+    import inspect
+
+    from creditgraph.synth.generate import generate
+
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, not {profile!r}")
+    kw = {}
+    base = profile.removesuffix("_noid") if profile != "noid" else "full"
+    if base != "full":
+        if "profile" not in inspect.signature(generate).parameters:
+            raise ValueError(f"this generator has no profiles yet; {profile!r} needs synth/profiles.py")
+        kw["profile"] = base
+    generate(companies, seed=seed, out=Path(out), progress=False, **kw)
+    if profile.endswith("noid"):
+        blank_person_ids(Path(out))
+    return Path(out)
 
 
 def city_graph(city: Path, hash_key: str = HASH_KEY) -> nx.MultiDiGraph:
@@ -80,29 +142,45 @@ def city_graph(city: Path, hash_key: str = HASH_KEY) -> nx.MultiDiGraph:
     return sink.graph
 
 
-def main(argv=None) -> int:
+def training_pairs(specs: list[tuple[str, int]], companies: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labelled candidate pairs of each ``(profile, seed)`` city, stacked."""
     from creditgraph.analytics.resolve.companies import company_canonical
-    from creditgraph.analytics.resolve.persons import mentions
-    from creditgraph.synth.generate import generate
+    from creditgraph.analytics.resolve.persons import _names, firm_context, mentions
     from creditgraph.synth.truth import mention_keys
 
+    X, y = [], []
+    for profile, seed in specs:
+        if profile not in TRAIN_PROFILES:
+            raise ValueError(f"profile {profile!r} is held out for evaluation; train on {TRAIN_PROFILES}")
+        with tempfile.TemporaryDirectory() as tmp:
+            city = make_city(Path(tmp), companies, seed=seed, profile=profile)
+            G = city_graph(city)
+            truth = mention_keys(city, hash_key=HASH_KEY)
+        canon = company_canonical(G)
+        names = _names(G)
+        ctx = firm_context(G, canon, names)
+        Xi, yi = labelled_pairs(mentions(G, canon, ctx, names=names), truth, ctx)
+        log.info("%s city seed %d: %d pairs, %d same", profile, seed, len(yi), int(yi.sum()))
+        X.append(Xi)
+        y.append(yi)
+    return np.vstack(X), np.concatenate(y)
+
+
+def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--companies", type=int, default=20_000)
-    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--cities", default="full:11,noid:11,noid:13",
+                    help="profile:seed of each training city; sparse and listed are held out")
     ap.add_argument("--min-precision", type=float, default=0.995)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with tempfile.TemporaryDirectory() as tmp:
-        city = Path(tmp)
-        generate(args.companies, seed=args.seed, out=city, progress=False)
-        G = city_graph(city)
-        truth = mention_keys(city, hash_key=HASH_KEY)
-    ms = mentions(G, company_canonical(G))
-    X, y = labelled_pairs(ms, truth)
-    model, report = fit(X, y, min_precision=args.min_precision, seed=args.seed)
+    specs = [(p, int(s)) for p, s in (c.split(":") for c in args.cities.split(","))]
+    X, y = training_pairs(specs, args.companies)
+    model, report = fit(X, y, min_precision=args.min_precision, seed=specs[0][1])
     model = Model(model.coef, model.intercept, model.threshold,
-                  {"trained_on": f"synthetic city, {args.companies} companies, seed {args.seed}",
+                  {"trained_on": f"synthetic cities of {args.companies} companies: {args.cities} "
+                                 "(noid = full with the person-ID columns blanked)",
                    "trained": dt.date.today().isoformat(), **report})
     model.save(args.out)
     log.info("threshold %.4f: held-out precision %.4f recall %.4f on %d pairs (%d same)", model.threshold,
