@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from creditgraph.errors import CreditGraphError
-from creditgraph.settings import DEFAULT_ID_HASH_KEY, Settings
+from creditgraph.settings import Settings
 
 __all__ = ["main"]
 
@@ -45,10 +45,42 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _audit(settings: Settings):
-    from creditgraph.audit import AuditLog
+#: Commands that read or write a store: each is refused the built-in ID-hash key, and a store
+#: built with another key (creditgraph/keys.py); ``load`` writes ID hashes.
+STORE_COMMANDS = frozenset({"load", "stats", "search", "paths", "related", "review", "resolve", "score",
+                            "evaluate", "explore"})
 
-    return AuditLog(settings.data_dir / "audit" / "queries.jsonl", settings.user)
+
+def _check_key(args: argparse.Namespace) -> None:
+    from creditgraph.keys import check_store_key
+
+    if args.command in STORE_COMMANDS:
+        check_store_key(_settings(args), writes=args.command == "load")
+
+
+def _audit(settings: Settings):
+    from creditgraph.audit import AuditLog, seal_key
+
+    return AuditLog(_register(settings), settings.user, seal_key=seal_key(settings.id_hash_key.get_secret_value()))
+
+
+def _register(settings: Settings) -> Path:
+    return settings.data_dir / "audit" / "queries.jsonl"
+
+
+class _Registered:
+    """Register a read when it ends — answered, empty, not found or failed — so that no lookup
+    goes unrecorded (``with _Registered(settings, "paths", query) as reg: ...; reg.results = n``)."""
+
+    def __init__(self, settings: Settings, action: str, query: dict) -> None:
+        self.settings, self.action, self.query, self.results = settings, action, query, 0
+
+    def __enter__(self) -> "_Registered":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        outcome = None if exc is None else (str(exc) if isinstance(exc, CreditGraphError) else f"failed: {kind.__name__}")
+        _audit(self.settings).record(self.action, self.query, self.results if exc is None else 0, outcome=outcome)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -56,9 +88,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from creditgraph.loaders.mapping import load_mappings
     from creditgraph.loaders.pipeline import load_paths
 
-    settings = _settings(args)
-    if settings.id_hash_key.get_secret_value() == DEFAULT_ID_HASH_KEY:
-        log.warning("CREDITGRAPH_ID_HASH_KEY is not set: ID hashes use the development key")
+    settings = _settings(args)  # main() has checked the key against the store (keys.py)
     mapping = load_mappings(args.mapping) if args.mapping else None
     import datetime as dt
 
@@ -122,13 +152,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     from creditgraph.graph.lookup import lookup
 
     settings = _settings(args)
-    with open_store(settings) as store:
+    with _Registered(settings, "search", {"text": args.text}) as reg, open_store(settings) as store:
         # the explorer's lookup: identifiers and stock codes by index, names in either script
         _, found = lookup(store, args.text, hash_key=settings.id_hash_key.get_secret_value(), limit=args.limit)
         hits = [h.entity for h in found]
         if not hits:  # records (cases, listings ...) by any of their searchable text
             hits = store.search(args.text, limit=args.limit)
-    _audit(settings).record("search", {"text": args.text}, len(hits))
+        reg.results = len(hits)
     for e in hits:
         print(f"{e.label:<16} {e.key:<48} {e.name}")
     return 0
@@ -147,9 +177,9 @@ def cmd_paths(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
 
     settings = _settings(args)
-    with open_store(settings) as store:
+    with _Registered(settings, "paths", {"start": args.start, "end": args.end}) as reg, open_store(settings) as store:
         paths = store.shortest_paths(args.start, args.end, max_hops=args.max_hops)
-    _audit(settings).record("paths", {"start": args.start, "end": args.end}, len(paths))
+        reg.results = len(paths)
     for p in paths:
         hops = [p.nodes[0].name]
         for e, n in zip(p.edges, p.nodes[1:]):
@@ -166,8 +196,12 @@ def cmd_wipe(args: argparse.Namespace) -> int:
 
     if not args.yes:
         raise CreditGraphError("wipe deletes the whole graph; add --yes to confirm")
-    with open_store(_settings(args)) as store:
+    from creditgraph.keys import forget_store
+
+    settings = _settings(args)
+    with open_store(settings) as store:
         store.wipe()
+    forget_store(settings)  # the empty store takes the key of its next load
     return 0
 
 
@@ -207,8 +241,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from creditgraph.demo import run_demo
+    from creditgraph.keys import check_store_key
 
-    return run_demo(_settings(args), companies=args.companies, seed=args.seed)
+    settings = _settings(args)
+    check_store_key(settings, demo=True)  # the demo alone may use the public key, and says so
+    return run_demo(settings, companies=args.companies, seed=args.seed)
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
@@ -248,9 +285,9 @@ def cmd_related(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
 
     settings = _settings(args)
-    with open_store(settings) as store:
+    with _Registered(settings, "related", {"key": args.key}) as reg, open_store(settings) as store:
         rows = store.related_listings(args.key)
-    _audit(settings).record("related", {"key": args.key}, len(rows))
+        reg.results = len(rows)
     for r in sorted(rows, key=lambda r: (r["via"] != "self", -r["confidence"], r["key"])):
         p = r["props"]
         when = p.get("published") or p.get("listed") or p.get("decided") or p.get("filed") or ""
@@ -304,8 +341,92 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The query register: verify it (and repair a torn last line), checkpoint it, export it."""
+    from creditgraph.audit import AuditError, make_checkpoint, read_checkpoints, verify_register, write_checkpoint
+    from creditgraph.audit import seal_key
+
+    settings = _settings(args)
+    register = _register(settings)
+    local = register.with_name("checkpoints.jsonl")
+    audit_key = settings.audit_key.get_secret_value() if settings.audit_key else None
+    seal = seal_key(settings.id_hash_key.get_secret_value())
+
+    def verdict():
+        return verify_register(register, checkpoints=read_checkpoints([local, *(getattr(args, "checkpoints", None) or [])]),
+                               audit_key=audit_key, seal_key=seal, strict=getattr(args, "strict", False))
+
+    if args.action == "checkpoint":
+        if not audit_key:
+            raise AuditError("a checkpoint is signed with CREDITGRAPH_AUDIT_KEY, which is not set: set it (env or .env) "
+                             "for the operator who anchors the register — never for the explorer")
+        v = verdict()
+        if not v.ok:
+            raise AuditError("the register does not verify, and a checkpoint would anchor it as it is: "
+                             + "; ".join(v.problems))
+        cp = make_checkpoint(register, audit_key, by=settings.user)
+        for out in [local, *([args.out] if args.out else [])]:
+            write_checkpoint(cp, out)
+        print(f"checkpoint: {cp['count']} entries, last {cp['last'][:16]}…, {cp['at']} -> {local}"
+              + (f" and {args.out}" if args.out else ""))
+        return 0
+    if args.action == "verify" and args.repair:
+        from creditgraph.audit import AuditLog
+
+        fixed = AuditLog(register, settings.user, seal_key=seal).repair()
+        if fixed:
+            print(f"repaired: cut a torn last line of {json.loads(fixed['query'])['torn_bytes']} bytes; "
+                  "the cut is recorded in the register")
+    v = verdict()
+    if args.action == "export":
+        _audit(settings).record("audit-export", {"out": str(args.out)}, v.entries)  # reading the register is a read
+        _export_register(register, args.out, anchored=v.anchored)
+        print(f"exported {v.entries} entries to {args.out}")
+    if getattr(args, "json", False):
+        print(json.dumps(v.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"register {register}: {v.entries} entries, {v.anchored} anchored by {v.checkpoints} checkpoint(s)")
+        for p in v.problems:
+            print(f"TAMPERED: {p}")
+        for n in v.notes:
+            print(f"note: {n}")
+        print("verified" if v.ok else "NOT verified")
+    return 0 if v.ok else 1
+
+
+def _export_register(register: Path, out: Path, *, anchored: int) -> None:
+    """The register as CSV (``.csv``) or JSON lines, each entry with its line number and whether a
+    checkpoint anchors it."""
+    import csv
+
+    rows = []
+    if register.exists():
+        for n, line in enumerate(register.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            try:
+                e = json.loads(line)
+            except ValueError:
+                e = {"outcome": "unreadable line"}
+            rows.append({"line": n, "anchored": n <= anchored, **{k: e.get(k) for k in
+                         ("at", "user", "action", "query", "results", "outcome", "prev", "seal")}})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".csv":
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=["line", "anchored", "at", "user", "action", "query", "results",
+                                               "outcome", "prev", "seal"])
+            w.writeheader()
+            w.writerows(rows)
+    else:
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
 def cmd_explore(args: argparse.Namespace) -> int:
-    """Serve the Streamlit explorer on loopback, pointed at the store these flags select."""
+    """Serve the Streamlit explorer on loopback, pointed at the store these flags select.
+
+    Streamlit runs as a child in its own process group; SIGTERM, SIGINT or SIGHUP to this
+    process ends that group (SIGKILL after a grace period: once a page has opened the
+    embedded store, the child can hang in the JVM's shutdown), so no server is left holding
+    the port.
+    """
     import os
     import subprocess
     import sys
@@ -315,6 +436,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     settings = _settings(args)
     env = dict(os.environ, CREDITGRAPH_DATA_DIR=str(Path(settings.data_dir).resolve()),
                CREDITGRAPH_USER=args.user or settings.user)
+    env.pop("CREDITGRAPH_AUDIT_KEY", None)  # the explorer never holds the checkpoint key
     if settings.use_neo4j:
         env |= {"CREDITGRAPH_NEO4J_URI": settings.neo4j_uri, "CREDITGRAPH_NEO4J_USER": settings.neo4j_user}
         if settings.neo4j_password:
@@ -324,7 +446,62 @@ def cmd_explore(args: argparse.Namespace) -> int:
            "--server.port", str(args.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     log.info("explorer at http://%s:%s (store: %s)", args.address, args.port,
              "neo4j" if settings.use_neo4j else settings.embedded_dir)
-    return subprocess.call(cmd, env=env)
+    return _run_child(subprocess.Popen(cmd, env=env, start_new_session=True))
+
+
+class _Stop(Exception):
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+
+def _run_child(proc, *, grace: float = 8.0) -> int:
+    """Wait for ``proc`` (leader of its own process group); on SIGTERM/SIGINT/SIGHUP end its group."""
+    import signal
+
+    def stop(signum, _frame):
+        raise _Stop(signum)
+
+    caught = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    old = {s: signal.signal(s, stop) for s in caught}
+    try:
+        return proc.wait()
+    except _Stop as e:
+        log.info("stopping the explorer (signal %d)", e.signum)
+        return 128 + e.signum
+    finally:
+        for s in caught:
+            signal.signal(s, signal.SIG_IGN)  # a second signal must not cut the clean-up short
+        _end_group(proc, grace)
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def _end_group(proc, grace: float) -> None:
+    import os
+    import signal
+    import time
+
+    def alive() -> bool:
+        try:
+            os.killpg(proc.pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+    if not alive():
+        proc.wait()
+        return
+    os.killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader, so that a group of one zombie counts as gone
+        if not alive():
+            break
+        time.sleep(0.1)
+    else:
+        log.warning("the explorer did not stop within %.0f s; killing it", grace)
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -394,6 +571,22 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--user", help="who is asking, for the query register (default: CREDITGRAPH_USER)")
     s.set_defaults(func=cmd_explore)
 
+    s = sub.add_parser("audit", help="the query register: verify, checkpoint, export")
+    asub = s.add_subparsers(dest="action", required=True)
+    checkpoints = argparse.ArgumentParser(add_help=False, parents=[store])
+    checkpoints.add_argument("--checkpoints", type=Path, action="append", metavar="FILE",
+                             help="a checkpoint file kept elsewhere (repeatable); <data dir>/audit/checkpoints.jsonl "
+                                  "is always read")
+    a = asub.add_parser("verify", parents=[checkpoints], help="check the chain, the seals and every checkpoint")
+    a.add_argument("--repair", action="store_true", help="cut a torn last line first (recorded in the register)")
+    a.add_argument("--strict", action="store_true", help="an unsealed entry after the last checkpoint fails")
+    a.add_argument("--json", action="store_true")
+    a = asub.add_parser("checkpoint", parents=[checkpoints], help="sign (count, last hash, time) with CREDITGRAPH_AUDIT_KEY")
+    a.add_argument("--out", type=Path, help="also append the checkpoint to this file (ship it elsewhere)")
+    a = asub.add_parser("export", parents=[checkpoints], help="write the register as CSV or JSON lines, verified")
+    a.add_argument("--out", type=Path, required=True, help="*.csv, or JSON lines otherwise")
+    s.set_defaults(func=cmd_audit)
+
     s = sub.add_parser("schema", help="print the schema as a Mermaid ER diagram")
     s.add_argument("--properties", action="store_true", help="include every property")
     s.set_defaults(func=cmd_schema)
@@ -449,6 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("neo4j").setLevel(logging.WARNING)
     try:
+        _check_key(args)
         return args.func(args)
     except CreditGraphError as e:
         log.error("%s", e)

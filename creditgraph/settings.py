@@ -14,8 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "DEFAULT_ID_HASH_KEY"]
 
-# A fixed development key keeps hashes stable across runs of the demo and tests.
-# Deployments must set CREDITGRAPH_ID_HASH_KEY; `creditgraph load` warns otherwise.
+# The published demo key: hashes made with it can be reversed, so only `creditgraph demo` (on
+# synthetic data) accepts it; every other command that touches a store refuses it
+# (creditgraph/keys.py). Deployments set CREDITGRAPH_ID_HASH_KEY; tests set their own.
 DEFAULT_ID_HASH_KEY = "creditgraph-dev-key-change-me"
 
 
@@ -39,6 +40,10 @@ class Settings(BaseSettings):
 
     # Privacy: full ID numbers are kept only as a keyed hash.
     id_hash_key: SecretStr = SecretStr(DEFAULT_ID_HASH_KEY)
+
+    # Signs the query register's checkpoints (`creditgraph audit checkpoint`). Held by the
+    # operator who anchors the register, never by the explorer process.
+    audit_key: SecretStr | None = Field(None, description="HMAC key of the audit checkpoints")
 
     # Who is asking, for the query register (查询登记).
     user: str = "anonymous"

@@ -16,6 +16,11 @@ from creditgraph.graph.embedded import EmbeddedServer
 
 pytest_plugins = ["neo4j_fixture"]
 
+# The built-in ID-hash key is refused outside `creditgraph demo` (creditgraph/keys.py): the
+# tests, and every CLI process they start (which inherits this environment), use their own.
+TEST_ID_HASH_KEY = "creditgraph-tests-only-key-0123456789"
+os.environ.setdefault("CREDITGRAPH_ID_HASH_KEY", TEST_ID_HASH_KEY)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 from ci_rules import IN_CI, skip_or_fail  # noqa: E402,F401  (re-exported for older imports)
