@@ -1,22 +1,28 @@
 """Declarative source mappings: which columns of a file become which nodes and edges.
 
-A mapping is a YAML file (format in the README, built-ins in ``loaders/mappings/``).
-:func:`load_mapping` parses and checks it against the schema once; :meth:`SourceMapping.apply`
+A mapping is a YAML file (format in the README, built-ins in ``loaders/mappings/``), and it
+is untrusted input: :func:`load_mapping` first checks its structure (pydantic models below;
+an error names the path in the mapping, ``entities.firm.properties.uscc``), then parses and
+checks it against the schema once. Lookup files must lie in the data file's folder, and a
+``record_id`` template may hold only plain ``{column}`` fields. :meth:`SourceMapping.apply`
 turns one input row into node and edge rows, or raises :class:`RowError` with the reason
 the row is quarantined.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import functools
 import re
 import string
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Mapping, Sequence
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Literal, Mapping, Sequence
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from creditgraph.errors import MappingError, SchemaError
 from creditgraph.roles import canonical_roles
@@ -306,13 +312,33 @@ class SourceMapping:
         return self.seen
 
     def record_id_for(self, row: Mapping[str, Any], default: str) -> str:
-        """The row's record id (stored in ``source_ids``), any full ID number in it masked."""
+        """The row's record id (stored in ``source_ids``), any full ID number in it masked.
+
+        The template is filled by plain substitution of its ``{column}`` fields (never
+        ``str.format``); a row that lacks one of them gets ``default``."""
         if not self.record_id:
             return scrub_ids(default)
-        try:
-            return scrub_ids(self.record_id.format_map({k: v or "" for k, v in row.items()}))
-        except (KeyError, ValueError):
-            return scrub_ids(default)
+        out = []
+        for literal, column in _template(self.record_id):
+            out.append(literal)
+            if column is not None:
+                if column not in row:
+                    return scrub_ids(default)
+                out.append(str(row[column] or ""))
+        return scrub_ids("".join(out))
+
+
+@functools.lru_cache(maxsize=256)
+def _template(text: str) -> tuple[tuple[str, str | None], ...]:
+    """``record_id`` as (literal, column) pairs; ``ValueError`` for anything but plain ``{column}`` fields."""
+    parts = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is not None and (not name or spec or conversion or "." in name or "[" in name):
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"{shown[:60]} is not a plain {{column}} field (no attribute, index, conversion "
+                             "or format spec)")
+        parts.append((literal, name))
+    return tuple(parts)
 
 
 def _columns(props: Sequence[PropSpec]) -> str:
@@ -475,17 +501,132 @@ def _identity(spec: Mapping[str, Any], labels: Sequence[str], where: str, name: 
     return tuple(raw or ()), False
 
 
+# -- structure: what a mapping file may hold, checked before anything reads it ----------
+
+MAX_MAPPING_BYTES = 1 << 20  # a mapping is a page of YAML; anything larger is not one
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+_Prop = str | dict[str, Any]
+
+
+class _LookupModel(_Strict):
+    file: str
+    key: str
+    delimiter: str | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _inside(cls, v: str) -> str:
+        for flavour in (PurePosixPath, PureWindowsPath):
+            p = flavour(v)
+            if p.is_absolute() or p.anchor or ".." in p.parts:
+                raise ValueError(f"{v!r} must name a file in the data file's folder (no absolute path, no ..)")
+        return v
+
+
+class _DetectModel(_Strict):
+    headers: list[str] = []
+    filename: str | None = None
+
+
+class _DeriveModel(_Strict):
+    column: str
+    pattern: str
+
+
+class _EntityModel(_Strict):
+    label: str | dict[str, Any]
+    properties: dict[str, _Prop] = Field(min_length=1)
+    identity: str | list[str] | None = None
+    optional: bool = False
+    when: dict[str, Any] | None = None
+
+
+class _RelModel(_Strict):
+    type: str
+    from_: str = Field(alias="from")
+    to: str
+    properties: dict[str, _Prop] | None = None
+    when: dict[str, Any] | None = None
+
+
+class _MappingModel(_Strict):
+    name: str
+    source: str
+    description: str = ""
+    format: Literal["csv", "tsv", "jsonl"] = "csv"
+    detect: _DetectModel = _DetectModel()
+    delimiter: str | None = Field(None, min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"
+    seen: dt.date | str | dict[str, Any] | None = None
+    record_id: str | None = None
+    expand: str | None = None
+    null_values: list[str | int | float] | None = None
+    lookups: dict[str, _LookupModel] | None = None
+    derive: list[_DeriveModel] | None = None
+    entities: dict[str, _EntityModel] = Field(min_length=1)
+    relationships: list[_RelModel] | None = None
+
+    @field_validator("encoding")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        try:
+            codecs.lookup(v)
+        except LookupError:
+            raise ValueError(f"unknown encoding {v!r}") from None
+        return v
+
+    @field_validator("record_id")
+    @classmethod
+    def _plain(cls, v: str | None) -> str | None:
+        if v is not None:
+            _template(v)
+        return v
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _check_structure(raw: Any, path: Path) -> None:
+    """``MappingError`` naming the first place (``entities.firm.properties``) where ``raw`` is malformed."""
+    if not isinstance(raw, dict):
+        kind = "empty" if raw is None else f"a {type(raw).__name__}"
+        raise MappingError(f"mapping {path}: the top level must be a mapping (name:, source:, entities: …), "
+                           f"not {kind}")
+    try:
+        _MappingModel.model_validate(raw)
+    except ValidationError as e:
+        errors = e.errors()
+        first = errors[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        msg = first["msg"].removeprefix("Value error, ")
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise MappingError(_one_line(f"mapping {path}: {where}: {msg}{more}")) from None
+
+
 def load_mapping(path: Path | str) -> SourceMapping:
-    """Parse a mapping file and check it against the schema; ``MappingError`` if it is wrong."""
+    """Parse a mapping file and check it against the schema; ``MappingError`` (one line, naming
+    the file and the place in it) if it is wrong."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_MAPPING_BYTES:
+            raise MappingError(f"mapping {path} is {size:,} bytes; a mapping file is at most {MAX_MAPPING_BYTES:,}")
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise MappingError(f"cannot read mapping {path}: {e}") from e
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise MappingError(_one_line(f"cannot read mapping {path}: {e}")) from e
+    _check_structure(raw, path)
     try:
         return _parse(raw, path)
-    except (KeyError, TypeError) as e:
-        raise MappingError(f"mapping {path}: missing or malformed field {e}") from e
+    except (KeyError, TypeError, ValueError) as e:
+        if isinstance(e, MappingError):
+            raise
+        raise MappingError(_one_line(f"mapping {path}: missing or malformed field {e}")) from e
 
 
 def _parse(raw: dict, path: Path) -> SourceMapping:
@@ -535,7 +676,7 @@ def _parse(raw: dict, path: Path) -> SourceMapping:
     if fmt not in ("csv", "tsv", "jsonl"):
         raise MappingError(f"{where}: format must be csv, tsv or jsonl, not {fmt!r}")
     if raw.get("record_id"):
-        fields = [f for _, f, _, _ in string.Formatter().parse(raw["record_id"]) if f]
+        fields = [f for _, f in _template(raw["record_id"]) if f]
         if not fields:
             raise MappingError(f"{where}: record_id template names no column")
     return SourceMapping(

@@ -64,8 +64,12 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
 
 def _lookups(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, dict[str, str]]]:
     tables: dict[str, dict[str, dict[str, str]]] = {}
+    root = folder.resolve()
     for name, spec in mapping.lookup_files.items():
         path = folder / spec["file"]
+        if not path.resolve().is_relative_to(root):  # a symlink, or a mapping built in code
+            raise MappingError(f"mapping {mapping.name}: lookup {name} ({spec['file']!r}) leads outside the data "
+                               f"file's folder {folder}; a lookup table must lie in that folder")
         fmt = "tsv" if path.suffix.lower() == ".tsv" else "csv"
         table: dict[str, dict[str, str]] = {}
         for _, row in read_rows(path, fmt, delimiter=spec.get("delimiter")):

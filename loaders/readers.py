@@ -2,14 +2,17 @@
 
 A file that cannot be read at all (missing, wrong encoding in its header, no header)
 raises ``BadFileError`` naming it. A row that cannot be read (wrong column count,
-undecodable bytes, a broken JSON line, an oversized field) is yielded as a
+undecodable bytes, a broken JSON line, an oversized field or line) is yielded as a
 :class:`BadRow` so the loader can quarantine it with its line number.
+
+Files are streamed, never read whole: a line is read at most ``MAX_LINE`` characters at a
+time, and a longer one is skipped in chunks of that size and quarantined, so memory stays
+within a constant of the limit however long a line is (a 200 MB one-line field included).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -20,10 +23,11 @@ from creditgraph.errors import BadFileError
 from creditgraph.loaders.normalize import clean_text
 from creditgraph.loaders.transforms import scrub_ids
 
-__all__ = ["BadRow", "read_rows", "read_header", "MAX_FIELD"]
+__all__ = ["BadRow", "read_rows", "read_header", "MAX_FIELD", "MAX_LINE"]
 
 MAX_FIELD = 1_000_000  # characters; a longer cell is quarantined, not loaded
-csv.field_size_limit(MAX_FIELD * 4)
+MAX_LINE = MAX_FIELD * 4  # characters in one physical line (and in one quoted multi-line field)
+csv.field_size_limit(MAX_LINE)
 
 
 @dataclass(frozen=True)
@@ -32,14 +36,55 @@ class BadRow:
     raw: str
 
 
-def _decode(path: Path, encoding: str) -> str:
+class _LongLine(Exception):
+    def __init__(self, head: str) -> None:
+        self.head = head
+
+
+class _Lines:
+    """The file's lines, each at most ``MAX_LINE`` characters; ``n`` = physical lines consumed.
+
+    A longer line is read through in ``MAX_LINE`` chunks (never held whole) and raises
+    :class:`_LongLine` in place of being returned; iteration goes on with the next line.
+    """
+
+    def __init__(self, fh) -> None:
+        self.fh, self.n = fh, 0
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self.fh.readline(MAX_LINE + 1)
+        if not line:
+            raise StopIteration
+        self.n += 1
+        if len(line) > MAX_LINE and not line.endswith(("\n", "\r")):
+            head = line[:200]
+            while True:
+                chunk = self.fh.readline(MAX_LINE)
+                if not chunk or chunk.endswith(("\n", "\r")):
+                    break
+            raise _LongLine(head)
+        return line
+
+
+def _open(path: Path, encoding: str, newline: str | None):
+    """The file as text (invalid bytes kept as surrogates, for :func:`_has_bad_bytes`);
+    ``BadFileError`` if it cannot be opened or holds nothing but blanks."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as raw:
+            while True:
+                chunk = raw.read(1 << 16)
+                if not chunk:
+                    raise BadFileError(f"{path} is empty")
+                if chunk.strip():
+                    break
+        return path.open("r", encoding=encoding, errors="surrogateescape", newline=newline)
     except OSError as e:
         raise BadFileError(f"cannot read {path}: {e.strerror or e}") from e
-    if not data.strip():
-        raise BadFileError(f"{path} is empty")
-    return data.decode(encoding, errors="surrogateescape")
+    except LookupError as e:
+        raise BadFileError(f"{path}: unknown encoding {encoding!r}") from e
 
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # how errors="surrogateescape" decodes an invalid byte
@@ -57,8 +102,11 @@ def _delimiter(path: Path, fmt: str, delimiter: str | None) -> str:
 
 def read_header(path: Path, fmt: str, *, delimiter: str | None = None, encoding: str = "utf-8-sig") -> list[str]:
     """Column names of a delimited file, or the keys of a JSON-lines file's first record."""
-    text = _decode(path, encoding)
-    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    with _open(path, encoding, "\n") as fh:
+        first = fh.readline(MAX_LINE + 1)
+    if len(first) > MAX_LINE:
+        raise BadFileError(f"{path}: the first line is longer than {MAX_LINE:,} characters: not a header")
+    first = first.lstrip("\ufeff").rstrip("\n").rstrip("\r")
     if _has_bad_bytes(first):
         raise BadFileError(f"{path}: header is not valid {encoding}; declare the file's encoding in its mapping")
     if fmt == "jsonl":
@@ -75,21 +123,29 @@ def read_header(path: Path, fmt: str, *, delimiter: str | None = None, encoding:
 def read_rows(path: Path, fmt: str, *, delimiter: str | None = None,
               encoding: str = "utf-8-sig") -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     """Yield ``(line, row)`` for every data row; values are cleaned text or ``None``."""
-    text = _decode(path, encoding)
     if fmt == "jsonl":
-        yield from _jsonl(text, encoding)
+        with _open(path, encoding, "\n") as fh:
+            yield from _jsonl(_Lines(fh), encoding)
         return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(path, fmt, delimiter))
+    with _open(path, encoding, "") as fh:
+        yield from _delimited(path, _Lines(fh), _delimiter(path, fmt, delimiter), encoding)
+
+
+def _delimited(path: Path, lines: _Lines, delimiter: str,
+               encoding: str) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as e:
         raise BadFileError(f"{path}: no readable header: {e}") from None
+    except _LongLine:
+        raise BadFileError(f"{path}: the first line is longer than {MAX_LINE:,} characters: not a header") from None
     header = [clean_text(h.lstrip("\ufeff")) or "" for h in header]
     if _has_bad_bytes("".join(header)):
         raise BadFileError(f"{path}: header is not valid {encoding}; declare the file's encoding in its mapping")
     if len(set(header)) != len(header) or "" in header:
         raise BadFileError(scrub_ids(f"{path}: header has empty or repeated column names: {header}"))
-    line = reader.line_num + 1
+    line = lines.n + 1
     while True:
         try:
             fields = next(reader)
@@ -97,9 +153,13 @@ def read_rows(path: Path, fmt: str, *, delimiter: str | None = None,
             return
         except csv.Error as e:
             yield line, BadRow(f"unreadable CSV: {e}", "")
-            line = reader.line_num + 1
+            line = lines.n + 1
             continue
-        start, line = line, reader.line_num + 1
+        except _LongLine as e:
+            yield line, BadRow(f"a line is longer than {MAX_LINE:,} characters", e.head)
+            line = lines.n + 1
+            continue
+        start, line = line, lines.n + 1
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue  # a blank line is not a row
         raw = "\t".join(fields)
@@ -115,8 +175,17 @@ def read_rows(path: Path, fmt: str, *, delimiter: str | None = None,
             yield start, {h: clean_text(f) for h, f in zip(header, fields)}
 
 
-def _jsonl(text: str, encoding: str) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
-    for n, line in enumerate(text.split("\n"), start=1):
+def _jsonl(lines: _Lines, encoding: str) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+    while True:
+        try:
+            line = next(lines)
+        except StopIteration:
+            return
+        except _LongLine as e:
+            yield lines.n, BadRow(f"a line is longer than {MAX_LINE:,} characters", e.head)
+            continue
+        n = lines.n
+        line = line[:-1] if line.endswith("\n") else line
         if not line.strip():
             continue
         if _has_bad_bytes(line):
