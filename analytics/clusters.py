@@ -23,6 +23,7 @@ import pandas as pd
 
 from creditgraph.analytics.frames import GraphFrames, graph_frames
 from creditgraph.analytics.kernels import community_labels, component_labels, present
+from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
 
 __all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "LEIDEN_UNTIL_STABLE", "FirmGraph", "firm_edges", "firm_graph", "firm_clusters"]
 
@@ -69,7 +70,8 @@ def firm_edges(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> Firm
     to_firm = fr.is_label(v, "Company")
     person = to_firm & fr.is_label(u, "Person")
     officer = person & (e["type"] == "OFFICER_OF").to_numpy()
-    person[officer] = fr.edge_prop("role", e["row"].to_numpy()[officer]) != "独立董事"
+    posts = pd.Series(fr.edge_prop("role", e["row"].to_numpy()[officer]), dtype=object).fillna("")
+    person[officer] = ~posts.map({p: has_role(p, INDEPENDENT_DIRECTOR) for p in posts.unique()}).to_numpy(dtype=bool)
     bp_p, bp_f = _distinct_pairs(fr.entity[u[person]], fr.entity[v[person]], len(fr.entities))
     holding = to_firm & fr.is_label(u, "Company")
     hu, hv = fr.entity[u[holding]], fr.entity[v[holding]]

@@ -1,11 +1,21 @@
-"""Per-firm indicators of shell companies, computed on an exported graph.
+"""Per-firm indicators of shell companies, computed on an exported graph — or marked unseen.
 
 Each indicator is one a registry analyst uses (mass registration at one address, a nominee
-legal rep, rotating officer sets, short life, zero paid-in vs inflated registered capital,
-abnormal-operation listing, circular ownership, a shared phone) and comes with the evidence
-behind its value, so a score built on them can say *why*. People are counted as resolved
-entities (the ``resolved`` key entity resolution writes), so one nominee recorded ten ways
-counts once.
+legal rep, rotating officer sets, short life, capital subscribed but not paid in,
+abnormal-operation listing, circular ownership, a shared phone; and, against them, being a
+subsidiary in a group's tree) and comes with the evidence behind its value, so a score built
+on them can say *why*.
+
+An indicator whose input the store does not hold for a firm is **unavailable** (``NaN``),
+never 0: a registry extract without paid-in capital says nothing about paid-in capital, and a
+firm without a founding date has no batch. :func:`coverage` counts, per indicator, the firms
+it could be computed for; the shell model (:mod:`.shell`) scores each firm on the indicators
+it has.
+
+One row per firm **entity**: a Company with registry facts (people, an address, a founding
+date), keyed by USCC, stock code or name alike; the nodes entity resolution joined into one
+firm count once, on the node holding the most facts. People are counted as resolved
+entities, so one nominee recorded ten ways counts once.
 
 Computed as joins and group-bys over the graph's columns (:mod:`.frames`): O(edges log edges),
 plus, for ``shared_crew``, the pairs of firms that share a person (Σ over people of the square
@@ -23,16 +33,20 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames
 from creditgraph.analytics.kernels import component_labels
+from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role  # a professional director on many boards: no tie
 
-__all__ = ["INDICATORS", "CREW_MAX_FIRMS", "Evidence", "company_indicators"]
+__all__ = ["INDICATORS", "CREW_MAX_FIRMS", "Evidence", "company_indicators", "coverage", "ALIVE_STATUSES"]
 
-INDICATORS = ("firms_at_address", "registered_together", "rep_fronts_firms", "officer_fronts_firms",
-              "shared_crew", "short_life", "zero_paid_in", "capital_vs_peers", "abnormal_listings",
+INDICATORS = ("firms_at_address", "registered_together", "same_rep_batch", "rep_fronts_firms", "officer_fronts_firms",
+              "shared_crew", "short_life", "unpaid_capital", "group_subsidiary", "group_address", "abnormal_listings",
               "ownership_cycle", "firms_on_phone")
 CREW_MAX_FIRMS = 200  # a nominee in hundreds of firms is counted by rep_fronts_firms, not as crew
 _PEOPLE_EDGES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
-_INDEPENDENT_DIRECTOR = "独立董事"  # sits on many boards by profession: not a tie between firms
 _BATCH_DAYS = 90
+_SHORT_LIFE_DAYS = 730
+#: Registry statuses that say a firm is alive (a blank status with no deregistration date says nothing).
+ALIVE_STATUSES = ("存续", "在业", "开业", "在营", "正常")  # a listing status (cxzt "L") is not one
+_KEY_PREFERENCE = ("co:uscc:", "co:stock:")  # of one firm's nodes with equal facts, the registry key first
 
 
 def _first_max(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarray:
@@ -47,13 +61,26 @@ def _first_max(group: np.ndarray, value: np.ndarray, n_groups: int) -> np.ndarra
     return first
 
 
+def _money(values: np.ndarray) -> np.ndarray:
+    """Amounts as floats, NaN where absent or not a number."""
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values.tolist()):
+        if v is None or v == "":
+            continue
+        try:
+            out[i] = float(v)
+        except (TypeError, ValueError):
+            pass
+    return out
+
+
 class Evidence(Mapping):
     """firm → indicator → a sentence of evidence, written on first read (the mapping
-    :func:`company_indicators` returns; behaves as ``dict[str, dict[str, str]]``)."""
+    :func:`company_indicators` returns; behaves as ``dict[str, dict[str, str]]``). An
+    unavailable indicator's sentence says which input was missing."""
 
-    def __init__(self, index: pd.Index, X: pd.DataFrame, facts: dict[str, np.ndarray], frames: GraphFrames,
-                 typical: float) -> None:
-        self._index, self._facts, self._frames, self._typical = index, facts, frames, typical
+    def __init__(self, index: pd.Index, X: pd.DataFrame, facts: dict[str, np.ndarray], frames: GraphFrames) -> None:
+        self._index, self._facts, self._frames = index, facts, frames
         self._values = {c: X[c].to_numpy() for c in X.columns}  # plain arrays: one read per sentence
 
     @property
@@ -84,34 +111,65 @@ class Evidence(Mapping):
 
     def sentences(self, rows: np.ndarray, indicator: str) -> list[str]:
         """The evidence of the firm rows ``rows`` for ``indicator``, one list comprehension."""
+        rows = np.asarray(rows, dtype=np.int64)
+        n = self._values[indicator][rows]
+        seen = ~np.isnan(n)
+        out = self._seen(rows[seen], indicator, n[seen].tolist()) if seen.any() else []
+        if seen.all():
+            return out
+        it, missing = iter(out), f"unavailable: {_NEEDS[indicator]}"
+        return [next(it) if s else missing for s in seen.tolist()]
+
+    def _seen(self, rows: np.ndarray, indicator: str, n: list[float]) -> list[str]:
         f = self._facts
-        n = self._values[indicator][rows].tolist() if indicator in self._values else None
         if indicator == "firms_at_address":
             at = np.asarray(f["address"][rows], dtype=np.int64)
             text = self._frames.attr("text", np.maximum(at, 0)).tolist()
-            return [f"{int(k)} firms registered at {t if a >= 0 else '—'}" for k, a, t in zip(n, at.tolist(), text)]
+            return [f"{int(k)} firm{'s' * (k != 1)} registered at {t}" for k, t in zip(n, text)]
         if indicator == "registered_together":
-            return [f"{int(k)} of them founded within {_BATCH_DAYS} days of this one" for k in n]
+            return [f"{int(k)} firm{'s' * (k != 1)} at its address founded within {_BATCH_DAYS} days of it, itself included"
+                    for k in n]
+        if indicator == "same_rep_batch":
+            return [f"{int(k)} firm{'s' * (k != 1)} at its address founded within {_BATCH_DAYS} days of it under a legal rep "
+                    f"named {p}, itself included" for k, p in zip(n, f["rep_name"][rows].tolist())]
         if indicator == "rep_fronts_firms":
-            return [f"legal rep {p} is legal rep of {int(k)} firms" for k, p in zip(n, self._names(f["rep"][rows].tolist()))]
+            return [f"legal rep {p} is legal rep of {int(k)} firm{'s' * (k != 1)}"
+                    for k, p in zip(n, self._names(f["rep"][rows].tolist()))]
         if indicator == "officer_fronts_firms":
-            return [f"{p} holds posts in {int(k)} firms" for k, p in zip(n, self._names(f["busiest"][rows].tolist()))]
+            return [f"{p} holds posts in {int(k)} firm{'s' * (k != 1)}"
+                    for k, p in zip(n, self._names(f["busiest"][rows].tolist()))]
         if indicator == "shared_crew":
-            return [f"{int(k)} other firms share two or more of its people" for k in n]
+            return [f"{int(k)} other firm{'s' * (k != 1)} share two or more of its people" for k in n]
         if indicator == "short_life":
-            return [f"founded {a}, dissolved {b}" if b else f"founded {a}, active"
+            return [f"founded {a}, deregistered {b}" if b else f"founded {a}, active"
                     for a, b in zip(f["founded"][rows].tolist(), f["dissolved"][rows].tolist())]
-        if indicator == "zero_paid_in":
-            return [f"paid-in {p} of registered {c}" for p, c in zip(f["paid"][rows].tolist(), f["capital"][rows].tolist())]
-        if indicator == "capital_vs_peers":
-            return [f"registered capital {c} vs median {self._typical}" for c in f["capital"][rows].tolist()]
+        if indicator == "unpaid_capital":
+            return [f"paid in {p:g} of {c:g} registered" for p, c in zip(f["paid"][rows].tolist(), f["capital"][rows].tolist())]
+        if indicator == "group_address":
+            return [f"{k:.0%} of the firms at its address hold or are held by another firm outside a ring (a group's tree)"
+                    for k in n]
+        if indicator == "group_subsidiary":
+            return ["held by a company it does not hold in turn" if k else "no company holds it outside a ring" for k in n]
         if indicator == "abnormal_listings":
-            return [f"{int(k)} abnormal-operation listings" for k in n]
+            return [f"{int(k)} abnormal-operation listing{'s' * (k != 1)}" for k in n]
         if indicator == "ownership_cycle":
             return ["in a ring of cross-holdings" if k else "no ownership ring" for k in n]
         if indicator == "firms_on_phone":
-            return [f"{int(k)} firms give the same phone" for k in n]
+            return [f"{int(k)} firm{'s' * (k != 1)} give the same phone" for k in n]
         raise KeyError(indicator)
+
+
+#: What each indicator needs, as a reason when it is unavailable.
+_NEEDS = {
+    "firms_at_address": "no registered address", "registered_together": "no address or founding date",
+    "same_rep_batch": "no address, founding date or legal representative",
+    "rep_fronts_firms": "no legal representative", "officer_fronts_firms": "no officers or holders",
+    "shared_crew": "no officers or holders", "short_life": "no founding date, or neither status nor deregistration date",
+    "unpaid_capital": "registered or paid-in capital not published", "group_subsidiary": "no shareholders published",
+    "group_address": "no address, or no shareholders published there",
+    "abnormal_listings": "no abnormal-operation list loaded", "ownership_cycle": "no shareholders published",
+    "firms_on_phone": "no phone",
+}
 
 
 class _FirmEvidence(Mapping):
@@ -128,24 +186,69 @@ class _FirmEvidence(Mapping):
         return len(INDICATORS)
 
 
+def coverage(X: pd.DataFrame) -> dict[str, float]:
+    """Per indicator, the share of firms it could be computed for (0 with no firms)."""
+    if X.empty:
+        return {c: 0.0 for c in INDICATORS}
+    return {c: round(float(X[c].notna().mean()), 4) for c in INDICATORS}
+
+
+def _firm_nodes(fr: GraphFrames) -> tuple[np.ndarray, np.ndarray]:
+    """The Company nodes that stand for registered firms — one per firm entity, the node with the
+    most registry facts — and, for every node position, the firm row of its entity (-1: none)."""
+    companies = fr.of_label("Company")
+    facts = np.zeros(len(fr), dtype=np.int64)
+    e = fr.edges_of(*_PEOPLE_EDGES)
+    np.add.at(facts, e["v"].to_numpy(), 1)
+    e = fr.edges_of("REGISTERED_AT", "HAS_PHONE")
+    np.add.at(facts, e["u"].to_numpy(), 1)
+    facts[companies] += np.array([1 if v else 0 for v in fr.attr("founded", companies)], dtype=np.int64)
+    firms = companies[facts[companies] > 0]
+    keys = fr.keys[firms]
+    rank = np.full(len(firms), len(_KEY_PREFERENCE), dtype=np.int64)
+    for i, prefix in reversed(list(enumerate(_KEY_PREFERENCE))):
+        rank[pd.Series(keys, dtype=object).str.startswith(prefix).to_numpy(dtype=bool)] = i
+    ent = fr.entity[firms]
+    canonical = fr.entity_node[ent] == firms  # the node resolution named for the firm: rankings list that one
+    order = np.lexsort((keys.astype(str), rank, -facts[firms], ~canonical, ent))  # per entity: that node, most facts, key kind
+    head = np.ones(len(order), dtype=bool)
+    head[1:] = ent[order][1:] != ent[order][:-1]
+    firms = np.sort(firms[order[head]])
+    row_of_entity = np.full(len(fr.entities), -1, dtype=np.int64)
+    row_of_entity[fr.entity[firms]] = np.arange(len(firms))
+    return firms, row_of_entity[fr.entity]
+
+
+def _pooled(fr: GraphFrames, name: str, firms: np.ndarray, row_of: np.ndarray) -> np.ndarray:
+    """Property ``name`` of each firm row: the firm's own node's value, else the first one found
+    on another node of its entity (a 失信 list's copy of the firm keeps no founding date)."""
+    out = fr.attr(name, firms)
+    missing = np.array([v is None or v == "" for v in out.tolist()], dtype=bool)
+    if missing.any():
+        others = np.flatnonzero(row_of >= 0)
+        values = fr.attr(name, others)
+        has = np.array([v is not None and v != "" for v in values.tolist()], dtype=bool)
+        for node, v in zip(others[has].tolist(), values[has].tolist()):
+            r = row_of[node]
+            if missing[r]:
+                out[r], missing[r] = v, False
+    return out
+
+
 def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> tuple[pd.DataFrame, Evidence]:
-    """One row per registered firm (USCC-keyed Company with a founding date): the
-    :data:`INDICATORS`; and per firm, per indicator, a sentence of evidence.
+    """One row per firm entity (see module doc): the :data:`INDICATORS`, ``NaN`` where unavailable;
+    and per firm, per indicator, a sentence of evidence.
 
     ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller
     already has it."""
     fr = frames if frames is not None else graph_frames(G)
-    companies = fr.of_label("Company")
-    founded_raw = fr.attr("founded", companies)
-    keep = np.array([bool(v) for v in founded_raw], dtype=bool) & \
-        pd.Series(fr.keys[companies], dtype=object).str.startswith("co:uscc:").to_numpy(dtype=bool)
-    firms, founded_raw = companies[keep], founded_raw[keep]
+    firms, row_of = _firm_nodes(fr)
     nf = len(firms)
     index = pd.Index(fr.keys[firms], dtype=object)
-    row_of = np.full(len(fr), -1, dtype=np.int64)
-    row_of[firms] = np.arange(nf)
+    founded_raw = _pooled(fr, "founded", firms, row_of)
     founded = days(founded_raw)
-    dissolved_raw = fr.attr("dissolved", firms)
+    has_founded = founded != NO_DAY
+    dissolved_raw = _pooled(fr, "dissolved", firms, row_of)
     dissolved = days(dissolved_raw)
 
     # people of each firm, as resolved entities
@@ -153,7 +256,10 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
     pe = pe[(row_of[pe["v"].to_numpy()] >= 0) & fr.is_label(pe["u"].to_numpy(), "Person")]
     officer = (pe["type"] == "OFFICER_OF").to_numpy()
     independent = np.zeros(len(pe), dtype=bool)
-    independent[officer] = fr.edge_prop("role", pe["row"].to_numpy()[officer]) == _INDEPENDENT_DIRECTOR
+    posts = pd.Series(fr.edge_prop("role", pe["row"].to_numpy()[officer]), dtype=object).fillna("")
+    independent[officer] = posts.map({p: has_role(p, INDEPENDENT_DIRECTOR) for p in posts.unique()}).to_numpy(dtype=bool)
+    has_people = np.zeros(nf, dtype=bool)
+    has_people[row_of[pe["v"].to_numpy()]] = True  # officers published, even if none counts below
     pe = pe[~independent]
     fp = pd.DataFrame({"f": row_of[pe["v"].to_numpy()], "p": fr.entity[pe["u"].to_numpy()],
                        "rep": (pe["type"] == "LEGAL_REP_OF").to_numpy()})
@@ -167,8 +273,9 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
     busy_row = _first_max(people["f"].to_numpy(), firms_of_person[people["p"].to_numpy()], nf)
     busiest = np.where(busy_row >= 0, people["p"].to_numpy()[np.maximum(busy_row, 0)], -1) if len(people) \
         else np.full(nf, -1)
-    rep_fronts = np.where(rep >= 0, reps_of_person[np.maximum(rep, 0)], 0)
-    officer_fronts = np.where(busiest >= 0, firms_of_person[np.maximum(busiest, 0)], 0)
+    rep_fronts = np.where(rep >= 0, reps_of_person[np.maximum(rep, 0)], np.nan)
+    officer_fronts = np.where(busiest >= 0, firms_of_person[np.maximum(busiest, 0)], 0).astype(float)
+    officer_fronts[~has_people] = np.nan
 
     # shared crew: other firms sharing two or more people (people in ≤ CREW_MAX_FIRMS firms)
     crew = people[firms_of_person[people["p"].to_numpy()] <= CREW_MAX_FIRMS]
@@ -176,62 +283,109 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
     pairs = pairs[pairs["f"] != pairs["f_g"]]
     code = pairs["f"].to_numpy() * nf + pairs["f_g"].to_numpy()
     codes, n_shared = np.unique(code, return_counts=True)
-    shared_crew = np.bincount(codes[n_shared >= 2] // nf, minlength=nf)
+    shared_crew = np.bincount(codes[n_shared >= 2] // nf, minlength=nf).astype(float)
+    shared_crew[~has_people] = np.nan
     del pairs, code, codes, n_shared
 
-    # contacts: the firm's busiest registered address, its busiest phone
+    # contacts: the firm's busiest registered address, its busiest phone (counted in firm entities)
     def contact(edge_type: str):
         e = fr.edges_of(edge_type)
         e = e[row_of[e["u"].to_numpy()] >= 0]
-        return row_of[e["u"].to_numpy()], e["v"].to_numpy()
+        pairs = pd.DataFrame({"f": row_of[e["u"].to_numpy()], "c": e["v"].to_numpy()}).drop_duplicates()
+        return pairs["f"].to_numpy(), pairs["c"].to_numpy()
 
     af, av = contact("REGISTERED_AT")
     at_address = np.bincount(av, minlength=len(fr))
     addr_row = _first_max(af, at_address[av], nf)
     address = np.where(addr_row >= 0, av[np.maximum(addr_row, 0)], -1) if len(af) else np.full(nf, -1)
-    firms_at_address = np.where(address >= 0, at_address[np.maximum(address, 0)], 0)
-    # founded within _BATCH_DAYS of this firm, among all firms at its address (itself included)
-    key = av.astype(np.int64) * 10**7 + (founded[af] - founded.min() if nf else 0)
+    firms_at_address = np.where(address >= 0, at_address[np.maximum(address, 0)], np.nan)
+    # founded within _BATCH_DAYS of this firm, among the dated firms at its address (itself included)
+    base = founded[has_founded].min() if has_founded.any() else 0
+    dated = has_founded[af]
+    key = av[dated].astype(np.int64) * 10**7 + (founded[af[dated]] - base)
     key.sort()
-    mine = address.astype(np.int64) * 10**7 + (founded - founded.min() if nf else 0)
-    together = np.searchsorted(key, mine + _BATCH_DAYS, side="right") - np.searchsorted(key, mine - _BATCH_DAYS)
-    together = np.where(address >= 0, together, 0)
+    mine = address.astype(np.int64) * 10**7 + np.where(has_founded, founded - base, 0)
+    together = (np.searchsorted(key, mine + _BATCH_DAYS, side="right")
+                - np.searchsorted(key, mine - _BATCH_DAYS)).astype(float)
+    together[(address < 0) | ~has_founded] = np.nan
+    # the same batch under one legal-rep name: counts firms, merges nobody (namesakes in one
+    # batch at one address are what a nominee's registrations look like)
+    rep_name = np.full(nf, None, dtype=object)
+    lr = fr.edges_of("LEGAL_REP_OF")
+    lr = lr[(row_of[lr["v"].to_numpy()] >= 0) & fr.is_label(lr["u"].to_numpy(), "Person")]
+    if len(lr):
+        at = lr["u"].to_numpy()
+        names = [k or n for k, n in zip(fr.attr("name_key", at).tolist(), fr.attr("name", at).tolist())]
+        rep_name[row_of[lr["v"].to_numpy()]] = names  # the last legal rep listed, where several are
+    batch = np.full(nf, np.nan)
+    ok = (address >= 0) & has_founded & np.array([bool(x) for x in rep_name.tolist()], dtype=bool)
+    if ok.any():
+        group = pd.factorize(pd.Series(address[ok].astype(str), dtype=object) + "|" + pd.Series(rep_name[ok], dtype=object))[0]
+        gkey = group.astype(np.int64) * 10**7 + (founded[ok] - base)
+        sorted_key = np.sort(gkey)
+        batch[ok] = np.searchsorted(sorted_key, gkey + _BATCH_DAYS, side="right") - np.searchsorted(sorted_key, gkey - _BATCH_DAYS)
     pf, pv = contact("HAS_PHONE")
     on_phone = np.bincount(pv, minlength=len(fr))
-    phone_mates = np.ones(nf, dtype=np.int64)
+    phone_mates = np.full(nf, np.nan)
     if len(pf):
-        np.maximum.at(phone_mates, pf, on_phone[pv])
+        best = np.zeros(nf, dtype=np.int64)
+        np.maximum.at(best, pf, on_phone[pv])
+        phone_mates[best > 0] = best[best > 0]
 
-    capital = fr.attr("registered_capital", firms)
-    paid = fr.attr("paid_in_capital", firms)
-    cap = np.array([float(c) if c else 0.0 for c in capital])
-    typical = float(np.median(cap[cap != 0])) if (cap != 0).any() else 1.0
-    vs_peers = np.zeros(nf)
-    vs_peers[cap > 0] = np.log10(cap[cap > 0] / typical)
+    capital = _money(_pooled(fr, "registered_capital", firms, row_of))
+    paid = _money(_pooled(fr, "paid_in_capital", firms, row_of))
+    unpaid = np.full(nf, np.nan)
+    known = ~np.isnan(capital) & ~np.isnan(paid) & (capital > 0)
+    unpaid[known] = np.clip(1 - paid[known] / capital[known], 0, 1)
 
-    ab = fr.edges_of("LISTED_IN")
-    ab = ab[(row_of[ab["u"].to_numpy()] >= 0) & fr.is_label(ab["v"].to_numpy(), "AbnormalListing")]
-    abnormal = np.bincount(row_of[ab["u"].to_numpy()], minlength=nf)
+    # short life: deregistered within two years; known only where a date or an alive status says so
+    status = np.array([str(s or "") for s in _pooled(fr, "status", firms, row_of)], dtype=object)
+    alive = np.array([any(a in s for a in ALIVE_STATUSES) for s in status.tolist()], dtype=bool)
+    gone = dissolved != NO_DAY
+    short = np.where(gone, (dissolved - founded < _SHORT_LIFE_DAYS).astype(float), 0.0)
+    short[~has_founded | (~gone & ~alive)] = np.nan
 
-    # ownership rings: strongly connected holdings among firms
+    if fr.of_label("AbnormalListing").size:  # the list was loaded: a firm not on it has no listing
+        ab = fr.edges_of("LISTED_IN")
+        ab = ab[(row_of[ab["u"].to_numpy()] >= 0) & fr.is_label(ab["v"].to_numpy(), "AbnormalListing")]
+        abnormal = np.bincount(row_of[ab["u"].to_numpy()], minlength=nf).astype(float)
+    else:
+        abnormal = np.full(nf, np.nan)
+
+    # ownership among firms: rings (strongly connected holdings) and group trees
     hold = fr.edges_of("SHAREHOLDER_OF")
     hu, hv = row_of[hold["u"].to_numpy()], row_of[hold["v"].to_numpy()]
-    both = (hu >= 0) & (hv >= 0)
+    holders_published = np.zeros(nf, dtype=bool)
+    holders_published[hv[hv >= 0]] = True
+    both = (hu >= 0) & (hv >= 0) & (hu != hv)
     ring = np.zeros(nf, dtype=bool)
+    subsidiary = np.zeros(nf, dtype=bool)
+    parent = np.zeros(nf, dtype=bool)
     if both.any():
         scc = component_labels(nf, hu[both], hv[both], strong=True)
         ring = np.bincount(scc)[scc] > 1
+        outside = scc[hu[both]] != scc[hv[both]]  # a holding that is not part of a ring
+        subsidiary[hv[both][outside]] = True
+        parent[hu[both][outside]] = True
+    # an address most of whose firms sit in ownership trees is a group's HQ, not a nominee's batch
+    in_tree = subsidiary | parent
+    at = pd.DataFrame({"a": av, "tree": in_tree[af], "known": holders_published[af]})
+    at = at[at["known"]].groupby("a")["tree"].agg(["sum", "size"])
+    share = pd.Series(at["sum"] / at["size"]).reindex(address).to_numpy(dtype=float)
+    group_address = np.where(address >= 0, share, np.nan)
+    cycle = np.where(holders_published | ring, ring.astype(float), np.nan)
+    group = np.where(holders_published, subsidiary.astype(float), np.nan)
 
-    life = np.where(dissolved != NO_DAY, dissolved - founded, np.iinfo(np.int64).max)
     X = pd.DataFrame({
-        "firms_at_address": firms_at_address, "registered_together": together, "rep_fronts_firms": rep_fronts,
-        "officer_fronts_firms": officer_fronts, "shared_crew": shared_crew,
-        "short_life": (life < 730).astype(float), "zero_paid_in": (paid == 0).astype(float),
-        "capital_vs_peers": vs_peers, "abnormal_listings": abnormal, "ownership_cycle": ring.astype(float),
-        "firms_on_phone": phone_mates,
-    }, index=index, columns=list(INDICATORS))
+        "firms_at_address": firms_at_address, "registered_together": together, "same_rep_batch": batch,
+        "rep_fronts_firms": rep_fronts,
+        "officer_fronts_firms": officer_fronts, "shared_crew": shared_crew, "short_life": short,
+        "unpaid_capital": unpaid, "group_subsidiary": group, "group_address": group_address,
+        "abnormal_listings": abnormal,
+        "ownership_cycle": cycle, "firms_on_phone": phone_mates,
+    }, index=index, columns=list(INDICATORS), dtype=float)
     facts = {"address": address, "rep": rep, "busiest": busiest,
              "founded": np.array([str(v)[:10] for v in founded_raw], dtype=object),
              "dissolved": np.array([str(v)[:10] if v else None for v in dissolved_raw], dtype=object),
-             "paid": paid, "capital": capital}
-    return X, Evidence(index, X, facts, fr, typical)
+             "paid": paid, "capital": capital, "rep_name": rep_name}
+    return X, Evidence(index, X, facts, fr)

@@ -33,8 +33,8 @@ NO_DAY = np.iinfo(np.int64).min // 2
 
 #: The node and edge properties the scorers read (``GraphFrames.attr`` / ``edge_prop``): what
 #: ``run_scoring`` asks the store's table export for. A scorer reading another property must add it here.
-SCORING_NODE_PROPERTIES = ("resolved", "name", "text", "id_masked", "founded", "dissolved", "registered_capital",
-                           "paid_in_capital", "case_no", "unperformed_amount", "court", "filed", "published",
+SCORING_NODE_PROPERTIES = ("resolved", "name", "name_key", "text", "id_masked", "founded", "dissolved", "registered_capital",
+                           "paid_in_capital", "status", "case_no", "unperformed_amount", "court", "filed", "published",
                            "judgment_date", "basis_doc_no")
 SCORING_EDGE_PROPERTIES = ("role", "match", "since", "ratio")
 

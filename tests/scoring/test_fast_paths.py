@@ -112,16 +112,42 @@ def test_indicators_count_what_an_analyst_counts():
     X, evidence = company_indicators(_city_block())
     a, b, c, d = (X.loc[f"co:uscc:{k}"] for k in "ABCD")
     assert (a.firms_at_address, a.registered_together, c.registered_together) == (3, 2, 1)
-    assert (a.rep_fronts_firms, b.rep_fronts_firms, c.rep_fronts_firms) == (2, 2, 0)
+    assert (a.rep_fronts_firms, b.rep_fronts_firms) == (2, 2) and np.isnan(c.rep_fronts_firms)  # C: no legal rep
+    assert (a.same_rep_batch, b.same_rep_batch) == (2, 2) and np.isnan(c.same_rep_batch)  # 王五's batch at 某路1号
     assert (a.officer_fronts_firms, d.officer_fronts_firms) == (2, 0)  # the independent director is not counted
     assert (a.shared_crew, b.shared_crew, c.shared_crew) == (1, 1, 0)  # A and B share the nominee and 李四
-    assert (b.short_life, a.short_life, a.zero_paid_in, b.zero_paid_in) == (1.0, 0.0, 1.0, 0.0)
-    assert (c.ownership_cycle, d.ownership_cycle, a.ownership_cycle) == (1.0, 1.0, 0.0)
-    assert (b.abnormal_listings, a.firms_on_phone, c.firms_on_phone) == (1, 2, 1)
-    assert d.capital_vs_peers == pytest.approx(2.0)
+    assert b.short_life == 1.0 and np.isnan(a.short_life)  # A: no status and no deregistration date
+    assert (a.unpaid_capital, b.unpaid_capital, d.unpaid_capital) == (1.0, 0.5, pytest.approx(0.995))
+    assert (c.ownership_cycle, d.ownership_cycle, b.ownership_cycle) == (1.0, 1.0, 0.0)
+    assert (c.group_subsidiary, b.group_subsidiary) == (0.0, 0.0)  # C's holder holds it back: a ring, not a group
+    assert np.isnan(a.ownership_cycle) and np.isnan(a.group_subsidiary)  # no shareholder of A is known
+    assert (a.group_address, np.isnan(d.group_address)) == (0.0, True)  # B's and C's holders known: no tree
+    assert (b.abnormal_listings, a.firms_on_phone, d.firms_on_phone) == (1, 2, 2)
+    assert np.isnan(c.firms_on_phone) and np.isnan(d.firms_at_address) and np.isnan(d.registered_together)
     assert evidence["co:uscc:A"]["firms_at_address"] == "3 firms registered at 某路1号"
     assert evidence["co:uscc:A"]["rep_fronts_firms"] == "legal rep 王五 is legal rep of 2 firms"
-    assert evidence["co:uscc:B"]["short_life"] == "founded 2020-01-20, dissolved 2021-01-01"
+    assert evidence["co:uscc:B"]["short_life"] == "founded 2020-01-20, deregistered 2021-01-01"
+    assert evidence["co:uscc:C"]["firms_on_phone"] == "unavailable: no phone"
+
+
+@pytest.mark.parametrize("post", ["獨立董事", "Independent Director", "dldsxr"])
+def test_independent_directors_are_no_tie_in_any_script(post):
+    from creditgraph.analytics.clusters import firm_clusters
+    from creditgraph.analytics.features import company_indicators
+
+    G = _city_block()
+    for u, v, k, d in list(G.edges(keys=True, data=True)):
+        if d.get("role") == "独立董事":
+            G.remove_edge(u, v, k)
+            G.add_edge(u, v, key=f"OFFICER_OF:{post}", type="OFFICER_OF", role=post)
+    X, _ = company_indicators(G)
+    assert X.at["co:uscc:D", "officer_fronts_firms"] == 0 and X.at["co:uscc:A", "officer_fronts_firms"] == 2
+    H = nx.MultiDiGraph()  # two firms sharing nobody but the director: no cluster
+    H.add_node("pe:ind", label="Person", name="独董")
+    for k in ("co:uscc:X", "co:uscc:Y"):
+        H.add_node(k, label="Company", name=k)
+        H.add_edge("pe:ind", k, key=f"OFFICER_OF:{post}", type="OFFICER_OF", role=post)
+    assert firm_clusters(H, min_size=2).empty
 
 
 def test_hidden_assets_finds_each_kind_of_tie_once_per_firm():
@@ -181,8 +207,9 @@ def test_spread_equals_networkx_pagerank_on_the_entity_graph(city):
 
 
 def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
-    """The vectorised write-back table equals the plain loop: firm scores on the firm's node,
-    entity scores (repeat offenders, spread, cluster) on every node resolved to the entity."""
+    """The vectorised write-back table equals the plain loop: every score — firm scores (shell,
+    hidden assets) and entity scores (repeat offenders, spread, cluster) — on every node resolved
+    to the entity, so a firm's 失信-list record shows what its registry record shows."""
     import json
     from collections import defaultdict
 
@@ -200,13 +227,16 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
         nodes_of[d.get("resolved") or k].append(k)
     want: dict[str, dict] = defaultdict(dict)
     for firm, row in r["shells"].iterrows():
-        want[firm].update(shell_score=float(row["score"]), shell_flag=bool(row["flag"]),
-                          shell_reasons=json.dumps(row["reasons"], ensure_ascii=False))
+        for k in nodes_of[G.nodes[firm].get("resolved") or firm]:
+            want[k].update(shell_score=float(row["score"]), shell_flag=bool(row["flag"]),
+                           shell_reasons=json.dumps(row["reasons"], ensure_ascii=False),
+                           shell_unseen=json.dumps(row["unseen"], ensure_ascii=False))
     for ent, row in r["repeat"].iterrows():
         for k in nodes_of[ent]:
             want[k].update(repeat_cases=int(row["cases"]), repeat_flag=bool(row["flag"]), repeat_reason=row["reason"])
     for firm, found in r["hidden"].groupby("firm", sort=False):
-        want[firm]["asset_hiding"] = json.dumps(found.drop(columns="firm").to_dict("records"), ensure_ascii=False)
+        for k in nodes_of[firm]:
+            want[k]["asset_hiding"] = json.dumps(found.drop(columns="firm").to_dict("records"), ensure_ascii=False)
     for ent, risk in r["spread"].round(6).items():
         for k in nodes_of[ent]:
             want[k]["spread"] = risk
@@ -215,7 +245,7 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
             for k in nodes_of[firm]:
                 want[k]["cluster"] = f"cl-{i:05d}"
     def plain(row: dict) -> dict:  # JSON columns compare as the values they hold, not their spacing
-        return {c: json.loads(v) if c in ("shell_reasons", "asset_hiding") else v for c, v in row.items()
+        return {c: json.loads(v) if c in ("shell_reasons", "shell_unseen", "asset_hiding") else v for c, v in row.items()
                 if v is not None}
 
     got = node_scores(fr, **r)
