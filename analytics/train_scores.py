@@ -35,37 +35,81 @@ def resolved_city_graph(city: Path) -> nx.MultiDiGraph:
     return G
 
 
-def shell_labels(index, city: Path) -> pd.Series:
+def shell_labels(index, city: Path, G: nx.MultiDiGraph | None = None) -> pd.Series:
+    """Whether each firm of ``index`` is a planted shell. Firms are found by USCC, and — given
+    the graph, for extracts that key firms by stock code or name — by any node of the firm's
+    entity whose ``uscc`` or name is the planted firm's."""
     from creditgraph.synth.truth import load_truth
 
-    shells = {f"co:uscc:{u}" for p in load_truth(city).of("shell_cluster") for u in p["companies"]}
+    usccs = {u for p in load_truth(city).of("shell_cluster") for u in p["companies"]}
+    shells = {f"co:uscc:{u}" for u in usccs}
+    if G is not None:
+        shells |= truth_firm_keys(city, G, usccs)
     return pd.Series([k in shells for k in index], index=index)
 
 
-def main(argv=None) -> int:
+def truth_firm_keys(city: Path, G: nx.MultiDiGraph, usccs: set[str]) -> set[str]:
+    """Keys of every node of ``G`` whose firm entity is one of the generated firms ``usccs``:
+    matched by ``uscc``, or by name through ``truth/companies.csv`` (uscc, name) where the city has it."""
+    import csv
+
+    from creditgraph.loaders.normalize import company_match_key
+
+    names = set()
+    firms_csv = Path(city) / "truth" / "companies.csv"
+    if firms_csv.exists():
+        with firms_csv.open(encoding="utf-8") as fh:
+            names = {company_match_key(r["name"]) for r in csv.DictReader(fh) if r["uscc"] in usccs}
+    hit = set()
+    for k, d in G.nodes(data=True):
+        if d.get("label") == "Company" and (d.get("uscc") in usccs or (d.get("name") and company_match_key(d["name"]) in names)):
+            hit.add(d.get("resolved") or k)
+    return {k for k, d in G.nodes(data=True) if d.get("label") == "Company" and (d.get("resolved") or k) in hit}
+
+
+def training_frame(profiles: list[str], seeds: list[int], companies: int) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Indicators, shell labels and the city of every firm of the generated cities
+    ``profiles`` × ``seeds`` (each city loaded in memory and resolved)."""
     from creditgraph.analytics.features import company_indicators
-    from creditgraph.analytics.shell import SHELL_MODEL_PATH, ShellModel, fit_shell_model
     from creditgraph.synth.generate import generate
+
+    frames, labels, cities = [], [], []
+    for profile in profiles:
+        for seed in seeds:
+            with tempfile.TemporaryDirectory() as tmp:
+                city = Path(tmp)
+                generate(companies, seed=seed, out=city, progress=False, profile=profile)
+                G = resolved_city_graph(city)
+                X, _ = company_indicators(G)
+                y = shell_labels(X.index, city, G)
+            name = f"{profile}-{seed}"
+            log.info("%s: %d firms, %d shells", name, len(X), int(y.sum()))
+            X.index = name + "|" + X.index.astype(str)
+            frames.append(X)
+            labels.append(pd.Series(y.to_numpy(), index=X.index))
+            cities.append(pd.Series(name, index=X.index))
+    return pd.concat(frames), pd.concat(labels), pd.concat(cities)
+
+
+def main(argv=None) -> int:
+    from creditgraph.analytics.shell import SHELL_MODEL_PATH, fit_shell_model
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--companies", type=int, default=20_000)
-    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--profiles", default="full,registry", help="generator profiles to train on (the rest are held out)")
+    ap.add_argument("--seeds", default="11,12,13", help="seeds of the training cities (never used for evaluation)")
+    ap.add_argument("--min-precision", type=float, default=0.95)
     ap.add_argument("--out", type=Path, default=SHELL_MODEL_PATH)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with tempfile.TemporaryDirectory() as tmp:
-        city = Path(tmp)
-        generate(args.companies, seed=args.seed, out=city, progress=False)
-        G = resolved_city_graph(city)
-        X, _ = company_indicators(G)
-        y = shell_labels(X.index, city)
-    m = fit_shell_model(X, y, seed=args.seed)
-    m = ShellModel(m.coef, m.intercept, m.mean, m.threshold,
-                   {"trained_on": f"synthetic city, {args.companies} companies, seed {args.seed}",
-                    "trained": dt.date.today().isoformat(), **m.provenance})
+    profiles, seeds = args.profiles.split(","), [int(s) for s in args.seeds.split(",")]
+    X, y, groups = training_frame(profiles, seeds, args.companies)
+    m = fit_shell_model(X, y, groups=groups, min_precision=args.min_precision)
+    m.provenance.update({"profiles": profiles, "seeds": seeds, "companies": args.companies,
+                         "trained_on": f"generated cities, profiles {profiles}, seeds {seeds}, {args.companies} companies each",
+                         "held_out_profiles": "every profile not in trained_on", "trained": dt.date.today().isoformat()})
     m.save(args.out)
-    log.info("shell model: threshold %.4f, held-out precision %.3f recall %.3f", m.threshold,
-             m.provenance["held_out_precision"], m.provenance["held_out_recall"])
+    log.info("shell model: %s", m.provenance)
     return 0
 
 
