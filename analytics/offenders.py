@@ -29,7 +29,7 @@ import pandas as pd
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
 
 __all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "MAX_SHARING", "repeat_offenders",
-           "hidden_assets"]
+           "hidden_assets", "dishonest_firm_ranking", "hiding_firm_ranking"]
 
 REPEAT_CASES = 3          # "repeatedly" listed: three or more enforcement cases
 SERIAL_FIRMS = 2          # two or more of one's firms listed in turn
@@ -45,6 +45,21 @@ def _amount(v) -> float:
         return float(v)
     except (TypeError, ValueError):
         return 0.0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def _reason(cases: int, courts: int, years: int, serial: int) -> str:
+    """Why an entity is on the repeat list, in plain words ("1 dishonest case in 1 court in 1 year")."""
+    parts = []
+    if cases:
+        parts.append(f"{_count(cases, 'dishonest case')} in {_count(courts, 'court')} "
+                     + (f"over {_count(years, 'year')}" if years != 1 else "in 1 year"))
+    if serial:
+        parts.append(f"legal rep of {_count(serial, 'firm')} that each became dishonest")
+    return "; ".join(parts)
 
 
 def _listings(fr: GraphFrames, target: str | None) -> pd.DataFrame:
@@ -107,10 +122,7 @@ def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, b
     out["unperformed"] = out["unperformed"].fillna(0.0)
     out["last_published"] = out["last_published"].fillna("")
     out["flag"] = (out["cases"] >= REPEAT_CASES) | (out["serial_firms"] >= SERIAL_FIRMS)
-    out["reason"] = ["; ".join(filter(None, [
-        f"{n} dishonest cases in {c} courts over {y} years" if n else "",
-        f"legal rep of {s} firms that each became dishonest" if s else ""]))
-        for n, c, y, s in zip(out["cases"], out["courts"], out["years"], out["serial_firms"])]
+    out["reason"] = [_reason(n, c, y, s) for n, c, y, s in zip(out["cases"], out["courts"], out["years"], out["serial_firms"])]
     if not by_id:
         out.index = pd.Index(fr.entities[out.index.to_numpy()], dtype=object)
     cols = ["kind", "cases", "courts", "years", "restrictions", "unperformed", "last_published", "serial_firms",
@@ -241,3 +253,52 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
         "ties": df["mask"].map(names).to_numpy(),
         "strength": [bin(m).count("1") for m in df["mask"]]})
     return out.sort_values(["strength", "moved_on"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None,
+                           repeat: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every firm entity ranked by the dishonesty it carries: ``risk`` = its own 失信 cases + its
+    legal reps' own cases + twice the firms each legal rep ran into default (counted from
+    :data:`SERIAL_FIRMS` on). Ties go to the larger unperformed amount, then the entity key, so a
+    firm's place is one number, never a tie block. Index: firm entity key; highest risk first.
+
+    ``repeat``: :func:`repeat_offenders` of the same frames with ``by_id=True``, when at hand."""
+    fr = frames if frames is not None else graph_frames(G)
+    repeat = repeat if repeat is not None else repeat_offenders(None, frames=fr, by_id=True)
+    ne = len(fr.entities)
+    cases, serial, unperformed = (np.zeros(ne), np.zeros(ne), np.zeros(ne))
+    if len(repeat):
+        at = repeat.index.to_numpy(dtype=np.int64)
+        cases[at] = repeat["cases"].to_numpy(dtype=float)
+        serial[at] = np.where(repeat["serial_firms"].to_numpy() >= SERIAL_FIRMS, repeat["serial_firms"].to_numpy(), 0)
+        unperformed[at] = repeat["unperformed"].to_numpy(dtype=float)
+    firms = np.unique(fr.entity[fr.of_label("Company")])
+    lr = fr.edges_of("LEGAL_REP_OF")
+    lu, lv = lr["u"].to_numpy(), lr["v"].to_numpy()
+    reps = pd.DataFrame({"f": fr.entity[lv], "p": fr.entity[lu]})[fr.is_label(lu, "Person")].drop_duplicates()
+    rep_risk = pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()]).groupby(reps["f"].to_numpy()).sum()
+    risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy()
+    out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms]},
+                       index=pd.Index(fr.entities[firms], dtype=object))
+    out = out.sort_index(kind="stable").sort_values(["risk", "unperformed"], ascending=False, kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
+
+
+def hiding_firm_ranking(hidden: pd.DataFrame, firms: pd.Index) -> pd.DataFrame:
+    """Every firm of ``firms`` ranked by the asset-moving leads that point at it (``hidden``:
+    :func:`hidden_assets`): the strongest lead's ``strength``, then how many debtors point at it,
+    then how soon after the judgment it moved (sooner first), then the key — one place per firm."""
+    out = pd.DataFrame(index=pd.Index(firms, dtype=object).unique())
+    out["strength"], out["debtors"], out["days_after"] = 0, 0, np.inf
+    if len(hidden):
+        h = hidden.assign(days_after=(pd.to_datetime(hidden["moved_on"]) - pd.to_datetime(hidden["judged"])).dt.days)
+        by = h.groupby("firm")
+        agg = pd.DataFrame({"strength": by["strength"].max(), "debtors": by["debtor"].nunique(),
+                            "days_after": by["days_after"].min().astype(float)})
+        agg = agg[agg.index.isin(out.index)]
+        out.loc[agg.index, ["strength", "debtors", "days_after"]] = agg.to_numpy()
+    out = out.sort_index(kind="stable").sort_values(["strength", "debtors", "days_after"], ascending=[False, False, True],
+                                                    kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out

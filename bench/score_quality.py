@@ -1,81 +1,91 @@
-"""Scoring quality and stage times on a synthetic city, in memory (not a test).
+"""Detection quality per generator profile × seed, in memory (not a test): the evaluation matrix.
 
-    python bench/score_quality.py [--companies 100000] [--seed 5]
+    python -m bench.score_quality [--profiles full,registry,sparse,listed] [--seeds 21,22,23]
+                                  [--companies 20000] [--out bench/results/score_quality_matrix.txt]
 
-Generates a city (the shipped models were trained on seed 11), loads it through the real
-loaders into memory, resolves it, scores shells / repeat offenders / hidden assets, and
-prints the metrics ``creditgraph evaluate`` reports plus the time per stage. Baseline in the
-same run: ranking firms by ``firms_at_address`` alone (degree counting), to show what the
-decoys do to a scorer that only counts.
+For each profile and seed: generate a city, load it through the real loaders into memory,
+resolve it, score it, and hold every figure against its truth (:mod:`creditgraph.evaluation`).
+Beside the model, in the same run: the plain address-count baseline (ranking firms by how
+many firms share their address; flags above its 99th percentile). The shipped models' training
+profiles and seeds are read from their provenance and printed, so the table says which rows
+were held out of training; seeds used for training are refused.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
-from creditgraph.analytics.features import company_indicators
-from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
-from creditgraph.analytics.resolve.train import HASH_KEY
-from creditgraph.analytics.shell import score_shells
-from creditgraph.analytics.train_scores import resolved_city_graph, shell_labels
+from creditgraph.analytics.shell import ShellModel
+from creditgraph.analytics.train_scores import resolved_city_graph
+from creditgraph.evaluation import detection_metrics, score_city
 from creditgraph.synth.generate import generate
-from creditgraph.synth.truth import load_truth, mention_keys
+from creditgraph.synth.truth import mention_keys
+
+log = logging.getLogger("bench.score_quality")
+HASH_KEY = "bench-key"
+
+COLUMNS = [("profile", "{profile}"), ("seed", "{seed}"), ("firms", "{firms}"),
+           ("shell F1", "{shell[f1]:.3f}"), ("P", "{shell[precision]:.3f}"), ("R", "{shell[recall]:.3f}"),
+           ("P@50", "{shell[p_at_50]:.2f}"), ("P@100", "{shell[p_at_100]:.2f}"),
+           ("base F1", "{baseline[f1]:.3f}"), ("base P@50", "{baseline[p_at_50]:.2f}"),
+           ("HQ decoys top100", "{shell[group_hq_in_top_100]}"),
+           ("serial top1%", "{serial_firms[in_top_1pct]}/{serial_firms[planted]}"),
+           ("hiding top1%", "{asset_hiding[in_top_1pct]}/{asset_hiding[planted]}"),
+           ("twins>median", "{clean_twins[above_median]}/{clean_twins[planted]}"),
+           ("repeat R", "{repeat_offender[recall]:.3f}"), ("s", "{seconds:.0f}")]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--companies", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=5)
-    args = ap.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    t: dict[str, float] = {}
-
-    def timed(name, fn, *a):
-        t0 = time.perf_counter()
-        out = fn(*a)
-        t[name] = time.perf_counter() - t0
-        return out
-
+def run(profile: str, seed: int, companies: int) -> dict:
+    t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         city = Path(tmp)
-        timed("generate", lambda: generate(args.companies, seed=args.seed, out=city, progress=False))
-        G = timed("load + resolve (in memory)", resolved_city_graph, city)
-        truth, keys = load_truth(city), mention_keys(city, hash_key=HASH_KEY)
-        X, evidence = timed("indicators", company_indicators, G)
-        y = shell_labels(X.index, city)
-    s = timed("shell score", score_shells, X, evidence)
-    R = timed("repeat offenders", repeat_offenders, G)
-    H = timed("hidden assets", hidden_assets, G)
-    decoys = {f"co:uscc:{u}": p["pattern"] for p in truth.patterns if p["kind"] == "decoy" for u in p["companies"]}
-    for name, ranking, flags in (("model", s["score"], s["flag"]),
-                                 ("baseline: firms at address", X["firms_at_address"],
-                                  X["firms_at_address"] >= X["firms_at_address"].quantile(0.99))):
-        tp = int((flags & y).sum())
-        p, r = tp / max(1, int(flags.sum())), tp / int(y.sum())
-        top = ranking.sort_values(ascending=False).head(100).index
-        print(f"shell [{name}]: precision {p:.3f} recall {r:.3f} f1 {2 * p * r / (p + r) if p + r else 0:.3f} "
-              f"precision@100 {y[top].mean():.3f}; planted {int(y.sum())}; decoys in top 100: "
-              f"{dict((k, sum(1 for f in top if decoys.get(f) == k)) for k in sorted(set(decoys.values())))}")
-    ents: dict[int, set[str]] = defaultdict(set)
-    for k, pid in keys.items():
-        ents[pid].add(G.nodes[k].get("resolved") or k)
-    flagged = set(R.index[R["flag"]])
-    wanted = truth.of("repeat_offender") + truth.of("serial_defaulter")
-    hits = sum(1 for p in wanted if ({f"co:uscc:{p['subject']['company']}"} if "company" in p["subject"]
-                                     else ents[p["subject"]["person"]]) & flagged)
-    print(f"repeat offenders: recall {hits / len(wanted):.3f} ({hits}/{len(wanted)} planted); {len(flagged)} flagged")
-    hiding = truth.of("asset_hiding")
-    found = [p for p in hiding if (H.firm == f"co:uscc:{p['facts']['hidden_firm']}").any()]
-    by_mode = {m: sum(1 for p in found if p["facts"]["mode"] == m) for m in ("new_firm", "equity_transfer")}
-    print(f"asset hiding: recall {len(found) / len(hiding):.3f} ({len(found)}/{len(hiding)}, by mode {by_mode}); "
-          f"{len(H)} findings on {H.firm.nunique()} firms")
-    print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()))
+        generate(companies, seed=seed, out=city, progress=False, profile=profile)
+        G = resolved_city_graph(city)
+        scores = score_city(G)
+        m = detection_metrics(G, city, scores, mention_keys=mention_keys(city, hash_key=HASH_KEY))
+    return {"profile": profile, "seed": seed, **m, "seconds": time.perf_counter() - t0}
+
+
+def table(rows: list[dict]) -> str:
+    head = [h for h, _ in COLUMNS]
+    cells = [[f.format(**r) for _, f in COLUMNS] for r in rows]
+    width = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(head)]
+    line = lambda xs: "| " + " | ".join(x.ljust(w) for x, w in zip(xs, width)) + " |"
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in width) + "|", *map(line, cells)])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--profiles", default="full,registry,sparse,listed")
+    ap.add_argument("--seeds", default="21,22,23")
+    ap.add_argument("--companies", type=int, default=20_000)
+    ap.add_argument("--out", type=Path, help="also write the table and the raw figures (JSON lines) here")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    trained = ShellModel.load().provenance
+    seeds = [int(s) for s in args.seeds.split(",")]
+    used = set(trained.get("seeds", []))
+    if used & set(seeds):
+        raise SystemExit(f"seeds {sorted(used & set(seeds))} trained the shipped shell model: pick others")
+    rows = []
+    for profile in args.profiles.split(","):
+        for seed in seeds:
+            rows.append(run(profile, seed, args.companies))
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
+    header = (f"# python -m bench.score_quality --profiles {args.profiles} --seeds {args.seeds} --companies {args.companies}\n"
+              f"# shell model trained on: {trained.get('trained_on')}; every other profile is held out of training\n")
+    text = header + table(rows)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n\n" + "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                            encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

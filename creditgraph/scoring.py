@@ -19,7 +19,7 @@ import orjson
 import pandas as pd
 
 from creditgraph.analytics.clusters import firm_clusters
-from creditgraph.analytics.features import company_indicators
+from creditgraph.analytics.features import INDICATORS, company_indicators, coverage
 from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, GraphFrames,
                                              frames_from_tables, graph_frames)
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
@@ -52,7 +52,7 @@ def score_graph(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None)
 
 
 #: The score properties :func:`node_scores` writes, in column order.
-SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "repeat_cases", "repeat_flag", "repeat_reason",
+SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "shell_unseen", "repeat_cases", "repeat_flag", "repeat_reason",
                  "asset_hiding", "spread", "cluster")
 
 
@@ -85,9 +85,9 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         return [orjson.dumps(v).decode() for v in values]
 
     def put_nodes(keys: list, **values: list) -> None:
+        """Firm values onto every node of the firm's entity (the ranking lists the entity's own node)."""
         at = firm_of.get_indexer(keys)
-        ok = at >= 0
-        puts.append((companies[at[ok]], {c: np.asarray(v, dtype=object)[ok] for c, v in values.items()}))
+        put_entities(np.where(at >= 0, frames.entity[companies[np.maximum(at, 0)]], -1), **values)
 
     def put_entities(at: np.ndarray, **values: list) -> None:
         """Entity values onto every node whose entity id is in ``at`` (-1: no such entity)."""
@@ -104,7 +104,8 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
 
     if len(shells):
         put_nodes(_keys(shells), shell_score=[float(x) for x in shells["score"].tolist()],
-                  shell_flag=[bool(x) for x in shells["flag"].tolist()], shell_reasons=to_json(shells["reasons"].tolist()))
+                  shell_flag=[bool(x) for x in shells["flag"].tolist()], shell_reasons=to_json(shells["reasons"].tolist()),
+                  shell_unseen=to_json(shells["unseen"].tolist()) if "unseen" in shells else [None] * len(shells))
     if len(repeat):
         put_entities(ids(repeat.index), repeat_cases=[int(x) for x in repeat["cases"].tolist()],
                      repeat_flag=[bool(x) for x in repeat["flag"].tolist()], repeat_reason=repeat["reason"].tolist())
@@ -130,6 +131,43 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         for c, v in there.items():
             cols[c][row[nodes]] = v
     return pd.DataFrame(cols, index=pd.Index(frames.keys[at], name="key", dtype=object), dtype=object)
+
+
+#: Below this share of firms an indicator's absence is worth a warning.
+COVERAGE_WARNING = 0.5
+
+
+def coverage_warnings(firms: int, covered: dict[str, float]) -> list[str]:
+    """Plain-words warnings about what shell scoring could not see in this store."""
+    if not firms:
+        return ["no firm could be scored: the store holds no company with registry facts "
+                "(legal representative, officers, shareholders, address or founding date)"]
+    out = [f"{name} could be computed for {share:.0%} of firms only: {_MISSING_INPUT[name]}"
+           for name, share in covered.items() if share < COVERAGE_WARNING]
+    if len(out) > len(INDICATORS) / 2:
+        out.append(f"most shell indicators are missing for most firms: shell scores rest on "
+                   f"{len(INDICATORS) - len(out)} of {len(INDICATORS)} indicators and each firm's score lists the ones it could not see")
+    return out
+
+
+_MISSING_INPUT = {
+    "firms_at_address": "most firms have no registered address", "registered_together": "addresses or founding dates are missing",
+    "same_rep_batch": "addresses, founding dates or legal representatives are missing",
+    "rep_fronts_firms": "most firms have no legal representative", "officer_fronts_firms": "most firms have no officers or holders",
+    "shared_crew": "most firms have no officers or holders", "short_life": "founding dates, statuses or deregistration dates are missing",
+    "unpaid_capital": "paid-in capital is not published", "group_subsidiary": "shareholders are not published",
+    "group_address": "addresses or shareholders are not published",
+    "abnormal_listings": "no abnormal-operation list was loaded", "ownership_cycle": "shareholders are not published",
+    "firms_on_phone": "phones are not published",
+}
+
+
+def _distinct_names(names) -> list[str]:
+    """Names in order, each once, with how many distinct people carry it ("张伟 ×3")."""
+    counts: dict[str, int] = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    return [n if k == 1 else f"{n} ×{k}" for n, k in counts.items()]
 
 
 def graph_stages(frames: GraphFrames, *, seed: int = 0) -> tuple[pd.Series, pd.DataFrame, dict[str, float]]:
@@ -178,16 +216,21 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: i
         hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
         spread, clusters, graph_seconds = stage("waiting for spread and clusters", graph.result)
         seconds.update(graph_seconds)
+        covered = coverage(X)
         del X, evidence
         frames = frames.structure()  # the write-back reads no property: let their strings go
         stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS))
         written = stage("writing scores", lambda: store.write_scores(
             node_scores(frames, shells, repeat, hidden, spread, clusters)))
+    warnings = coverage_warnings(len(shells), covered)
+    for w in warnings:
+        log.warning("%s", w)
     summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
+               "shell_coverage": covered, "warnings": warnings,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),
                "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(c["size"]), "dishonest": int(c["dishonest"]),
-                                      "key_persons": [p for p, _ in c["key_persons"]]}
+                                      "key_persons": _distinct_names(p for p, _ in c["key_persons"])}
                                      for i, c in clusters.head(3).iterrows()],
                "nodes_written": written, "stage_seconds": seconds,
                "seconds": round(time.perf_counter() - t0, 1)}
@@ -196,45 +239,44 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: i
 
 
 def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str) -> dict:
-    """shell.* / repeat_offender.* / asset_hiding.* against a generated city's truth."""
-    from creditgraph.synth.truth import load_truth, mention_keys
+    """The evaluation matrix's figures (:func:`creditgraph.evaluation.detection_metrics`) for the
+    store's *stored* shell scores and repeat flags, against a generated city's truth; the firm
+    rankings (serial default, asset hiding) are recomputed from the exported graph. Adds the
+    shell PR curve and ``profile`` (the generator profile the truth names)."""
+    import json as _json
 
-    G = store.export()
-    firms = {k: d for k, d in G.nodes(data=True) if d.get("label") == "Company" and "shell_score" in d}
-    if not firms:
-        raise CreditGraphError("no scores in the store: run `creditgraph score` first")
-    truth = load_truth(city)
-    shells = {f"co:uscc:{u}" for p in truth.of("shell_cluster") for u in p["companies"]}
-    flagged = {k for k, d in firms.items() if d.get("shell_flag")}
-    tp = len(flagged & shells)
-    p = tp / len(flagged) if flagged else 1.0
-    r = tp / len(shells) if shells else 1.0
-    top = sorted(firms, key=lambda k: -firms[k]["shell_score"])[:100]
-    decoys = {f"co:uscc:{u}": t["pattern"] for t in truth.patterns if t["kind"] == "decoy" for u in t["companies"]}
-    keys = mention_keys(city, hash_key=hash_key)
-    person_entities: dict[int, set[str]] = defaultdict(set)
-    for k, pid in keys.items():
-        if k in G:
-            person_entities[pid].add(G.nodes[k].get("resolved") or k)
-    flagged_ents = {G.nodes[k].get("resolved") or k for k, d in G.nodes(data=True) if d.get("repeat_flag")}
-    wanted = truth.of("repeat_offender") + truth.of("serial_defaulter")
-    hits = sum(1 for t in wanted if ({f"co:uscc:{t['subject']['company']}"} if "company" in t["subject"]
-                                     else person_entities.get(t["subject"]["person"], set())) & flagged_ents)
-    hiding = truth.of("asset_hiding")
-    found = sum(1 for t in hiding if G.nodes.get(f"co:uscc:{t['facts']['hidden_firm']}", {}).get("asset_hiding"))
     from sklearn.metrics import precision_recall_curve
 
-    sp, sr, _ = precision_recall_curve([k in shells for k in firms], [firms[k]["shell_score"] for k in firms])
-    return {
-        "shell": {"pr_curve": [{"precision": round(float(a), 4), "recall": round(float(b), 4)}
-                               for a, b in list(zip(sp, sr))[:: max(1, len(sp) // 25)]],
-                  "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-                  "precision_at_100": round(sum(k in shells for k in top) / max(1, len(top)), 4),
-                  "decoys_in_top_100": sorted({decoys[k] for k in top if k in decoys}), "planted": len(shells)},
-        "repeat_offender": {"recall": round(hits / len(wanted), 4) if wanted else 1.0, "planted": len(wanted),
-                            "flagged_entities": len(flagged_ents)},
-        "asset_hiding": {"recall": round(found / len(hiding), 4) if hiding else 1.0, "planted": len(hiding)},
-    }
+    from creditgraph.evaluation import detection_metrics, score_city
+    from creditgraph.synth.truth import mention_keys
+
+    G = store.export()
+    scores = score_city(G)
+    stored = {k: d for k, d in G.nodes(data=True) if d.get("label") == "Company" and d.get("shell_score") is not None}
+    if not stored:
+        raise CreditGraphError("no scores in the store: run `creditgraph score` first")
+    shells = scores["shells"]
+    shells["score"] = [stored.get(k, {}).get("shell_score", 0.0) for k in shells.index]
+    shells["flag"] = [bool(stored.get(k, {}).get("shell_flag")) for k in shells.index]
+    repeat = scores["repeat"]
+    flagged = {d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("repeat_flag")}
+    repeat["flag"] = [k in flagged for k in repeat.index]
+    result = detection_metrics(G, city, scores, mention_keys=mention_keys(city, hash_key=hash_key))
+    profile = Path(city) / "truth" / "profile.json"
+    result["profile"] = _json.loads(profile.read_text(encoding="utf-8")).get("name") if profile.exists() else "full"
+    y = [scores["entity"][k] in _planted_shells(city, G) for k in shells.index]
+    sp, sr, _ = precision_recall_curve(y, shells["score"].to_numpy(dtype=float))
+    result["shell"]["pr_curve"] = [{"precision": round(float(a), 4), "recall": round(float(b), 4)}
+                                   for a, b in list(zip(sp, sr))[:: max(1, len(sp) // 25)]]
+    return result
+
+
+def _planted_shells(city: Path, G: nx.MultiDiGraph) -> set[str]:
+    from creditgraph.evaluation import firm_entities
+    from creditgraph.synth.truth import load_truth
+
+    firm = firm_entities(city, G)
+    return {firm[u] for p in load_truth(city).of("shell_cluster") for u in p["companies"] if u in firm}
 
 
 def plot_pr_curves(result: dict, path: Path) -> Path:

@@ -327,7 +327,7 @@ RANK_FILTERS = {
 def ranked_nodes(label: str, by: str, filters: list[str], *, flag: str | None = None) -> str:
     """Nodes that have ``by``, highest first, narrowed by the named ``RANK_FILTERS``."""
     by = _prop(label, by)
-    conds = [f"n.{by} IS NOT NULL"]
+    conds = [f"n.{by} IS NOT NULL", "(n.resolved IS NULL OR n.resolved = n.key)"]  # one row per resolved entity
     for name in filters:
         if name not in RANK_FILTERS:
             raise SchemaError(f"no ranking filter {name!r}; known: {sorted(RANK_FILTERS)}")

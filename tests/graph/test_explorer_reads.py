@@ -53,6 +53,15 @@ def test_ranked_orders_by_score_and_skips_unscored(firms):
     assert _keys(firms.ranked("Company", "shell_score", limit=2, skip=1)) == list("BC")
 
 
+def test_ranked_lists_one_row_per_resolved_entity(firms):
+    """Entity scores sit on every record of the entity; a ranking shows the entity's own record once."""
+    props = {"name": "测试A有限公司", "shell_score": 0.95, "shell_flag": True, "resolved": "co:name:测试A"}
+    firms.upsert_nodes([NodeRow("Company", "co:uscc:91350100A", props, "test", "A2", dt.date(2020, 1, 1)),
+                        NodeRow("Company", "co:name:测试A", {"name": "测试A有限公司", "resolved": "co:name:测试A"},
+                                "test", "A", dt.date(2020, 1, 1))])
+    assert [e.key for e in firms.ranked("Company", "shell_score")][:2] == ["co:name:测试A", "co:name:测试B"]
+
+
 def test_ranked_filters(firms):
     r = lambda **f: _keys(firms.ranked("Company", "shell_score", filters=f, flag="shell_flag"))
     assert r(industry="制造业") == list("AB")

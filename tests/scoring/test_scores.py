@@ -123,3 +123,27 @@ def test_pr_curves_are_drawn_for_every_group_that_has_one(tmp_path):
     path = plot_pr_curves({"shell": {"pr_curve": curve}, "person_link": {"pr_curve": curve}, "x": 1},
                           tmp_path / "pr.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def sparse_city(tmp_path_factory):
+    """A sparse extract: no phones, no abnormal list, paid-in mostly blank, no officer IDs."""
+    from creditgraph.synth.generate import generate
+
+    out = tmp_path_factory.mktemp("sparse")
+    generate(1000, seed=7, out=out, progress=False, profile="sparse")
+    return out
+
+
+def test_a_store_missing_inputs_says_so_and_still_scores_every_firm(store, sparse_city, tmp_path):
+    load_paths(store, [sparse_city / "data"], hash_key="k", report_dir=tmp_path, progress=False)
+    run_resolution(store)
+    summary = run_scoring(store)
+    assert summary["firms_scored"] >= 990  # every registered firm, with or without a USCC or founding date
+    cover = summary["shell_coverage"]
+    assert cover["firms_on_phone"] == 0 and cover["abnormal_listings"] == 0 and cover["firms_at_address"] == 1
+    assert 0.2 < cover["unpaid_capital"] < 0.6
+    said = " ".join(summary["warnings"])
+    assert "phones are not published" in said and "no abnormal-operation list was loaded" in said
+    firm = next(e for e in store.search("有限公司", labels=["Company"], limit=50) if e.props.get("shell_score") is not None)
+    assert {"firms_on_phone", "abnormal_listings"} <= set(json.loads(firm.props["shell_unseen"]))
