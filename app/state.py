@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from creditgraph.app.strings import t as _t
-from creditgraph.audit import AuditLog
+from creditgraph.audit import AuditLog, seal_key
 from creditgraph.graph.connect import open_store
 from creditgraph.graph.lookup import Hit, lookup
 from creditgraph.graph.name_index import NameIndex
@@ -52,7 +52,7 @@ def name_index() -> NameIndex:
 
 def audit() -> AuditLog:
     s = settings()
-    return AuditLog(s.data_dir / "audit" / "queries.jsonl", s.user)
+    return AuditLog(s.data_dir / "audit" / "queries.jsonl", s.user, seal_key=seal_key(s.id_hash_key.get_secret_value()))
 
 
 def lang() -> str:

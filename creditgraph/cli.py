@@ -305,8 +305,20 @@ def cmd_score(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with open_store(settings) as store:
         summary = run_scoring(store, processes=settings.scoring_processes)
-    print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else
-          "  ".join(f"{k}: {v}" for k, v in summary.items()))
+    import datetime as dt
+
+    reports = settings.data_dir / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    path = reports / f"score-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print("  ".join(f"{k}: {v}" for k, v in summary.items() if k not in ("warnings", "shell_coverage")))
+        print("shell indicator coverage: " + ", ".join(f"{k} {v:.0%}" for k, v in summary["shell_coverage"].items()))
+        for w in summary["warnings"]:
+            print(f"warning: {w}")
+        print(f"summary written to {path}")
     return 0
 
 
