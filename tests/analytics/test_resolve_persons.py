@@ -100,10 +100,9 @@ def test_shipped_model_meets_the_targets_on_an_unseen_city(city_resolution):
     G, truth, ms, res = city_resolution
     m = pair_metrics(res.canonical, truth, ms)
     assert m["masked"]["precision"] >= 0.99 and m["masked"]["f1"] >= 0.97, m
-    # name-only records are now joined across firms by context (all-pairs recall 0.84, was 0.68
-    # at 20k); in this 1,000-firm city a few namesakes of professional directors share
-    # co-officer names with them and are joined too, which costs about 1 % of precision
-    assert m["all"]["precision"] >= 0.975 and m["all"]["recall"] >= 0.8, m
+    # name-only records are now joined across firms by context (all-pairs recall 0.76 here, was 0.67)
+    # without giving up precision: co-officer names vouch only when rare ones are shared
+    assert m["all"]["precision"] >= 0.99 and m["all"]["recall"] >= 0.74, m
 
 
 @pytest.fixture(scope="module")
@@ -145,10 +144,10 @@ def test_without_ids_context_joins_people_and_keeps_precision(noid_resolution):
     G, truth, ms, res = noid_resolution
     firms = company_canonical(G)
     m = noid_metrics(res.canonical, truth, ms, inferable_pairs(ms, truth, firm_context(G, firms)))
-    # at 20k firms this is precision 0.999, recall 0.94 (bench/results/resolution_quality.txt); a
-    # 1,000-firm city packs its professional directors' boards closer, so namesakes meet their
-    # co-officers more often: 0.96 here. The target (0.99) is not met at this size.
-    assert m["precision"] >= 0.95 and m["recall_inferable"] >= 0.9, m
+    # Measured: precision 0.989, recall 0.74 of the pairs context could join. The issue's target
+    # (0.99 / 0.9) is not met: most of the rest hang on one co-officer name that is common, which
+    # this resolution refuses to trust (it merged 2 % of name-only pairs wrongly when it did).
+    assert m["precision"] >= 0.985 and m["recall_inferable"] >= 0.72, m
 
 
 def test_threshold_comes_from_the_held_out_precision_recall_curve(city_resolution):
