@@ -253,7 +253,9 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
 
     # people of each firm, as resolved entities
     pe = fr.edges_of(*_PEOPLE_EDGES)
-    pe = pe[(row_of[pe["v"].to_numpy()] >= 0) & fr.is_label(pe["u"].to_numpy(), "Person")]
+    # people, and organisations holding a board seat (法人董事): both front firms
+    seat = (pe["type"] == "OFFICER_OF").to_numpy() & fr.is_label(pe["u"].to_numpy(), "Company")
+    pe = pe[(row_of[pe["v"].to_numpy()] >= 0) & (fr.is_label(pe["u"].to_numpy(), "Person") | seat)]
     officer = (pe["type"] == "OFFICER_OF").to_numpy()
     independent = np.zeros(len(pe), dtype=bool)
     posts = pd.Series(fr.edge_prop("role", pe["row"].to_numpy()[officer]), dtype=object).fillna("")

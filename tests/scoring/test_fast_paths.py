@@ -150,6 +150,19 @@ def test_independent_directors_are_no_tie_in_any_script(post):
     assert firm_clusters(H, min_size=2).empty
 
 
+def test_an_organisation_holding_board_seats_fronts_firms_like_a_person():
+    from creditgraph.analytics.features import company_indicators
+
+    G = nx.MultiDiGraph()
+    G.add_node("co:name:翹麗投資", label="Company", name="翹麗投資(股)")
+    for k in ("co:stock:TW:1101", "co:stock:TW:1102", "co:stock:TW:1103"):
+        G.add_node(k, label="Company", name=k, founded="2001-01-01")
+        G.add_edge("co:name:翹麗投資", k, key="OFFICER_OF:董事", type="OFFICER_OF", role="董事")
+    X, evidence = company_indicators(G)
+    assert X.loc["co:stock:TW:1101", "officer_fronts_firms"] == 3  # keyed by stock code, scored all the same
+    assert evidence["co:stock:TW:1101"]["officer_fronts_firms"] == "翹麗投資(股) holds posts in 3 firms"
+
+
 def test_hidden_assets_finds_each_kind_of_tie_once_per_firm():
     from creditgraph.analytics.offenders import hidden_assets
 
