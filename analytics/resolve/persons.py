@@ -57,6 +57,7 @@ import networkx as nx
 import numpy as np
 
 from creditgraph.loaders.normalize import normalize_person_name, to_simplified
+from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
 
 __all__ = ["Mention", "Link", "Model", "PersonResolution", "FirmContext", "FEATURES", "mentions", "firm_context",
            "candidate_pairs", "contradiction", "evidence", "feature_vector", "resolve_persons", "MODEL_PATH",
@@ -190,17 +191,21 @@ def _day(value) -> int | None:
         return None
 
 
-def _typed_edges(G: nx.MultiDiGraph) -> Iterator[tuple[str, str, str | None]]:
-    """(u, v, type) of every edge; the adjacency dicts directly, several times faster than G.edges."""
+def _independent(role) -> bool:
+    return bool(role) and has_role(str(role), INDEPENDENT_DIRECTOR)
+
+
+def _typed_edges(G: nx.MultiDiGraph) -> Iterator[tuple[str, str, str | None, Mapping]]:
+    """(u, v, type, data) of every edge; the adjacency dicts directly, several times faster than G.edges."""
     if G.is_multigraph():
         for u, nbrs in G.adjacency():
             for v, keyed in nbrs.items():
                 for d in keyed.values():
-                    yield u, v, d.get("type")
+                    yield u, v, d.get("type"), d
     else:
         for u, nbrs in G.adjacency():
             for v, d in nbrs.items():
-                yield u, v, d.get("type")
+                yield u, v, d.get("type"), d
 
 
 def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None = None,
@@ -221,13 +226,14 @@ def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None
                 ctx.founded[c] = day
     listed: dict[str, set[str]] = defaultdict(set)
     record_cases: dict[str, set[str]] = defaultdict(set)
-    for u, v, t in _typed_edges(G):
+    for u, v, t, d in _typed_edges(G):
         lu = label.get(u)
         if t in _ROLE_EDGES:
             f = canon.get(v, v)
             if lu == "Person":
                 ctx.person_firms[u].add(f)
-                if u in name_of:
+                # a professional independent director sits on many boards: his name ties no two people
+                if u in name_of and not (t == "OFFICER_OF" and _independent(d.get("role"))):
                     ctx.names[f].add(name_of[u])
                     ctx.firms_of_name[name_of[u]].add(f)
             elif lu == "Company" and t == "SHAREHOLDER_OF":
@@ -468,13 +474,15 @@ def evidence(a: Mention, b: Mention, block_size: int, context: FirmContext | Non
 
 
 RARE_NAME_FIRMS = 5  # a co-officer name in more firms than this is too common to vouch for anyone
+CROWDED_OWNER = 10   # an owner of more firms than this (中央汇金 holds 662 listed firms) ties nobody
 
 
 def supported(ev: Mapping) -> bool:
     """Whether a pair has evidence beyond the shared name: some ID character in both, the same
     firm or case, a case against the other's firm, a co-officer name, a holding link, a case
     both firms are party to, or an address or phone no more than :data:`CROWDED` firms share.
-    A registration batch alone is not enough, nor co-officer names unless two of them are rare
+    A registration batch alone is not enough, nor an owner of more than :data:`CROWDED_OWNER`
+    firms, nor co-officer names unless two of them are rare
     (in at most :data:`RARE_NAME_FIRMS` firms), or one rare among three: a busy person's name
     sits beside many namesakes of someone else's (with one co-officer name, 1,000-firm cities
     merged 2 % of name-only pairs wrongly; with this rule 0.7 %, see tests/analytics)."""
@@ -482,7 +490,7 @@ def supported(ev: Mapping) -> bool:
     co_officers = rare >= 2 or (rare >= 1 and len(ev["co_officers"]) >= 3)
     return bool(ev["id_overlap"] or ev["same_last4"] or ev["same_full_id"] or ev["shared_firms"]
                 or ev["shared_cases"] or ev["case_against_their_firm"] or co_officers
-                or ev["holding_links"] or ev["common_owners"]
+                or ev["holding_links"] or any(n <= CROWDED_OWNER for _, n in ev["common_owners"])
                 or ev["firms_share_cases"] or any(n <= CROWDED for _, n in ev["shared_addresses"])
                 or any(n <= CROWDED for _, n in ev["shared_phones"]))
 
@@ -497,7 +505,8 @@ def feature_vector(ev: Mapping) -> list[float]:
             float(days is not None and days <= BATCH_DAYS),
             min(len(ev["co_officers"]), 3) / 3, _crowd(ev["co_officers"]),
             min(max((c[2] for c in ev["co_officers"]), default=1) - 1, 9) / 9,
-            float(bool(ev["holding_links"] or ev["common_owners"])), float(bool(ev["firms_share_cases"])),
+            float(bool(ev["holding_links"] or any(n <= CROWDED_OWNER for _, n in ev["common_owners"]))),
+            float(bool(ev["firms_share_cases"])),
             float(bool(ev["shared_phones"]))]
 
 
@@ -666,6 +675,8 @@ def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental:
             accepted.append(link)
     canonical = dict(zip(ms, ms))
     for root, members in clusters.members.items():
-        name = min(members)  # stable across runs while membership is
+        # a record keyed by a full ID stands for the person (it holds what every source with the ID
+        # said); of those, or without one, the smallest key: stable across runs while membership is
+        name = min(members, key=lambda k: (":id:" not in k, k))
         canonical.update(dict.fromkeys(members, name))
     return PersonResolution(accepted, canonical, refused, n)

@@ -45,6 +45,14 @@ def test_board_members_link_across_sources_and_namesakes_stay_apart(shared_data,
     for k, d in G.nodes(data=True):
         if d.get("label") == "Person" and source(k) == "cn_ashare_executives_2018":
             by_name[d["name"]].append(k)
-    namesakes = [(a, b) for ks in by_name.values() for a, b in combinations(ks, 2)]
-    assert len(namesakes) > 2_000  # same name, different gender or age: different people in that source
+    def differ(a: str, b: str) -> bool:  # the source says they are two people: gender, or ages over a year apart
+        x, y = G.nodes[a], G.nodes[b]
+        ages = [d.get("age") for d in (x, y)]
+        return bool(x.get("sex") and y.get("sex") and x["sex"] != y["sex"]) or \
+            (None not in ages and -1 not in ages and abs(ages[0] - ages[1]) > 1)
+
+    namesakes = [(a, b) for ks in by_name.values() for a, b in combinations(ks, 2) if differ(a, b)]
+    assert len(namesakes) > 2_000  # 2,482: same name, different gender or age: different people in that source
     assert all(res.canonical[a] != res.canonical[b] for a, b in namesakes)
+    # (Same-name records that do not differ may be one director on two boards: 18 of 380 such pairs are
+    # joined, each through their firms' context — a shared owner of few firms, rare co-officer names.)
