@@ -330,7 +330,9 @@ def independent_director_decoys(w: World, k: int) -> list[Truth]:
             fid = w.new_firm(org_type=JOINT_STOCK_TYPE, status="存续",
                              capital=float(rng.choice([5000, 10000, 20000])))
             w.firms[fid].paid_in = w.firms[fid].capital
-            w.staff_board(fid)
+            # otherwise unrelated firms: boards drawn from the decoys' own small pool of people made
+            # them one interlocked crew, a shell-like pattern no professional director brings
+            w.staff_board(fid, reuse=0.0)
             w.add_post(fid, pid, "独立董事")
             boards.append(fid)
         out.append({"pattern": "independent_director", "kind": "decoy", "id": f"director-{i:04d}",
