@@ -37,7 +37,8 @@ COLUMNS = [("profile", "{profile}"), ("seed", "{seed}"), ("firms", "{firms}"),
            ("serial top1%", "{serial_firms[in_top_1pct]}/{serial_firms[planted]}"),
            ("hiding top1%", "{asset_hiding[in_top_1pct]}/{asset_hiding[planted]}"),
            ("twins>median", "{clean_twins[above_median]}/{clean_twins[planted]}"),
-           ("repeat R", "{repeat_offender[recall]:.3f}"), ("s", "{seconds:.0f}")]
+           ("repeat R", "{repeat_offender[recall]:.3f}"), ("serial R", "{serial_defaulter[recall]:.2f}"),
+           ("s", "{seconds:.0f}")]
 
 
 def run(profile: str, seed: int, companies: int) -> dict:

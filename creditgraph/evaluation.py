@@ -128,8 +128,9 @@ def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_k
     for k, pid in mention_keys.items():
         if k in G:
             ents[pid].add(G.nodes[k].get("resolved") or k)
-    wanted = of("repeat_offender") + of("serial_defaulter")
-    hits = sum(1 for p in wanted if ({firm.get(p["subject"]["company"])} if "company" in p["subject"]
-                                     else ents.get(p["subject"]["person"], set())) & flagged)
-    out["repeat_offender"] = {"recall": round(hits / len(wanted), 4) if wanted else 1.0, "planted": len(wanted)}
+    for name in ("repeat_offender", "serial_defaulter"):  # serial defaulters need their firms' rep resolved
+        wanted = of(name)
+        hits = sum(1 for p in wanted if ({firm.get(p["subject"]["company"])} if "company" in p["subject"]
+                                         else ents.get(p["subject"]["person"], set())) & flagged)
+        out[name] = {"recall": round(hits / len(wanted), 4) if wanted else 1.0, "planted": len(wanted)}
     return out

@@ -104,6 +104,10 @@ def linked(sub: Subgraph) -> list[Entity]:
         if other:
             roles.setdefault(other, []).append(" ".join(filter(None, [rel_name(ed.type, lang), ed.props.get("role")])))
     near = [n for n in sub.nodes if n.key in roles and n.label in ("Company", "Person")]
+    canonical = e.props.get("resolved")
+    if canonical and canonical != e.key:  # the resolved entity this record belongs to comes first
+        near = [state.entity(canonical)] + [n for n in near if n.key != canonical]
+        roles[canonical] = [rel_name("SAME_AS", lang)]
     for n in near:
         with st.container(horizontal=True):
             entity_link(n)

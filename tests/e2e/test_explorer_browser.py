@@ -157,7 +157,7 @@ def test_search_open_flags_and_network(browser, explorer, plant):
     expect(shell).to_contain_text(zh("entity.flagged"))
     reasons = risk.get_by_test_id("stDataFrame")  # the grid paints on a canvas; its cells are a table inside it
     expect(reasons.locator("td").first).to_be_attached()
-    expect(reasons).to_contain_text(indicator_name("rep_fronts_firms"))
+    expect(reasons).to_contain_text(indicator_name("same_rep_batch"))  # the nominee's batch at one address
     expect(reasons).to_contain_text(plant["nominee"])  # the evidence names the nominee
     no_exception(page)
     shot(browser, "02-entity-risk-flags")
