@@ -155,7 +155,9 @@ def test_search_open_flags_and_network(browser, explorer, plant):
     risk = open_tab(page, zh("entity.risk"))
     shell = risk.get_by_test_id("stMetric").filter(has_text=zh("entity.shell"))
     expect(shell).to_contain_text(zh("entity.flagged"))
-    reasons = risk.get_by_test_id("stDataFrame")  # the grid paints on a canvas; its cells are a table inside it
+    # the reasons come first (asset-moving leads, when the firm has any, follow in a second grid); the grid
+    # paints on a canvas; its cells are a table inside it
+    reasons = risk.get_by_test_id("stDataFrame").first
     expect(reasons.locator("td").first).to_be_attached()
     expect(reasons).to_contain_text(indicator_name("same_rep_batch"))  # the nominee's batch at one address
     expect(reasons).to_contain_text(plant["nominee"])  # the evidence names the nominee
