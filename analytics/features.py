@@ -35,7 +35,8 @@ from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames
 from creditgraph.analytics.kernels import component_labels
 from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role  # a professional director on many boards: no tie
 
-__all__ = ["INDICATORS", "CREW_MAX_FIRMS", "Evidence", "company_indicators", "coverage", "ALIVE_STATUSES"]
+__all__ = ["INDICATORS", "UNAVAILABLE", "CREW_MAX_FIRMS", "Evidence", "company_indicators", "coverage",
+           "ALIVE_STATUSES"]
 
 INDICATORS = ("firms_at_address", "registered_together", "same_rep_batch", "rep_fronts_firms", "officer_fronts_firms",
               "shared_crew", "short_life", "unpaid_capital", "group_subsidiary", "group_address", "abnormal_listings",
@@ -117,7 +118,7 @@ class Evidence(Mapping):
         out = self._seen(rows[seen], indicator, n[seen].tolist()) if seen.any() else []
         if seen.all():
             return out
-        it, missing = iter(out), f"unavailable: {_NEEDS[indicator]}"
+        it, missing = iter(out), f"unavailable: {UNAVAILABLE[indicator][0]}"
         return [next(it) if s else missing for s in seen.tolist()]
 
     def _seen(self, rows: np.ndarray, indicator: str, n: list[float]) -> list[str]:
@@ -159,16 +160,23 @@ class Evidence(Mapping):
         raise KeyError(indicator)
 
 
-#: What each indicator needs, as a reason when it is unavailable.
-_NEEDS = {
-    "firms_at_address": "no registered address", "registered_together": "no address or founding date",
-    "same_rep_batch": "no address, founding date or legal representative",
-    "rep_fronts_firms": "no legal representative", "officer_fronts_firms": "no officers or holders",
-    "shared_crew": "no officers or holders", "short_life": "no founding date, or neither status nor deregistration date",
-    "unpaid_capital": "registered or paid-in capital not published", "group_subsidiary": "no shareholders published",
-    "group_address": "no address, or no shareholders published there",
-    "abnormal_listings": "no abnormal-operation list loaded", "ownership_cycle": "no shareholders published",
-    "firms_on_phone": "no phone",
+#: Why each indicator can be unavailable: (for one firm, for a store where most firms lack it).
+UNAVAILABLE = {
+    "firms_at_address": ("no registered address", "most firms have no registered address"),
+    "registered_together": ("no address or founding date", "addresses or founding dates are missing"),
+    "same_rep_batch": ("no address, founding date or legal representative",
+                       "addresses, founding dates or legal representatives are missing"),
+    "rep_fronts_firms": ("no legal representative", "most firms have no legal representative"),
+    "officer_fronts_firms": ("no officers or holders", "most firms have no officers or holders"),
+    "shared_crew": ("no officers or holders", "most firms have no officers or holders"),
+    "short_life": ("no founding date, or neither status nor deregistration date",
+                   "founding dates, statuses or deregistration dates are missing"),
+    "unpaid_capital": ("registered or paid-in capital not published", "paid-in capital is not published"),
+    "group_subsidiary": ("no shareholders published", "shareholders are not published"),
+    "group_address": ("no address, or no shareholders published there", "addresses or shareholders are not published"),
+    "abnormal_listings": ("no abnormal-operation list loaded", "no abnormal-operation list was loaded"),
+    "ownership_cycle": ("no shareholders published", "shareholders are not published"),
+    "firms_on_phone": ("no phone", "phones are not published"),
 }
 
 

@@ -19,7 +19,7 @@ import orjson
 import pandas as pd
 
 from creditgraph.analytics.clusters import firm_clusters
-from creditgraph.analytics.features import INDICATORS, company_indicators, coverage
+from creditgraph.analytics.features import INDICATORS, UNAVAILABLE, company_indicators, coverage
 from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, GraphFrames,
                                              frames_from_tables, graph_frames)
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
@@ -142,24 +142,12 @@ def coverage_warnings(firms: int, covered: dict[str, float]) -> list[str]:
     if not firms:
         return ["no firm could be scored: the store holds no company with registry facts "
                 "(legal representative, officers, shareholders, address or founding date)"]
-    out = [f"{name} could be computed for {share:.0%} of firms only: {_MISSING_INPUT[name]}"
+    out = [f"{name} could be computed for {share:.0%} of firms only: {UNAVAILABLE[name][1]}"
            for name, share in covered.items() if share < COVERAGE_WARNING]
     if len(out) > len(INDICATORS) / 2:
         out.append(f"most shell indicators are missing for most firms: shell scores rest on "
                    f"{len(INDICATORS) - len(out)} of {len(INDICATORS)} indicators and each firm's score lists the ones it could not see")
     return out
-
-
-_MISSING_INPUT = {
-    "firms_at_address": "most firms have no registered address", "registered_together": "addresses or founding dates are missing",
-    "same_rep_batch": "addresses, founding dates or legal representatives are missing",
-    "rep_fronts_firms": "most firms have no legal representative", "officer_fronts_firms": "most firms have no officers or holders",
-    "shared_crew": "most firms have no officers or holders", "short_life": "founding dates, statuses or deregistration dates are missing",
-    "unpaid_capital": "paid-in capital is not published", "group_subsidiary": "shareholders are not published",
-    "group_address": "addresses or shareholders are not published",
-    "abnormal_listings": "no abnormal-operation list was loaded", "ownership_cycle": "shareholders are not published",
-    "firms_on_phone": "phones are not published",
-}
 
 
 def _distinct_names(names) -> list[str]:
