@@ -37,34 +37,19 @@ def resolved_city_graph(city: Path) -> nx.MultiDiGraph:
 
 def shell_labels(index, city: Path, G: nx.MultiDiGraph | None = None) -> pd.Series:
     """Whether each firm of ``index`` is a planted shell. Firms are found by USCC, and — given
-    the graph, for extracts that key firms by stock code or name — by any node of the firm's
-    entity whose ``uscc`` or name is the planted firm's."""
+    the graph, for extracts that key firms by stock code or name — through their entity
+    (:func:`creditgraph.evaluation.firm_entities`)."""
     from creditgraph.synth.truth import load_truth
 
     usccs = {u for p in load_truth(city).of("shell_cluster") for u in p["companies"]}
     shells = {f"co:uscc:{u}" for u in usccs}
     if G is not None:
-        shells |= truth_firm_keys(city, G, usccs)
+        from creditgraph.evaluation import firm_entities
+
+        entities = {e for u, e in firm_entities(city, G).items() if u in usccs}
+        shells |= {k for k, d in G.nodes(data=True)
+                   if d.get("label") == "Company" and (d.get("resolved") or k) in entities}
     return pd.Series([k in shells for k in index], index=index)
-
-
-def truth_firm_keys(city: Path, G: nx.MultiDiGraph, usccs: set[str]) -> set[str]:
-    """Keys of every node of ``G`` whose firm entity is one of the generated firms ``usccs``:
-    matched by ``uscc``, or by name through ``truth/companies.csv`` (uscc, name) where the city has it."""
-    import csv
-
-    from creditgraph.loaders.normalize import company_match_key
-
-    names = set()
-    firms_csv = Path(city) / "truth" / "companies.csv"
-    if firms_csv.exists():
-        with firms_csv.open(encoding="utf-8") as fh:
-            names = {company_match_key(r["name"]) for r in csv.DictReader(fh) if r["uscc"] in usccs}
-    hit = set()
-    for k, d in G.nodes(data=True):
-        if d.get("label") == "Company" and (d.get("uscc") in usccs or (d.get("name") and company_match_key(d["name"]) in names)):
-            hit.add(d.get("resolved") or k)
-    return {k for k, d in G.nodes(data=True) if d.get("label") == "Company" and (d.get("resolved") or k) in hit}
 
 
 def training_frame(profiles: list[str], seeds: list[int], companies: int) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
@@ -96,7 +81,8 @@ def main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--companies", type=int, default=20_000)
-    ap.add_argument("--profiles", default="full,registry", help="generator profiles to train on (the rest are held out)")
+    ap.add_argument("--profiles", default="full,registry",
+                    help="generator profiles to train on (the rest are held out)")
     ap.add_argument("--seeds", default="11,12,13", help="seeds of the training cities (never used for evaluation)")
     ap.add_argument("--min-precision", type=float, default=0.95)
     ap.add_argument("--out", type=Path, default=SHELL_MODEL_PATH)
@@ -106,8 +92,10 @@ def main(argv=None) -> int:
     X, y, groups = training_frame(profiles, seeds, args.companies)
     m = fit_shell_model(X, y, groups=groups, min_precision=args.min_precision)
     m.provenance.update({"profiles": profiles, "seeds": seeds, "companies": args.companies,
-                         "trained_on": f"generated cities, profiles {profiles}, seeds {seeds}, {args.companies} companies each",
-                         "held_out_profiles": "every profile not in trained_on", "trained": dt.date.today().isoformat()})
+                         "trained_on": f"generated cities, profiles {profiles}, seeds {seeds}, "
+                                       f"{args.companies} companies each",
+                         "held_out_profiles": "every profile not in trained_on",
+                         "trained": dt.date.today().isoformat()})
     m.save(args.out)
     log.info("shell model: %s", m.provenance)
     return 0

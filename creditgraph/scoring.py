@@ -252,7 +252,8 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str) -> dict:
     result = detection_metrics(G, city, scores, mention_keys=mention_keys(city, hash_key=hash_key))
     profile = Path(city) / "truth" / "profile.json"
     result["profile"] = _json.loads(profile.read_text(encoding="utf-8")).get("name") if profile.exists() else "full"
-    y = [scores["entity"][k] in _planted_shells(city, G) for k in shells.index]
+    planted = _planted_shells(city, G)
+    y = [scores["entity"][k] in planted for k in shells.index]
     sp, sr, _ = precision_recall_curve(y, shells["score"].to_numpy(dtype=float))
     result["shell"]["pr_curve"] = [{"precision": round(float(a), 4), "recall": round(float(b), 4)}
                                    for a, b in list(zip(sp, sr))[:: max(1, len(sp) // 25)]]
