@@ -84,6 +84,15 @@ class BoltGraphStore(GraphStore):
     def _write(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(what, lambda tx: tx.run(query, params).data(), write=True)
 
+    def read_rows(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query that another ``graph/`` module holds (run records, record status),
+        with this adapter's error wrapping; query text never comes from outside ``graph/``."""
+        return self._read(what, query, **params)
+
+    def write_rows(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a write query that another ``graph/`` module holds, as a retried transaction."""
+        return self._write(what, query, **params)
+
     def _batches(self, rows: Sequence[Any]) -> Iterator[Sequence[Any]]:
         for i in range(0, len(rows), self.batch_size):
             yield rows[i : i + self.batch_size]
