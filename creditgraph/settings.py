@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Who is asking, for the query register (查询登记).
     user: str = "anonymous"
 
+    # The explorer shows times (query register, reports) in the deployment's zone.
+    display_tz: str = Field("Asia/Shanghai", description="IANA time zone the explorer shows times in")
+
     batch_size: int = Field(2000, ge=1, description="rows per UNWIND batch")
     scoring_processes: int = Field(2, ge=1, le=2, description="2: scoring runs spread and clusters in a forked "
                                    "child beside the firm scorers (Linux, Neo4j; the embedded store's JVM "
