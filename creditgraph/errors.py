@@ -18,6 +18,7 @@ __all__ = [
     "NotFound",
     "Neo4jServerError",
     "ReportError",
+    "AccessDenied",
 ]
 
 
@@ -63,3 +64,7 @@ class Neo4jServerError(CreditGraphError):
 
 class ReportError(CreditGraphError):
     """An export (CSV, GraphML, PDF report) cannot be produced, e.g. no CJK font is installed."""
+
+
+class AccessDenied(CreditGraphError):
+    """The signed-in role may not see or do this (creditgraph/access.yaml); the message says what."""
