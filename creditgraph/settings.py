@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     # Who is asking, for the query register (查询登记).
     user: str = "anonymous"
 
+    # Explorer logins (creditgraph/access.py): a users file with hashed passwords and roles, or
+    # the user name a reverse proxy puts in a request header (trusted only when named here).
+    # With neither, the explorer serves loopback only, to one local user with ``role``.
+    users_file: Path | None = Field(None, description="explorer users and roles (unset: <data dir>/users.yaml)")
+    auth_header: str | None = Field(None, description="request header in which a reverse proxy names the "
+                                    "signed-in user, e.g. X-Forwarded-User; unset = not trusted")
+    role: str = Field("admin", description="role of the local user when no logins are configured")
+
     # The explorer shows times (query register, reports) in the deployment's zone.
     display_tz: str = Field("Asia/Shanghai", description="IANA time zone the explorer shows times in")
 
@@ -63,6 +71,10 @@ class Settings(BaseSettings):
     @property
     def embedded_dir(self) -> Path:
         return self.data_dir / "embedded"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.data_dir / "users.yaml"
 
     @property
     def neo4j_home(self) -> Path:
