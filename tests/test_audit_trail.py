@@ -169,11 +169,11 @@ def test_a_forged_checkpoint_is_refused(anchored, capsys):
 def test_checkpoint_needs_the_audit_key_and_a_sound_register(data, caplog, monkeypatch):
     _log(data).record("search", {"text": "a"}, 1)
     monkeypatch.delenv("CREDITGRAPH_AUDIT_KEY")
-    assert _audit(data, "checkpoint") == 2
+    assert _audit(data, "checkpoint") == 3
     assert "CREDITGRAPH_AUDIT_KEY, which is not set" in caplog.text
     monkeypatch.setenv("CREDITGRAPH_AUDIT_KEY", AUDIT_KEY)
     _write(data, [l.replace('"a"', '"b"') for l in _lines(data)] + _lines(data))
-    assert _audit(data, "checkpoint") == 2  # a broken register is not anchored as it is
+    assert _audit(data, "checkpoint") == 3  # a broken register is not anchored as it is
     assert "does not verify" in caplog.text
     assert not (data / "audit" / "checkpoints.jsonl").exists()
 

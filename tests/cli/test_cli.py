@@ -79,7 +79,7 @@ def test_page_cache_setting_reaches_the_embedded_jvm(tmp_path):
 def test_unreachable_neo4j_fails_fast_with_a_clear_message(tmp_path):
     t0 = time.monotonic()
     out = _run(["stats", "--neo4j", "bolt://127.0.0.1:9"], tmp_path)
-    assert out.returncode == 2 and "does not answer" in out.stderr
+    assert out.returncode == 3 and "does not answer" in out.stderr
     assert time.monotonic() - t0 < 60
 
 

@@ -28,7 +28,7 @@ def no_key(monkeypatch, tmp_path):
 @pytest.mark.parametrize("command", [["load", "x.csv"], ["search", "泰富"], ["stats"], ["paths", "a", "b"],
                                      ["related", "a"], ["resolve"], ["score"], ["explore"]])
 def test_every_store_command_refuses_the_built_in_key(no_key, caplog, command):
-    assert cli.main([*command, "--data-dir", str(no_key / "d")]) == 2
+    assert cli.main([*command, "--data-dir", str(no_key / "d")]) == 3
     assert "CREDITGRAPH_ID_HASH_KEY is not set" in caplog.text and ".env" in caplog.text
     assert "Traceback" not in caplog.text
     assert not (no_key / "d" / "embedded").exists()  # refused before any store was opened
@@ -71,6 +71,6 @@ def test_a_store_loaded_with_one_key_is_refused_under_another(tmp_path):
 
     assert run(KEY_A, "load", str(tmp_path / "in")).returncode == 0
     refused = run(KEY_B, "stats")
-    assert refused.returncode == 2 and "built with another key" in refused.stderr
+    assert refused.returncode == 3 and "built with another key" in refused.stderr
     assert "Traceback" not in refused.stderr and refused.stderr.count("\n") == 1
     assert run(KEY_A, "stats", "--json").returncode == 0

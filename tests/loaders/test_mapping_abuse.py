@@ -52,9 +52,9 @@ def _data(tmp_path: Path) -> Path:
 
 
 def _cli_error(args, caplog) -> str:
-    """Run the CLI in-process; it must return 2 with exactly one log line and no traceback."""
+    """Run the CLI in-process; it must return 3 (a data error) with exactly one log line and no traceback."""
     caplog.clear()
-    assert cli.main(args) == 2
+    assert cli.main(args) == 3
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1, caplog.text
     msg = errors[0].getMessage()
@@ -117,7 +117,7 @@ def test_the_cli_prints_one_line_for_a_list_at_the_top(tmp_path):
     out = subprocess.run([sys.executable, "-m", "creditgraph.cli", "load", str(_data(tmp_path)), "--mapping", str(m),
                           "--data-dir", str(tmp_path / "d")], env=env | {"CREDITGRAPH_ID_HASH_KEY": KEY},
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 2 and out.stdout == ""
+    assert out.returncode == 3 and out.stdout == ""
     errors = [l for l in out.stderr.splitlines() if l.startswith("ERROR")]
     assert len(errors) == 1 and "the top level must be a mapping" in errors[0], out.stderr
     assert "Traceback" not in out.stderr

@@ -104,7 +104,7 @@ def test_load_into_an_unreachable_neo4j_fails_fast_with_a_clear_message(small_ci
     t0 = time.monotonic()
     out = _cli(["load", str(small_city), "--neo4j", f"bolt://127.0.0.1:{port}",
                 "--report-dir", str(tmp_path / "report")], tmp_path / "data", timeout=60)
-    assert out.returncode == 2
+    assert out.returncode == 3  # a store error (creditgraph.cli: exit codes)
     assert f"neo4j at bolt://127.0.0.1:{port} does not answer" in out.stderr
     assert "Traceback" not in out.stderr and out.stdout == ""
     assert not (tmp_path / "report").exists()  # nothing was read, so nothing was reported
@@ -117,4 +117,4 @@ def test_load_into_a_server_that_never_answers_the_handshake_fails_fast(small_ci
         silent.listen(8)  # accepts connections (the kernel does) but never speaks Bolt
         out = _cli(["load", str(small_city), "--neo4j", f"bolt://127.0.0.1:{silent.getsockname()[1]}"],
                    tmp_path / "data", timeout=20)
-    assert out.returncode == 2 and "does not answer" in out.stderr
+    assert out.returncode == 3 and "does not answer" in out.stderr

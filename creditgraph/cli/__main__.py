@@ -1,0 +1,5 @@
+import sys
+
+from creditgraph.cli import main
+
+sys.exit(main())
