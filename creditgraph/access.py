@@ -1,0 +1,724 @@
+"""Who may see what in the explorer: roles, the disclosure table, and the one service that
+applies it to every read.
+
+The table is data (``creditgraph/access.yaml``): per role, natural persons' names in full or
+masked (张三明 → 张*明), which ID-derived fields, the analytics' inferences, records past their
+publicity period, the network depth, and the actions (exports, the query register, ...).
+:meth:`Policy.for_role` gives a :class:`Disclosure`, which the explorer applies after each
+cached read (reads are cached per process, disclosure is per signed-in session) and asks
+before each action: what a role may not see is left out or masked here, what it may not do
+raises :class:`~creditgraph.errors.AccessDenied` — hiding a widget is only the courtesy on top.
+
+Masked views hand out opaque keys (``pe:~…``) for entities whose keys carry a person's name;
+:meth:`Disclosure.real_key` turns them back before a read (the tokens are remembered per
+process, so such a link lasts as long as the server).
+
+Also here, without Streamlit: the users file (hashed passwords and roles), the login throttle,
+and the rule that the explorer listens beyond loopback only with logins configured
+(:func:`check_listen_address`). ``python -m creditgraph.access add-user NAME --role ROLE``
+adds a user.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from creditgraph.errors import AccessDenied, CreditGraphError
+from creditgraph.graph.records import Edge, Entity, Path as GraphPath, Subgraph
+
+__all__ = ["Policy", "Disclosure", "mask_name", "User", "Users", "hash_password", "verify_password",
+           "LoginThrottle", "auth_mode", "check_listen_address", "POLICY_FILE"]
+
+log = logging.getLogger(__name__)
+
+POLICY_FILE = Path(__file__).with_name("access.yaml")
+_RECORDS = ("DishonestRecord", "Restriction", "AbnormalListing", "Penalty")
+# labels whose keys carry a natural person's name (or an ID hash): tokenised in masked views
+_NAMED_KEY_PREFIXES = ("pe", "dr", "rs", "ab")
+_PERSON_NAME_PROPS = ("name", "name_key", "subject_name")
+_EXPORTS = ("csv", "graphml", "pdf")
+
+
+# -- the table --------------------------------------------------------------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldGroup(_Strict):
+    props: tuple[str, ...]
+    labels: tuple[str, ...] = ()
+    description: str = ""
+
+
+class Publicity(_Strict):
+    date: str
+    days: int
+
+
+class Grant(_Strict):
+    """One row of the disclosure table."""
+
+    description: str = ""
+    names: Literal["full", "masked"]
+    ids: tuple[str, ...] = ()
+    risk: Literal["hidden", "scores", "evidence"]
+    expired: bool
+    max_hops: int
+    actions: tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _evidence_names_people(self) -> "Grant":
+        if self.risk == "evidence" and self.names == "masked":
+            raise ValueError("risk: evidence shows names inside the evidence sentences; it needs names: full")
+        if self.max_hops < 1:
+            raise ValueError("max_hops must be at least 1")
+        return self
+
+
+class _Table(_Strict):
+    fields: dict[str, FieldGroup]
+    publicity: dict[str, Publicity]
+    actions: dict[str, str]
+    pages: dict[str, str]
+    roles: dict[str, Grant]
+
+    @model_validator(mode="after")
+    def _names_exist(self) -> "_Table":
+        for role, g in self.roles.items():
+            for group in g.ids:
+                if group not in self.fields or group == "risk":
+                    raise ValueError(f"role {role}: ids: unknown field group {group!r}")
+            for a in g.actions:
+                if a not in self.actions:
+                    raise ValueError(f"role {role}: unknown action {a!r} (known: {', '.join(self.actions)})")
+        for page, a in self.pages.items():
+            if a not in self.actions:
+                raise ValueError(f"page {page}: unknown action {a!r}")
+        if "risk" not in self.fields:
+            raise ValueError("fields: the risk group is missing")
+        return self
+
+
+class Policy:
+    """The disclosure table, loaded once per process; :meth:`for_role` gives a role's view.
+
+    ``secret`` keys the opaque tokens that stand for name-bearing keys in masked views (pass
+    a deployment secret, so tokens cannot be computed from a guessed name); ``today`` is the
+    clock the publicity periods are measured with."""
+
+    def __init__(self, table: _Table, *, secret: bytes | str, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self._table = table
+        secret = secret.encode() if isinstance(secret, str) else secret
+        self._token_key = hmac.new(secret, b"creditgraph access: key tokens", hashlib.sha256).digest()
+        self._tokens: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.today = today
+
+    @classmethod
+    def load(cls, path: Path | None = None, *, secret: bytes | str,
+             today: Callable[[], dt.date] = dt.date.today) -> "Policy":
+        path = path or POLICY_FILE
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as e:
+            raise CreditGraphError(f"cannot read the disclosure table {path}: {e}") from e
+        try:
+            table = _Table.model_validate(raw)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(map(str, first["loc"]))
+            raise CreditGraphError(f"{path}: {where}: {first['msg']}") from e
+        return cls(table, secret=secret, today=today)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(self._table.roles)
+
+    @property
+    def actions(self) -> Mapping[str, str]:
+        return self._table.actions
+
+    def grant(self, role: str) -> Grant:
+        try:
+            return self._table.roles[role]
+        except KeyError:
+            raise AccessDenied(f"unknown role {role!r} (roles: {', '.join(self.roles)})") from None
+
+    def for_role(self, role: str) -> "Disclosure":
+        return Disclosure(self, role, self.grant(role))
+
+    def table(self, lang: str = "en") -> list[dict[str, str]]:
+        """The disclosure table as rows (one per role), for the README and the sidebar."""
+        rows = []
+        for role, g in self._table.roles.items():
+            rows.append({"role": role, "names": g.names, "ID fields": ", ".join(g.ids) or "none",
+                         "risk": g.risk, "past publicity": "shown" if g.expired else "hidden",
+                         "network depth": str(g.max_hops),
+                         "exports": ", ".join(a.split(".", 1)[1] for a in g.actions if a.startswith("export.")) or "none",
+                         "register": "yes" if "register" in g.actions else "no",
+                         "pages": ", ".join(p for p, a in self._table.pages.items() if a in g.actions)})
+        return rows
+
+    # -- tokens ---------------------------------------------------------------------------
+
+    def _token(self, key: str) -> str:
+        prefix = key.split(":", 1)[0]
+        digest = hmac.new(self._token_key, key.encode("utf-8"), hashlib.sha256).digest()[:15]
+        token = f"{prefix}:~{base64.b32encode(digest).decode().lower()}"
+        with self._lock:
+            self._tokens[token] = key
+        return token
+
+    def _untoken(self, token: str) -> str:
+        with self._lock:
+            key = self._tokens.get(token)
+        if key is None:
+            raise AccessDenied(f"{token} is a link from an earlier session of the explorer; search for the entity again")
+        return key
+
+
+def _is_token(key: str) -> bool:
+    return ":~" in key[:4]
+
+
+@cache
+def _is_organisation(name: str) -> bool:
+    from creditgraph.normalize import is_organisation_name
+
+    return is_organisation_name(name)
+
+
+def mask_name(name: Any) -> str:
+    """A natural person's name with all but its first and last character hidden: 张三明 → 张*明,
+    张三 → 张*, 欧阳小明 → 欧**明; Latin names word by word (John Smith → J*** S****)."""
+    text = str(name or "").strip()
+    if not text:
+        return text
+    if re.search(r"[A-Za-z]", text) and not re.search(r"[\u3400-\u9fff]", text):
+        return " ".join(w[0] + "*" * (len(w) - 1) for w in text.split())
+    if len(text) <= 2:
+        return text[0] + "*"
+    return text[0] + "*" * (len(text) - 2) + text[-1]
+
+
+class Disclosure:
+    """One role's view of the graph: masks and filters what reads return, refuses actions.
+
+    Every method takes plain records (:mod:`creditgraph.graph.records`, dicts) and returns
+    new ones; the inputs — often shared cached objects — are never changed."""
+
+    def __init__(self, policy: Policy, role: str, grant: Grant) -> None:
+        self.policy, self.role, self.grant = policy, role, grant
+        t = policy._table
+        self._masked = grant.names == "masked"
+        hidden = [g for name, g in t.fields.items() if name != "risk" and name not in grant.ids]
+        self._hidden_any = frozenset(p for g in hidden if not g.labels for p in g.props)
+        self._hidden_by_label: dict[str, frozenset[str]] = {}
+        for g in hidden:
+            for label in g.labels:
+                self._hidden_by_label[label] = self._hidden_by_label.get(label, frozenset()) | frozenset(g.props)
+        self._risk = frozenset(t.fields["risk"].props)
+
+    def __repr__(self) -> str:
+        return f"Disclosure({self.role!r})"
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def may(self, action: str) -> bool:
+        if action not in self.policy.actions:
+            raise CreditGraphError(f"unknown action {action!r}")
+        return action in self.grant.actions
+
+    def require(self, action: str) -> None:
+        """Raise :class:`AccessDenied` unless the role may ``action`` (see ``actions`` in access.yaml)."""
+        if not self.may(action):
+            raise AccessDenied(f"the role {self.role} may not {self.policy.actions[action]}")
+
+    def may_open(self, page: str) -> bool:
+        """Whether the role may open ``page`` (the name of its file in app/app_pages, without .py)."""
+        action = self.policy._table.pages.get(page)
+        return action is not None and self.may(action)
+
+    def require_export(self, kind: str) -> None:
+        self.require(f"export.{kind}")
+
+    @property
+    def max_hops(self) -> int:
+        return self.grant.max_hops
+
+    def require_hops(self, hops: int) -> None:
+        if hops > self.grant.max_hops:
+            raise AccessDenied(f"the role {self.role} sees networks {self.grant.max_hops} "
+                               f"hop{'s' * (self.grant.max_hops != 1)} deep, not {hops}")
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def key(self, key: str) -> str:
+        """``key`` as this role sees it: an opaque token where the key carries a person's name."""
+        if self._masked and key and key.split(":", 1)[0] in _NAMED_KEY_PREFIXES and not _is_token(key):
+            return self.policy._token(key)
+        return key
+
+    def real_key(self, key: Any) -> Any:
+        """The store key behind a token this process handed out (other values unchanged)."""
+        if isinstance(key, str) and _is_token(key):
+            return self.policy._untoken(key)
+        return key
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def expired(self, e: Entity) -> bool:
+        """Whether ``e`` is a record past its publicity period (access.yaml ``publicity``)."""
+        rule = self.policy._table.publicity.get(e.label)
+        if rule is None:
+            return False
+        value = e.props.get(rule.date)
+        if not value:
+            return False
+        try:
+            day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return False
+        return self.policy.today() >= day + dt.timedelta(days=rule.days)
+
+    def visible(self, e: Entity) -> bool:
+        return self.grant.expired or not self.expired(e)
+
+    def _names_a_person(self, label: str, props: Mapping[str, Any]) -> bool:
+        if label == "Person":
+            return True
+        if label in _RECORDS:
+            subject = props.get("subject_name") or props.get("name")
+            return bool(subject) and not _is_organisation(str(subject))
+        return False
+
+    def props(self, label: str, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The properties of a ``label`` node this role may see."""
+        hidden = self._hidden_any | self._hidden_by_label.get(label, frozenset())
+        out = {k: v for k, v in props.items() if k not in hidden}
+        risk = self.grant.risk
+        if risk == "hidden":
+            out = {k: v for k, v in out.items() if k not in self._risk}
+        elif risk == "scores" and out.get("shell_reasons"):
+            out["shell_reasons"] = _json_map(out["shell_reasons"],
+                                             lambda r: {k: v for k, v in r.items() if k != "evidence"})
+        if self._masked:
+            if self._names_a_person(label, props):
+                for p in _PERSON_NAME_PROPS:
+                    if out.get(p):
+                        out[p] = mask_name(out[p])
+                out.pop("source_ids", None)  # record ids may carry the name
+            if out.get("legal_rep_name"):
+                out["legal_rep_name"] = mask_name(out["legal_rep_name"])
+            if label == "Case":  # 张三与李四借款合同纠纷: the parties' names
+                out.pop("name", None)
+                out.pop("title", None)
+            if out.get("resolved"):
+                out["resolved"] = self.key(out["resolved"])
+            if out.get("asset_hiding"):
+                out["asset_hiding"] = _json_map(out["asset_hiding"], lambda r: {
+                    k: self.key(v) if k in ("debtor", "via") and isinstance(v, str) else v for k, v in r.items()})
+        return out
+
+    def entity(self, e: Entity) -> Entity:
+        """``e`` as this role sees it; :class:`AccessDenied` for a record past its publicity."""
+        if not self.visible(e):
+            raise AccessDenied(f"{self.key(e.key)} is past its publicity period")
+        return Entity(self.key(e.key), e.label, self.props(e.label, e.props))
+
+    def entities(self, entities: Iterable[Entity]) -> list[Entity]:
+        """The entities this role may see, masked; the others left out."""
+        return [self.entity(e) for e in entities if self.visible(e)]
+
+    def _edge(self, ed: Edge) -> Edge:
+        props = dict(ed.props)
+        if self._masked:
+            props.pop("source_ids", None)
+            if ed.type == "SAME_AS":
+                props.pop("evidence", None)  # the facts behind a match: names, ID fragments
+        return Edge(ed.type, self.key(ed.start), self.key(ed.end), props)
+
+    def subgraph(self, sub: Subgraph) -> Subgraph:
+        """A neighbourhood as this role sees it: hidden records and their edges left out."""
+        gone = {n.key for n in sub.nodes if not self.visible(n)}
+        return Subgraph(tuple(self.entity(n) for n in sub.nodes if n.key not in gone),
+                        tuple(self._edge(ed) for ed in sub.edges if ed.start not in gone and ed.end not in gone),
+                        {self.key(k): v for k, v in sub.more.items() if k not in gone})
+
+    def paths(self, paths: Sequence[GraphPath], max_hops: int | None = None) -> list[GraphPath]:
+        """Path query results; needs ``paths``; a path through a hidden record is left out."""
+        self.require("paths")
+        if max_hops is not None:
+            self.require_hops((max_hops + 1) // 2)
+        return [GraphPath(tuple(self.entity(n) for n in p.nodes), tuple(self._edge(ed) for ed in p.edges))
+                for p in paths if all(self.visible(n) for n in p.nodes)]
+
+    def search(self, found: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+        """A search result ``(kind, hits)`` (graph.lookup): ID-number searches need ``search.id``."""
+        self.require("search")
+        kind, hits = found
+        if kind == "id":
+            self.require("search.id")
+        return kind, [dataclasses.replace(h, entity=self.entity(h.entity)) for h in hits if self.visible(h.entity)]
+
+    def ranked(self, by: str, entities: Iterable[Entity]) -> list[Entity]:
+        """A ranking; needs ``rankings``, and a role that sees no risk cannot rank by it."""
+        self.require("rankings")
+        if by in self._risk and self.grant.risk == "hidden":
+            raise AccessDenied(f"the role {self.role} does not see {by}")
+        return self.entities(entities)
+
+    def listings(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``GraphStore.related_listings`` rows: records past publicity left out, names masked."""
+        out = []
+        for r in rows:
+            record = Entity(r["key"], r["label"], r.get("props") or {})
+            if not self.visible(record):
+                continue
+            row = dict(r, key=self.key(r["key"]), props=self.props(record.label, record.props))
+            if self._masked and r.get("subject"):
+                row["subject"] = self.key(r["subject"])
+                if str(r["subject"]).startswith("pe:") and r.get("via") not in (None, "self"):
+                    masked = mask_name(r["via"])
+                    row["relation"] = str(r.get("relation", "")).replace(str(r["via"]), masked)
+                    row["via"] = masked
+            out.append(row)
+        return out
+
+    def rows(self, rows: Iterable[Mapping[str, Any]], *, keys: Sequence[str] = (),
+             names: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """Plain rows: the ``keys`` columns as this role's keys, the ``names`` columns (natural
+        persons' names) masked where the role sees masked names."""
+        out = []
+        for r in rows:
+            row = dict(r)
+            for k in keys:
+                if isinstance(row.get(k), str):
+                    row[k] = self.key(row[k])
+            if self._masked:
+                for k in names:
+                    if row.get(k):
+                        row[k] = mask_name(row[k])
+            out.append(row)
+        return out
+
+    def leads(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Hidden-asset leads (debtor, firm, via, ...): need ``hidden_assets``."""
+        self.require("hidden_assets")
+        return self.rows(rows, keys=("debtor", "via", "firm"))
+
+
+def _json_map(text: str, f: Callable[[dict], dict]) -> str:
+    try:
+        items = json.loads(text)
+    except (TypeError, ValueError):
+        return text
+    if not isinstance(items, list):
+        return text
+    return json.dumps([f(i) if isinstance(i, dict) else i for i in items], ensure_ascii=False)
+
+
+# -- users ------------------------------------------------------------------------------
+
+# scrypt (hashlib, OpenSSL's implementation): memory-hard, in the standard library, so the
+# explorer needs no native wheel. n=2^14, r=8, p=5 is one of OWASP's equivalent settings
+# (16 MiB, ~0.1 s); the parameters travel in each hash, so they can be raised later.
+_N, _R, _P = 2 ** 14, 8, 5
+_NAME = re.compile(r"^[\w.@+-]{1,64}$")
+MIN_PASSWORD = 10
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode()
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` of ``password`` with a fresh random salt."""
+    if len(password) < MIN_PASSWORD:
+        raise CreditGraphError(f"a password needs at least {MIN_PASSWORD} characters")
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, maxmem=64 << 20, dklen=32)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            raise ValueError(scheme)
+        return int(n), int(r), int(p), base64.b64decode(salt, validate=True), base64.b64decode(digest, validate=True)
+    except ValueError as e:
+        raise CreditGraphError("not a password hash written by creditgraph (scrypt$n$r$p$salt$hash)") from e
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches ``stored`` (:func:`hash_password`), compared in constant time."""
+    n, r, p, salt, digest = _parse_hash(stored)
+    got = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=128 << 20, dklen=len(digest))
+    return hmac.compare_digest(got, digest)
+
+
+_DUMMY = f"scrypt${_N}${_R}${_P}${_b64(bytes(16))}${_b64(bytes(32))}"
+
+
+@dataclasses.dataclass(frozen=True)
+class User:
+    """A signed-in user: the name the register records and the role that decides what they see."""
+
+    name: str
+    role: str
+
+
+class _Entry(_Strict):
+    role: str
+    password: str | None = None  # absent: a user who signs in only through the reverse proxy
+
+
+class _UsersFile(_Strict):
+    users: dict[str, _Entry] = {}
+
+
+class Users:
+    """The users file (``<data dir>/users.yaml``): name → role and password hash.
+
+    ``users: {zhang.san: {role: analyst, password: "scrypt$..."}}``; written by
+    :meth:`add` (``python -m creditgraph.access add-user``), never with a clear password."""
+
+    def __init__(self, path: Path, entries: Mapping[str, _Entry]) -> None:
+        self.path, self._entries = Path(path), dict(entries)
+
+    @classmethod
+    def load(cls, path: Path, policy: Policy | None = None) -> "Users":
+        """The users in ``path`` (none if it does not exist); each role checked against ``policy``."""
+        path = Path(path)
+        if not path.exists():
+            return cls(path, {})
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            parsed = _UsersFile.model_validate(raw)
+        except (OSError, yaml.YAMLError) as e:
+            raise CreditGraphError(f"cannot read the users file {path}: {e}") from e
+        except ValidationError as e:
+            first = e.errors()[0]
+            raise CreditGraphError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from e
+        for name, entry in parsed.users.items():
+            if not _NAME.match(name):
+                raise CreditGraphError(f"{path}: user name {name!r}: letters, digits and . @ + - _ only")
+            if policy is not None and entry.role not in policy.roles:
+                raise CreditGraphError(f"{path}: user {name}: unknown role {entry.role!r} "
+                                       f"(roles: {', '.join(policy.roles)})")
+            if entry.password is not None:
+                _parse_hash(entry.password)
+        return cls(path, parsed.users)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def listing(self) -> list[User]:
+        return [User(n, e.role) for n, e in sorted(self._entries.items())]
+
+    @property
+    def with_password(self) -> int:
+        return sum(e.password is not None for e in self._entries.values())
+
+    def authenticate(self, name: str, password: str) -> User:
+        """The user ``name`` if ``password`` is theirs; else :class:`AccessDenied`, which never
+        says which of the two was wrong (an unknown name costs the same hash)."""
+        entry = self._entries.get(name)
+        ok = verify_password(password, entry.password if entry and entry.password else _DUMMY)
+        if not (ok and entry and entry.password):
+            raise AccessDenied("wrong user name or password")
+        return User(name, entry.role)
+
+    def proxy_user(self, name: str, *, default_role: str = "public") -> User:
+        """The user a reverse proxy vouched for: their role from this file, else ``default_role``."""
+        name = name.strip()
+        if not _NAME.match(name):
+            raise AccessDenied("the proxy's user header holds no usable user name")
+        entry = self._entries.get(name)
+        return User(name, entry.role if entry else default_role)
+
+    def add(self, name: str, role: str, password: str | None, *, policy: Policy, replace: bool = False) -> User:
+        """Add (or with ``replace``, change) a user and write the file (mode 0600, atomically)."""
+        if not _NAME.match(name):
+            raise CreditGraphError(f"user name {name!r}: 1-64 letters, digits and . @ + - _ only")
+        policy.grant(role)
+        if name in self._entries and not replace:
+            raise CreditGraphError(f"user {name} exists already in {self.path} (--replace to change them)")
+        self._entries[name] = _Entry(role=role, password=hash_password(password) if password is not None else None)
+        self._write()
+        return User(name, role)
+
+    def remove(self, name: str) -> None:
+        if self._entries.pop(name, None) is None:
+            raise CreditGraphError(f"no user {name} in {self.path}")
+        self._write()
+
+    def _write(self) -> None:
+        body = {"users": {n: e.model_dump(exclude_none=True) for n, e in sorted(self._entries.items())}}
+        text = ("# creditgraph explorer logins (python -m creditgraph.access add-user NAME --role ROLE).\n"
+                "# Passwords are scrypt hashes; roles are those of creditgraph/access.yaml.\n"
+                + yaml.safe_dump(body, allow_unicode=True, sort_keys=False))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, self.path)
+
+
+class LoginThrottle:
+    """At most ``attempts`` failed sign-ins per user name in ``window`` seconds, process-wide
+    (a new browser session does not reset it)."""
+
+    def __init__(self, attempts: int = 5, window: float = 900.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.attempts, self.window, self._clock = attempts, window, clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str) -> deque[float]:
+        q = self._failures.setdefault(name, deque())
+        while q and q[0] <= self._clock() - self.window:
+            q.popleft()
+        return q
+
+    def check(self, name: str) -> None:
+        with self._lock:
+            if len(self._recent(name)) >= self.attempts:
+                raise AccessDenied(f"too many failed sign-ins for {name}; try again in {int(self.window // 60)} minutes")
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            self._recent(name).append(self._clock())
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name, None)
+
+
+# -- deployment rules -------------------------------------------------------------------
+
+def auth_mode(settings: Any) -> Literal["proxy", "users", "local"]:
+    """How the explorer knows who is asking: a reverse proxy's header (``auth_header``), the
+    users file (when it exists), or — neither — one local user (``user``, ``role``)."""
+    if settings.auth_header:
+        return "proxy"
+    if Path(settings.users_path).exists():
+        return "users"
+    return "local"
+
+
+def _is_loopback(address: str) -> bool:
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_listen_address(address: str, settings: Any) -> None:
+    """Refuse to serve the explorer beyond loopback unless people must sign in.
+
+    Beyond loopback the users file must hold at least one user with a password. A proxy header
+    (``auth_header``) is trusted only on loopback: a client that reached the explorer directly
+    could send the header itself."""
+    if _is_loopback(address):
+        return
+    mode = auth_mode(settings)
+    if mode == "proxy":
+        raise CreditGraphError(
+            f"--address {address}: CREDITGRAPH_AUTH_HEADER trusts the reverse proxy's {settings.auth_header} header, "
+            "which any client reaching the explorer directly could send; listen on 127.0.0.1 behind the proxy")
+    users = Users.load(settings.users_path) if mode == "users" else None
+    if users is None or not users.with_password:
+        raise CreditGraphError(
+            f"--address {address} would serve the explorer beyond this machine without logins: add a user with "
+            f"`python -m creditgraph.access add-user NAME --role ROLE` (writes {settings.users_path}), "
+            "or keep the default 127.0.0.1")
+
+
+# -- python -m creditgraph.access -------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+    import getpass
+    import sys
+
+    from creditgraph.settings import Settings
+
+    parser = argparse.ArgumentParser(prog="python -m creditgraph.access", description="explorer users and roles")
+    parser.add_argument("--users-file", type=Path, help="default: CREDITGRAPH_USERS_FILE or <data dir>/users.yaml")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add-user", help="add a user with a role and a password (asked for, or one line on stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    add.add_argument("--proxy-only", action="store_true", help="no password: the user signs in through the proxy")
+    add.add_argument("--replace", action="store_true", help="change an existing user's role and password")
+    rm = sub.add_parser("remove-user", help="remove a user")
+    rm.add_argument("name")
+    sub.add_parser("list-users", help="names and roles")
+    sub.add_parser("table", help="the disclosure table, one row per role")
+    args = parser.parse_args(argv)
+
+    policy = Policy.load(secret=b"-")  # tokens are not used here
+    try:
+        path = args.users_file or Settings().users_path
+        if args.command == "table":
+            rows = policy.table()
+            cols = list(rows[0])
+            print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
+            for r in rows:
+                print("| " + " | ".join(r[c] for c in cols) + " |")
+            return 0
+        users = Users.load(path, policy)
+        if args.command == "list-users":
+            for u in users.listing():
+                print(f"{u.name}\t{u.role}")
+            return 0
+        if args.command == "remove-user":
+            users.remove(args.name)
+            print(f"removed {args.name} from {path}")
+            return 0
+        if args.proxy_only:
+            password = None
+        elif args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass(f"password for {args.name}: ")
+            if getpass.getpass("again: ") != password:
+                raise CreditGraphError("the two passwords differ")
+        user = users.add(args.name, args.role, password, policy=policy, replace=args.replace)
+        print(f"{user.name} ({user.role}) written to {path}")
+        return 0
+    except CreditGraphError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
