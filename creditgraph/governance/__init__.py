@@ -1,0 +1,46 @@
+"""Record governance (issue 24): lifecycle and expiry, objections, credit repair, watchlists and
+alerts, published red/black lists.
+
+What scoring and the lists must see is written onto the record nodes (the ``record_status``
+block of ``graph/schema.yaml``, through ``graph/governance.py``); the cases themselves —
+objections, repair applications, watchlists, alerts, run snapshots and editions — live under
+``<data dir>/governance/`` (:mod:`.state`). Every step is a query-register entry.
+
+Modules: :mod:`.rules` (the lifecycle table), :mod:`.lifecycle` (expire, re-assert status after
+a reload), :mod:`.objections`, :mod:`.repair`, :mod:`.alerts`, :mod:`.lists` and :mod:`.publish`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from creditgraph.audit import AuditLog
+from creditgraph.governance.rules import Rules, rules
+from creditgraph.governance.state import GovernanceError, State
+
+__all__ = ["Governance", "GovernanceError", "State"]
+
+
+@dataclass
+class Governance:
+    """What every governance step needs: the graph store, the governance state, the query
+    register, who acts, and the lifecycle table. Built by entry points (CLI, explorer, tests)."""
+
+    store: Any  # a BoltGraphStore: read_rows / write_rows run graph/governance.py's queries
+    state: State
+    audit: AuditLog
+    user: str
+    rules: Rules = field(default_factory=rules)
+
+    def register(self, action: str, query: dict[str, Any], results: int = 1, *, outcome: str | None = None) -> None:
+        self.audit.record(f"governance.{action}", query, results, outcome=outcome)
+
+
+def from_settings(settings, store) -> Governance:
+    """The governance desk of a deployment: state under ``<data dir>/governance``, the sealed register."""
+    from creditgraph.audit import seal_key
+
+    audit = AuditLog(settings.data_dir / "audit" / "queries.jsonl", settings.user,
+                     seal_key=seal_key(settings.id_hash_key.get_secret_value()))
+    return Governance(store, State.of(settings.data_dir), audit, settings.user)
