@@ -1,14 +1,16 @@
 """The creditgraph explorer: ``creditgraph explore`` (or ``streamlit run app/streamlit_app.py``).
 
-This entry script is the frame around every page: language, who is asking, which store
-answers, and the navigation. The pages live in ``app_pages/``.
+This entry script is the frame around every page: language, who is asking (the sign-in gate,
+app/auth.py), which store answers, and the navigation — only the pages the signed-in role may
+open (creditgraph/access.yaml; the reads behind them refuse the others as well). The pages live
+in ``app_pages/``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from creditgraph.app import state
+from creditgraph.app import auth, state
 from creditgraph.app.strings import LANGS
 from creditgraph.errors import CreditGraphError
 
@@ -23,15 +25,18 @@ with st.sidebar:
         state.set_params(lang=chosen)
         st.rerun()
 
-pages = [
-    st.Page("app_pages/search.py", title=state.t("nav.search"), icon=":material/search:", default=True),
-    st.Page("app_pages/entity.py", title=state.t("nav.entity"), icon=":material/badge:"),
-    st.Page("app_pages/paths.py", title=state.t("nav.paths"), icon=":material/route:"),
-    st.Page("app_pages/assets.py", title=state.t("nav.assets"), icon=":material/move_down:"),
-    st.Page("app_pages/rankings.py", title=state.t("nav.rankings"), icon=":material/leaderboard:"),
-    st.Page("app_pages/audit.py", title=state.t("nav.audit"), icon=":material/policy:"),
-]
-page = st.navigation(pages)
+user = auth.gate()  # stops here with the sign-in form until someone has signed in
+allowed = auth.policy().for_role(user.role)
+
+pages = {  # page (its file in app_pages/) → its entry; the role's table names the page
+    "search": st.Page("app_pages/search.py", title=state.t("nav.search"), icon=":material/search:", default=True),
+    "entity": st.Page("app_pages/entity.py", title=state.t("nav.entity"), icon=":material/badge:"),
+    "paths": st.Page("app_pages/paths.py", title=state.t("nav.paths"), icon=":material/route:"),
+    "assets": st.Page("app_pages/assets.py", title=state.t("nav.assets"), icon=":material/move_down:"),
+    "rankings": st.Page("app_pages/rankings.py", title=state.t("nav.rankings"), icon=":material/leaderboard:"),
+    "audit": st.Page("app_pages/audit.py", title=state.t("nav.audit"), icon=":material/policy:"),
+}
+page = st.navigation([p for name, p in pages.items() if allowed.may_open(name)])
 
 try:
     backend = state.store().backend
@@ -40,7 +45,11 @@ except CreditGraphError as e:
     st.stop()
 
 with st.sidebar:
-    st.caption(f"{state.t('app.user')}: {state.settings().user} · {state.t('app.store')}: {backend}")
+    st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {user.role} · "
+               f"{state.t('app.store')}: {backend}")
+    if auth.mode() == "users" and st.button(auth.text("sign_out"), key="sign_out"):
+        auth.sign_out()
+        st.rerun()
     st.caption(state.t("app.notice"))
 
 page.run()
