@@ -29,7 +29,7 @@ from creditgraph.analytics.frames import graph_frames
 from creditgraph.analytics.offenders import (dishonest_firm_ranking, hidden_assets, hiding_firm_ranking,
                                              repeat_offenders)
 from creditgraph.analytics.shell import score_shells
-from creditgraph.loaders.normalize import company_match_key
+from creditgraph.normalize import company_match_key
 
 __all__ = ["score_city", "firm_entities", "detection_metrics", "TOP_SHARE"]
 

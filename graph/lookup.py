@@ -18,7 +18,7 @@ from creditgraph.graph.name_index import NameIndex, fold
 from creditgraph.graph.port import GraphStore
 from creditgraph.graph.records import Entity
 from creditgraph.graph.schema import schema
-from creditgraph.loaders import normalize as nz
+from creditgraph import normalize as nz
 
 __all__ = ["Hit", "interpret", "lookup"]
 

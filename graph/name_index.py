@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from creditgraph.graph.port import GraphStore
-from creditgraph.loaders.normalize import name_key
+from creditgraph.normalize import name_key
 
 __all__ = ["NameIndex", "fold"]
 

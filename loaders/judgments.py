@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from creditgraph.loaders.normalize import is_organisation_name
+from creditgraph.normalize import is_organisation_name
 
 __all__ = ["Party", "parse_parties", "doc_parties_summary", "case_kind", "ROLES"]
 

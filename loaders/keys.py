@@ -18,7 +18,7 @@ import hashlib
 from typing import Any, Mapping, Sequence
 
 from creditgraph.graph.schema import schema
-from creditgraph.loaders import normalize as nz
+from creditgraph import normalize as nz
 
 __all__ = ["node_key", "stock_key_parts"]
 

@@ -28,7 +28,7 @@ from creditgraph.errors import MappingError, SchemaError
 from creditgraph.roles import canonical_roles
 from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.graph.schema import schema
-from creditgraph.loaders import normalize as nz
+from creditgraph import normalize as nz
 from creditgraph.loaders.keys import node_key
 from creditgraph.loaders.transforms import MULTI, OPTIONS, get_transform, scrub_ids
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from creditgraph.errors import BadFileError
-from creditgraph.loaders.normalize import clean_text
+from creditgraph.normalize import clean_text
 from creditgraph.loaders.transforms import scrub_ids
 
 __all__ = ["BadRow", "read_rows", "read_header", "MAX_FIELD", "MAX_LINE"]

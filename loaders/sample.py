@@ -13,7 +13,7 @@ import json
 import random
 from pathlib import Path
 
-from creditgraph.loaders.normalize import id_check_digit, mask_id, uscc_check_char
+from creditgraph.normalize import id_check_digit, mask_id, uscc_check_char
 
 __all__ = ["write_sample", "SAMPLE_GROUP"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from creditgraph.loaders import normalize as nz
+from creditgraph import normalize as nz
 
 __all__ = ["TRANSFORMS", "MULTI", "OPTIONS", "get_transform", "scrub_ids", "stock_code", "MARKETS"]
 

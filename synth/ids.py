@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from creditgraph.loaders.normalize import id_check_digit, uscc_check_char
+from creditgraph.normalize import id_check_digit, uscc_check_char
 
 __all__ = ["org_code", "make_uscc", "make_id", "mask_uscc", "mask_person_id", "corrupt_check"]
 

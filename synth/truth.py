@@ -28,7 +28,7 @@ from creditgraph.errors import BadFileError
 from creditgraph.graph.schema import schema
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, SourceMapping, builtin_mappings
-from creditgraph.loaders.normalize import normalize_company_name, normalize_person_name
+from creditgraph.normalize import normalize_company_name, normalize_person_name
 from creditgraph.loaders.pipeline import _lookups, detect
 from creditgraph.loaders.readers import BadRow, read_rows
 
@@ -306,7 +306,7 @@ def _check_shell(v, p, truth, by_case):
 
 
 def _dishonest(v, cases: list[str], subject: str, by_case) -> tuple[list[str], set[str]]:
-    from creditgraph.loaders.normalize import normalize_case_no
+    from creditgraph.normalize import normalize_case_no
     out, subjects = [], set()
     for case in cases:
         recs = by_case.get((normalize_case_no(case), subject), [])

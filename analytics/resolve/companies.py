@@ -14,7 +14,7 @@ Rules
 -----
 0. **Same stock code** (rule ``same_stock_code``, score 1.0). A record keyed by a stock code
    (the A-share board lists) is the one registry firm whose ``stock_code`` it is; checked first.
-1. **Grouping.** Company nodes are grouped by :func:`~creditgraph.loaders.normalize.company_match_key`
+1. **Grouping.** Company nodes are grouped by :func:`~creditgraph.normalize.company_match_key`
    of their ``name``: full-width → half-width, Traditional → Simplified, punctuation,
    brackets and spaces dropped, ``有限责任公司`` → ``有限公司``. Only nodes with the same key
    can be linked.
@@ -61,7 +61,7 @@ from typing import Any, Mapping, NamedTuple
 import networkx as nx
 
 from creditgraph.graph.schema import schema
-from creditgraph.loaders.normalize import company_match_key, halfwidth, uscc_matches_masked
+from creditgraph.normalize import company_match_key, halfwidth, uscc_matches_masked
 
 __all__ = [
     "BRANCH_SUFFIXES",

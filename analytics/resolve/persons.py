@@ -56,7 +56,7 @@ from typing import Iterable, Iterator, Mapping, NamedTuple
 import networkx as nx
 import numpy as np
 
-from creditgraph.loaders.normalize import normalize_person_name, to_simplified
+from creditgraph.normalize import normalize_person_name, to_simplified
 from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
 
 __all__ = ["Mention", "Link", "Model", "PersonResolution", "FirmContext", "FEATURES", "mentions", "firm_context",

@@ -10,7 +10,7 @@ import pytest
 
 from creditgraph.analytics.resolve.companies import (
     SCORE_NAME, SCORE_NAME_AND_ID, Branch, company_canonical, resolve_companies)
-from creditgraph.loaders.normalize import company_match_key, normalize_company_name, uscc_check_char
+from creditgraph.normalize import company_match_key, normalize_company_name, uscc_check_char
 from creditgraph.loaders.pipeline import load_paths
 from recording import RecordingStore
 

@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from creditgraph.app.strings import indicator_name, rel_name, t
-from creditgraph.loaders.normalize import mask_id
+from creditgraph.normalize import mask_id
 from creditgraph.synth.truth import load_truth
 
 pytestmark = pytest.mark.e2e

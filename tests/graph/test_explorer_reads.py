@@ -88,7 +88,7 @@ def test_clusters_riskiest_first(firms):
 
 from creditgraph.graph.lookup import interpret, lookup  # noqa: E402
 from creditgraph.graph.name_index import NameIndex  # noqa: E402
-from creditgraph.loaders.normalize import hash_id  # noqa: E402
+from creditgraph.normalize import hash_id  # noqa: E402
 
 KEY = "lookup-test-key"
 FULL_ID = "350102197203153657"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from creditgraph.errors import BadFileError, MappingError
 from creditgraph.loaders.mapping import load_mapping
-from creditgraph.loaders.normalize import id_check_digit, uscc_check_char
+from creditgraph.normalize import id_check_digit, uscc_check_char
 from creditgraph.loaders.pipeline import detect, load_paths
 from creditgraph.loaders.mapping import builtin_mappings
 from creditgraph.loaders.sample import write_sample

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from creditgraph.loaders.mapping import SourceMapping
-from creditgraph.loaders.normalize import is_valid_id
+from creditgraph.normalize import is_valid_id
 from creditgraph.synth.ids import id_check_digit
 
 __all__ = ["KEY", "PLANTED_IDS", "Layout", "canonical", "find_full_ids", "full_id"]

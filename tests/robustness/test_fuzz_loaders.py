@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, builtin_mappings
-from creditgraph.loaders.normalize import clean_text
+from creditgraph.normalize import clean_text
 from creditgraph.loaders.pipeline import _lookups, load_paths
 from creditgraph.loaders.readers import MAX_FIELD
 from creditgraph.loaders.transforms import scrub_ids

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from creditgraph.loaders.normalize import is_valid_id, is_valid_uscc, parse_id, parse_ratio
+from creditgraph.normalize import is_valid_id, is_valid_uscc, parse_id, parse_ratio
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.synth.generate import generate
 from creditgraph.synth.ids import mask_person_id, mask_uscc, org_code

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from creditgraph.errors import BadFileError
-from creditgraph.loaders.normalize import is_valid_id
+from creditgraph.normalize import is_valid_id
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.loaders.readers import read_rows
 from creditgraph.synth.truth import MentionReport, mention_keys

@@ -1,4 +1,4 @@
-"""Tests for creditgraph.loaders.normalize.
+"""Tests for creditgraph.normalize.
 
 Privacy: no full ID number appears literally here; test IDs are built from a
 made-up region/birth date/sequence and the module's own check-digit function.
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from creditgraph.loaders.normalize import (
+from creditgraph.normalize import (
     IdNumber,
     case_year,
     clean_text,
