@@ -16,7 +16,7 @@ from creditgraph.errors import BadFileError
 from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, SourceMapping
-from creditgraph.loaders.pipeline import _lookups
+from creditgraph.loaders.pipeline import lookup_tables
 from creditgraph.loaders.readers import BadRow, read_header, read_rows
 
 __all__ = ["CheckedRow", "MappingCheck", "check_mapping"]
@@ -76,7 +76,7 @@ def check_mapping(mapping: SourceMapping, sample: Path, *, rows: int = 5, hash_k
     out = MappingCheck(mapping.name, str(sample), header, missing)
     if missing:
         return out
-    lookups = _lookups(mapping, sample.parent)
+    lookups = lookup_tables(mapping, sample.parent)
     expand = EXPANDERS.get(mapping.expand) if mapping.expand else None
     for line, row in read_rows(sample, mapping.format, delimiter=mapping.delimiter, encoding=mapping.encoding):
         if len(out.rows) >= rows:

@@ -25,7 +25,7 @@ from creditgraph.loaders.report import FileReport, LoadReport, QuarantineWriter
 from creditgraph.loaders.transforms import scrub_ids
 from creditgraph.progress import progress_bar
 
-__all__ = ["detect", "load_paths", "iter_files"]
+__all__ = ["detect", "load_paths", "iter_files", "lookup_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,11 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
     return max(fits, key=lambda m: len(m.headers)), ""
 
 
-def _lookups(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, dict[str, str]]]:
+def lookup_tables(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, dict[str, str]]]:
+    """The mapping's lookup tables (``lookup_files``), read from ``folder``: name → key → row.
+
+    Each table must lie in the data file's folder and have rows; the first row for a key wins.
+    """
     tables: dict[str, dict[str, dict[str, str]]] = {}
     root = folder.resolve()
     for name, spec in mapping.lookup_files.items():
@@ -128,7 +132,7 @@ def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str,
     fr = FileReport(str(path), m.name)
     fmt = m.format
     check_columns(path, m)
-    lookups = _lookups(m, path.parent)
+    lookups = lookup_tables(m, path.parent)
     expand = EXPANDERS.get(m.expand) if m.expand else None
     if m.expand and expand is None:
         raise MappingError(f"mapping {m.name}: unknown expander {m.expand!r}")

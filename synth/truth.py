@@ -29,7 +29,7 @@ from creditgraph.graph.schema import schema
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, SourceMapping, builtin_mappings
 from creditgraph.normalize import normalize_company_name, normalize_person_name
-from creditgraph.loaders.pipeline import _lookups, detect
+from creditgraph.loaders.pipeline import detect, lookup_tables
 from creditgraph.loaders.readers import BadRow, read_rows
 
 __all__ = ["Truth", "load_truth", "check_planted", "MentionReport", "mention_keys"]
@@ -147,7 +147,7 @@ def mention_keys(city: Path, *, hash_key: str) -> dict[str, int]:
 def _file_mentions(m: SourceMapping, path: Path, lines: dict[int, list[tuple[str, int]]],
                    names: dict[int, str], hash_key: str, report: MentionReport):
     """``(key, pid)`` for each resolvable mention in one file; the rest counted as skipped."""
-    lookups = _lookups(m, path.parent)
+    lookups = lookup_tables(m, path.parent)
     expand = EXPANDERS[m.expand] if m.expand else None
     columns = {e.name: {p.column for p in e.props if p.column} for e in m.entities}
     left = dict(lines)

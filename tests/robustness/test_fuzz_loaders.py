@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapping import RowError, builtin_mappings
 from creditgraph.normalize import clean_text
-from creditgraph.loaders.pipeline import _lookups, load_paths
+from creditgraph.loaders.pipeline import load_paths, lookup_tables
 from creditgraph.loaders.readers import MAX_FIELD
 from creditgraph.loaders.transforms import scrub_ids
 from robust_support import KEY, PLANTED_IDS
@@ -125,7 +125,7 @@ def _build(layout, data):
 def _expect(layout, path: Path, expected):
     """What the store and the quarantine must hold: the mapping applied to each row written."""
     m = layout.mapping
-    lookups = _lookups(m, path.parent)
+    lookups = lookup_tables(m, path.parent)
     expand = EXPANDERS.get(m.expand) if m.expand else None
     store, quarantined = RecordingStore(), {}
     for line, row in expected:
