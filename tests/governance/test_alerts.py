@@ -1,0 +1,78 @@
+"""Watchlists and alerts: a reload of a changed city raises exactly the alerts its changes
+make for the entities followed, computed from two runs' snapshots; the queue's decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import BOSS, CLERK, FIRM, FIRM2, edge, node
+from creditgraph.governance import alerts
+from creditgraph.governance.state import GovernanceError
+
+KIN = "pe:test:kin"  # 王小: same surname and ID region as the debtor 王大
+NEWFIRM = "co:uscc:91350100TEST00003X"
+
+
+def test_a_changed_city_raises_exactly_the_expected_alerts(gov):
+    alerts.follow(gov, "entity", BOSS, note="debtor in (2024)闽01执5号")
+    alerts.follow(gov, "list", "court=福州中院")  # every active debtor of that court: the firm
+    first = alerts.record_run(gov, "load")
+    assert first["alerts"] == []  # the first run is the baseline
+    assert alerts.record_run(gov, "score")["alerts"] == []  # nothing changed: nothing raised
+    # the next load: the debtor's relative founds a firm; the firm's clerk becomes its legal rep;
+    # an unrelated firm changes hands (nobody follows it)
+    gov.store.upsert_nodes([node("Person", KIN, name="王小", id_masked="3501021995****5678"),
+                            node("Company", NEWFIRM, name="福州丙商贸有限公司", founded=dt.date(2025, 3, 1)),
+                            node("Person", "pe:test:other", name="赵三")])
+    gov.store.upsert_edges([edge("LEGAL_REP_OF", KIN, NEWFIRM), edge("SHAREHOLDER_OF", KIN, NEWFIRM, ratio=1.0),
+                            edge("LEGAL_REP_OF", CLERK, FIRM), edge("LEGAL_REP_OF", "pe:test:other", FIRM2)])
+    run = alerts.record_run(gov, "load")
+    got = sorted((a["kind"], a["entity"], a["detail"].get("firm")) for a in run["alerts"])
+    assert got == [("associate_new_firm", BOSS, NEWFIRM), ("legal_rep_change", FIRM, None)]
+    new_firm = next(a for a in run["alerts"] if a["kind"] == "associate_new_firm")
+    assert new_firm["detail"]["associate"] == KIN and "family-like" in new_firm["detail"]["tie"]
+    assert new_firm["detail"]["founded"] == "2025-03-01"
+    rep = next(a for a in run["alerts"] if a["kind"] == "legal_rep_change")
+    assert rep["detail"]["before"] == [BOSS] and rep["detail"]["after"] == [BOSS, CLERK]
+    assert len(alerts.queue(gov)) == 2
+
+
+def test_a_new_record_and_a_tie_with_a_debtor_alert_the_follower(gov):
+    from conftest import SEEN
+    from creditgraph.graph.records import EdgeRow
+
+    alerts.follow(gov, "entity", FIRM2)
+    alerts.record_run(gov, "load")
+    gov.store.upsert_nodes([node("Penalty", "pn:test:2", decision_no="test:2", subject_name="福州乙科技有限公司",
+                                 amount=5000.0, decided=dt.date(2025, 5, 1))])
+    gov.store.upsert_edges([EdgeRow("LISTED_IN", FIRM2, "pn:test:2", {"match": "uscc"}, "test", "x", SEEN),
+                            edge("SHAREHOLDER_OF", BOSS, FIRM2, ratio=0.3)])
+    got = sorted((a["kind"], a["entity"]) for a in alerts.record_run(gov, "load")["alerts"])
+    assert got == [("dishonest_link", FIRM2), ("new_record", FIRM2)]
+
+
+def test_the_queue_confirms_and_dismisses_with_a_reason(gov):
+    alerts.follow(gov, "entity", BOSS)
+    alerts.record_run(gov, "load")
+    gov.store.upsert_nodes([node("Company", NEWFIRM, name="福州丙商贸有限公司", founded=dt.date(2025, 3, 1))])
+    gov.store.upsert_edges([edge("SHAREHOLDER_OF", CLERK, NEWFIRM, ratio=0.5)])  # the debtor's co-worker
+    (a,) = alerts.record_run(gov, "load")["alerts"]
+    assert a["kind"] == "associate_new_firm" and "shares" in a["detail"]["tie"]
+    with pytest.raises(GovernanceError, match="reason"):
+        alerts.dismiss(gov, a["id"], reason="")
+    done = alerts.dismiss(gov, a["id"], reason="the clerk left the firm in 2023")
+    assert done["status"] == "dismissed" and alerts.queue(gov) == []
+    with pytest.raises(GovernanceError, match="dismissed"):
+        alerts.confirm(gov, a["id"])
+    assert [e["action"] for e in gov.audit.entries()][-1] == "governance.alert.dismiss"
+
+
+def test_a_watch_on_a_missing_entity_is_refused(gov):
+    from creditgraph.errors import NotFound
+
+    with pytest.raises(NotFound):
+        alerts.follow(gov, "entity", "co:uscc:NOPE")
+    with pytest.raises(GovernanceError, match="court="):
+        alerts.follow(gov, "list", "福州中院")
