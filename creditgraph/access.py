@@ -145,9 +145,7 @@ class Policy:
         try:
             table = _Table.model_validate(raw)
         except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(map(str, first["loc"]))
-            raise CreditGraphError(f"{path}: {where}: {first['msg']}") from e
+            raise CreditGraphError(f"{path}: {_first_error(e)}") from e
         return cls(table, secret=secret, today=today)
 
     @property
@@ -195,6 +193,14 @@ class Policy:
         if key is None:
             raise AccessDenied(f"{token} is a link from an earlier session of the explorer; search for the entity again")
         return key
+
+
+def _first_error(e: ValidationError) -> str:
+    """The first problem pydantic found, as ``where: what``."""
+    first = e.errors()[0]
+    where = ".".join(map(str, first["loc"]))
+    what = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {what}" if where else what
 
 
 def _is_token(key: str) -> bool:
@@ -519,8 +525,7 @@ class Users:
         except (OSError, yaml.YAMLError) as e:
             raise CreditGraphError(f"cannot read the users file {path}: {e}") from e
         except ValidationError as e:
-            first = e.errors()[0]
-            raise CreditGraphError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from e
+            raise CreditGraphError(f"{path}: {_first_error(e)}") from e
         for name, entry in parsed.users.items():
             if not _NAME.match(name):
                 raise CreditGraphError(f"{path}: user name {name!r}: letters, digits and . @ + - _ only")
