@@ -25,6 +25,8 @@ __all__ = ["LIST_NODE_PROPERTIES", "read_frames", "blacklist", "redlist", "BLACK
 LIST_NODE_PROPERTIES = tuple(dict.fromkeys([*SCORING_NODE_PROPERTIES, "behaviour", "performance", "removed", "list_type",
                                             "listed", "amount", "decided", "issued", "objection", "shell_flag",
                                             "repeat_flag", "spread", "uscc"]))
+#: The date a record went on its list, first present wins.
+_LISTED_ON = ("published", "listed", "decided", "issued", "filed")
 BLACKLIST_COLUMNS = ["entity", "name", "kind", "cases", "case_nos", "courts", "unperformed", "last_published",
                      "objections_open"]
 REDLIST_COLUMNS = ["entity", "name", "uscc", "founded", "years"]
@@ -47,9 +49,15 @@ def _listed(fr: GraphFrames, labels: tuple[str, ...], as_of: dt.date, table: Rul
     recs = out["rec"].to_numpy()
     fields = sorted({f for l in labels for f in table.fields(l)})
     cols = {f: fr.attr(f, recs) for f in fields}
-    alive = [exit_of(label, {f: cols[f][i] for f in fields}, as_of, table) is None
-             for i, label in enumerate(out["label"].tolist())]
-    return out[np.asarray(alive, dtype=bool)]
+    alive = np.array([exit_of(label, {f: cols[f][i] for f in fields}, as_of, table) is None
+                      for i, label in enumerate(out["label"].tolist())], dtype=bool)
+    # not yet listed on as_of: the record's own date (the first of _LISTED_ON it has) is later
+    on = np.full(len(out), NO_DAY, dtype=np.int64)
+    for f in _LISTED_ON:
+        d = days(fr.attr(f, recs))
+        on = np.where(on == NO_DAY, d, on)
+    alive &= on <= np.datetime64(as_of.isoformat(), "D").astype(np.int64)
+    return out[alive]
 
 
 def _names(fr: GraphFrames, entities: np.ndarray, members: pd.DataFrame) -> list[str]:
