@@ -12,7 +12,7 @@ logit at which precision is still ≥ ``min_precision``: the most shells found a
 precision nowhere gets no threshold: its firms are ranked, never flagged, and say so.
 
 Trained where labels exist — generated cities of several generator profiles
-(:mod:`~creditgraph.analytics.train_scores`), decoys (group HQs, agent addresses, professional
+(:mod:`creditgraph.training.shell`), decoys (group HQs, agent addresses, professional
 directors) counting as ordinary firms — and shipped as ``shell_model.json``. Counts go through
 ``log1p`` so one nominee with a thousand firms does not swamp the rest. Every score comes with
 its top contributing indicators (coefficient × standardised value) and the evidence sentence
@@ -24,7 +24,6 @@ flagged above the 99th percentile — documented, not tuned.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.features import INDICATORS, Evidence
+from creditgraph.analytics.model_file import load_model, save_model
 
 __all__ = ["ShellModel", "SHELL_MODEL_PATH", "transform", "availability", "score_shells", "fit_shell_model"]
 
@@ -75,16 +75,13 @@ class ShellModel:
         return table[masks]
 
     def save(self, path: Path = SHELL_MODEL_PATH) -> None:
-        path.write_text(json.dumps({"features": INDICATORS, "coef": self.coef, "intercept": self.intercept,
-                                    "center": self.center, "scale": self.scale, "provenance": self.provenance,
-                                    "thresholds": self.thresholds}, ensure_ascii=False, indent=1) + "\n",
-                        encoding="utf-8")
+        save_model(path, INDICATORS, {"coef": self.coef, "intercept": self.intercept, "center": self.center,
+                                      "scale": self.scale, "provenance": self.provenance,
+                                      "thresholds": self.thresholds})
 
     @classmethod
     def load(cls, path: Path = SHELL_MODEL_PATH) -> "ShellModel":
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        if tuple(raw["features"]) != INDICATORS or "thresholds" not in raw:
-            raise ValueError(f"{path} was trained on other indicators; retrain with python -m creditgraph.analytics.train_scores")
+        raw = load_model(path, INDICATORS, retrain="shell", what="indicators", required=("thresholds",))
         return cls(tuple(raw["coef"]), raw["intercept"], tuple(raw["center"]), tuple(raw["scale"]),
                    tuple(raw["thresholds"]), raw["provenance"])
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from creditgraph.analytics.resolve.companies import company_canonical
 from creditgraph.analytics.resolve.evaluate import inferable_pairs, noid_metrics, pair_metrics
 from creditgraph.analytics.resolve.persons import Model, _names, firm_context, mentions, resolve_persons
-from creditgraph.analytics.resolve.train import HASH_KEY, city_graph, make_city
+from creditgraph.training.cities import HASH_KEY, city_graph, make_city
 from creditgraph.synth.truth import load_truth, mention_keys
 
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from creditgraph.analytics.shell import ShellModel
-from creditgraph.analytics.train_scores import resolved_city_graph
+from creditgraph.training.cities import resolved_city_graph
 from creditgraph.evaluation import detection_metrics, score_city
 from creditgraph.synth.generate import generate
 from creditgraph.synth.truth import mention_keys

@@ -53,7 +53,7 @@ def truth_resolved_city_graph(city: Path) -> nx.MultiDiGraph:
     by the generator's truth (every mention of one true person → one key): the shape the
     person resolver produces, without its run time, for sizes where that run is the bottleneck."""
     from creditgraph.analytics.resolve.companies import company_canonical
-    from creditgraph.analytics.resolve.train import HASH_KEY, city_graph
+    from creditgraph.training.cities import HASH_KEY, city_graph
     from creditgraph.synth.truth import mention_keys
 
     G = city_graph(city)
@@ -69,7 +69,7 @@ def truth_resolved_city_graph(city: Path) -> nx.MultiDiGraph:
 
 def _resolved_graph(companies: int, seed: int, cache: Path, table: Table, resolve: str) -> nx.MultiDiGraph:
     """The resolved city graph: unpickled when an earlier run left it, else generated, loaded, resolved."""
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
     from creditgraph.synth.generate import generate
 
     city = cache / f"city-{companies}-s{seed}"

@@ -67,7 +67,7 @@ def test_a_worker_that_dies_is_a_clear_error():
 @forks
 def test_graph_stages_beside_equal_graph_stages_here(city):
     from creditgraph.analytics.frames import graph_frames
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
     from creditgraph.scoring import graph_stages
 
     fr = graph_frames(resolved_city_graph(city))

@@ -29,7 +29,7 @@ explainable evidence, and links are merged greedily under cannot-link constraint
 * **Support.** A candidate whose only shared item is an address or phone of more than
   :data:`CROWDED` firms has no evidence beyond the name and is never scored (:func:`supported`).
 * **Evidence → score.** :data:`FEATURES`, combined by the shipped logistic model
-  (``person_model.json``, trained by :mod:`.train` on synthetic cities — a full one and full
+  (``person_model.json``, trained by :mod:`creditgraph.training.persons` on synthetic cities — a full one and full
   ones with the person-ID columns blanked — which also picks the threshold from the held-out
   precision–recall curve).
 * **Clustering.** Links in descending score; two clusters join only if no member of one
@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import json
 import math
 from bisect import bisect_left
 from collections import defaultdict
@@ -56,6 +55,7 @@ from typing import Iterable, Iterator, Mapping, NamedTuple
 import networkx as nx
 import numpy as np
 
+from creditgraph.analytics.model_file import load_model, save_model
 from creditgraph.normalize import normalize_person_name, to_simplified
 from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
 
@@ -527,15 +527,12 @@ class Model:
         return 1 / (1 + np.exp(-(X @ np.asarray(self.coef) + self.intercept)))
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps({"features": FEATURES, "coef": list(self.coef), "intercept": self.intercept,
-                                    "threshold": self.threshold, "provenance": self.provenance},
-                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        save_model(path, FEATURES, {"coef": list(self.coef), "intercept": self.intercept,
+                                    "threshold": self.threshold, "provenance": self.provenance})
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "Model":
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        if tuple(raw["features"]) != FEATURES:
-            raise ValueError(f"{path} was trained on other features; retrain with python -m creditgraph.analytics.resolve.train")
+        raw = load_model(path, FEATURES, retrain="persons")
         return cls(tuple(raw["coef"]), raw["intercept"], raw["threshold"], raw["provenance"])
 
 

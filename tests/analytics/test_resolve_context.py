@@ -125,7 +125,7 @@ def test_inferable_pairs_follow_the_persons_own_firms_only():
 
 @pytest.mark.parametrize("profile", ["noid"])
 def test_blanked_city_keeps_its_mention_lines(tmp_path, profile):
-    from creditgraph.analytics.resolve.train import make_city
+    from creditgraph.training.cities import make_city
     import csv
 
     city = make_city(tmp_path, 300, seed=3, profile=profile)

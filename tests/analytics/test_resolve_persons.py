@@ -10,7 +10,8 @@ from creditgraph.analytics.resolve.companies import company_canonical
 from creditgraph.analytics.resolve.evaluate import pair_metrics
 from creditgraph.analytics.resolve.persons import (FEATURES, Model, candidate_pairs, contradiction, mentions,
                                                    resolve_persons)
-from creditgraph.analytics.resolve.train import HASH_KEY, city_graph, fit, labelled_pairs
+from creditgraph.training.cities import HASH_KEY, city_graph
+from creditgraph.training.persons import fit, labelled_pairs
 from creditgraph.synth.truth import load_truth, mention_keys
 
 FIRM, OTHER = "co:uscc:91350102MA2Y00000X", "co:uscc:91350103MA2Y00001X"
@@ -108,7 +109,7 @@ def test_shipped_model_meets_the_targets_on_an_unseen_city(city_resolution):
 @pytest.fixture(scope="module")
 def noid_city(tmp_path_factory):
     """The standard city (1,000 companies, seed 7) with the registry's person-ID columns blanked."""
-    from creditgraph.analytics.resolve.train import make_city
+    from creditgraph.training.cities import make_city
 
     return make_city(tmp_path_factory.mktemp("noid_city"), 1000, seed=7, profile="noid")
 

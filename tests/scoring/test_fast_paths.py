@@ -194,7 +194,7 @@ def test_hidden_assets_finds_each_kind_of_tie_once_per_firm():
 
 def test_firm_clusters_are_networkx_components_of_the_firm_graph(city):
     from creditgraph.analytics.clusters import SPLIT_ABOVE, firm_clusters, firm_graph
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
 
     G = resolved_city_graph(city)
     fr = graph_frames(G)
@@ -208,7 +208,7 @@ def test_firm_clusters_are_networkx_components_of_the_firm_graph(city):
 
 def test_spread_equals_networkx_pagerank_on_the_entity_graph(city):
     from creditgraph.analytics.spread import dishonesty_spread, entity_graph
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
 
     G = resolved_city_graph(city)
     nodes, A, seeds = entity_graph(G)
@@ -229,7 +229,7 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     from creditgraph.analytics.clusters import firm_clusters
     from creditgraph.analytics.offenders import repeat_offenders
     from creditgraph.analytics.spread import dishonesty_spread
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
     from creditgraph.scoring import node_scores, score_graph
 
     G = resolved_city_graph(city)
@@ -278,7 +278,7 @@ def test_scoring_reads_only_the_properties_it_declares(city):
 
     from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, frames_from_tables,
                                               graph_tables)
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
     from creditgraph.scoring import score_graph
 
     import re
@@ -314,7 +314,7 @@ def test_frames_read_arrow_text_and_python_strings_alike(city):
     """Stores export text as Arrow strings; tables of Python strings (older pickles, hand-built
     tables) give the same frames, key for key and property for property."""
     from creditgraph.analytics.frames import frames_from_tables, graph_tables
-    from creditgraph.analytics.train_scores import resolved_city_graph
+    from creditgraph.training.cities import resolved_city_graph
     from creditgraph.graph.records import TEXT, GraphTables
 
     tables = graph_tables(resolved_city_graph(city))

@@ -10,7 +10,8 @@ import pytest
 from creditgraph.analytics.features import company_indicators
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
 from creditgraph.analytics.shell import ShellModel, score_shells
-from creditgraph.analytics.train_scores import resolved_city_graph, shell_labels
+from creditgraph.training.cities import resolved_city_graph
+from creditgraph.training.shell import shell_labels
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.resolution import run_resolution
 from creditgraph.scoring import evaluate_scores, run_scoring

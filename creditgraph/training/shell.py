@@ -1,8 +1,9 @@
-"""Train the shell-company model on a synthetic city: python -m creditgraph.analytics.train_scores
+"""Train the shell-company model on synthetic cities: ``python -m creditgraph.training shell``.
 
-Generates a city (default 20,000 companies, seed 11), loads it in memory, resolves it, computes
-the indicators and fits :func:`~creditgraph.analytics.shell.fit_shell_model` against the
-planted shell clusters (decoys count as ordinary firms). Writes ``shell_model.json``.
+Generates cities (default 20,000 companies, profiles full and registry, seeds 11–13), loads each
+in memory, resolves it, computes the indicators and fits
+:func:`~creditgraph.analytics.shell.fit_shell_model` against the planted shell clusters (decoys
+count as ordinary firms). Writes ``shell_model.json``.
 """
 
 from __future__ import annotations
@@ -16,48 +17,35 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-__all__ = ["resolved_city_graph", "shell_labels"]
+from creditgraph.analytics.features import company_indicators
+from creditgraph.analytics.shell import SHELL_MODEL_PATH, fit_shell_model
+from creditgraph.evaluation import firm_entities
+from creditgraph.synth.generate import generate
+from creditgraph.synth.truth import load_truth
+from creditgraph.training.cities import resolved_city_graph
+
+__all__ = ["shell_labels", "training_frame", "add_arguments", "run"]
 
 log = logging.getLogger(__name__)
-
-
-def resolved_city_graph(city: Path) -> nx.MultiDiGraph:
-    """A generated city loaded in memory, with firms and people resolved (``resolved`` set)."""
-    from creditgraph.analytics.resolve.companies import company_canonical
-    from creditgraph.analytics.resolve.persons import resolve_persons
-    from creditgraph.analytics.resolve.train import city_graph
-
-    G = city_graph(city)
-    firms = company_canonical(G)
-    people = resolve_persons(G, company_canonical=firms)
-    for k, c in {**firms, **people.canonical}.items():
-        G.nodes[k]["resolved"] = c
-    return G
 
 
 def shell_labels(index, city: Path, G: nx.MultiDiGraph | None = None) -> pd.Series:
     """Whether each firm of ``index`` is a planted shell. Firms are found by USCC, and — given
     the graph, for extracts that key firms by stock code or name — through their entity
     (:func:`creditgraph.evaluation.firm_entities`)."""
-    from creditgraph.synth.truth import load_truth
-
     usccs = {u for p in load_truth(city).of("shell_cluster") for u in p["companies"]}
     shells = {f"co:uscc:{u}" for u in usccs}
     if G is not None:
-        from creditgraph.evaluation import firm_entities
-
         entities = {e for u, e in firm_entities(city, G).items() if u in usccs}
         shells |= {k for k, d in G.nodes(data=True)
                    if d.get("label") == "Company" and (d.get("resolved") or k) in entities}
     return pd.Series([k in shells for k in index], index=index)
 
 
-def training_frame(profiles: list[str], seeds: list[int], companies: int) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+def training_frame(profiles: list[str], seeds: list[int], companies: int
+                   ) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Indicators, shell labels and the city of every firm of the generated cities
     ``profiles`` × ``seeds`` (each city loaded in memory and resolved)."""
-    from creditgraph.analytics.features import company_indicators
-    from creditgraph.synth.generate import generate
-
     frames, labels, cities = [], [], []
     for profile in profiles:
         for seed in seeds:
@@ -76,18 +64,19 @@ def training_frame(profiles: list[str], seeds: list[int], companies: int) -> tup
     return pd.concat(frames), pd.concat(labels), pd.concat(cities)
 
 
-def main(argv=None) -> int:
-    from creditgraph.analytics.shell import SHELL_MODEL_PATH, fit_shell_model
-
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--companies", type=int, default=20_000)
+def add_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options of ``python -m creditgraph.training shell``."""
+    ap.add_argument("--companies", type=int, default=20_000, help="companies in each training city (default 20000)")
     ap.add_argument("--profiles", default="full,registry",
                     help="generator profiles to train on (the rest are held out)")
     ap.add_argument("--seeds", default="11,12,13", help="seeds of the training cities (never used for evaluation)")
-    ap.add_argument("--min-precision", type=float, default=0.95)
-    ap.add_argument("--out", type=Path, default=SHELL_MODEL_PATH)
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    ap.add_argument("--min-precision", type=float, default=0.95,
+                    help="each pattern's threshold keeps at least this held-out precision (default 0.95)")
+    ap.add_argument("--out", type=Path, default=SHELL_MODEL_PATH, help="model file to write (default: the shipped one)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train on ``args.profiles`` × ``args.seeds`` and write the model to ``args.out``."""
     profiles, seeds = args.profiles.split(","), [int(s) for s in args.seeds.split(",")]
     X, y, groups = training_frame(profiles, seeds, args.companies)
     m = fit_shell_model(X, y, groups=groups, min_precision=args.min_precision)
@@ -99,7 +88,3 @@ def main(argv=None) -> int:
     m.save(args.out)
     log.info("shell model: %s", m.provenance)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
