@@ -29,7 +29,8 @@ from pathlib import Path
 
 from creditgraph.analytics.resolve.companies import company_canonical
 from creditgraph.analytics.resolve.evaluate import inferable_pairs, noid_metrics, pair_metrics
-from creditgraph.analytics.resolve.persons import Model, _names, firm_context, mentions, resolve_persons
+from creditgraph.analytics.resolve.mentions import firm_context, mentions, person_names
+from creditgraph.analytics.resolve.persons import Model, resolve_persons
 from creditgraph.training.cities import HASH_KEY, city_graph, make_city
 from creditgraph.synth.truth import load_truth, mention_keys
 
@@ -69,7 +70,7 @@ def run_city(profile: str, seed: int, companies: int, curve: bool = False) -> li
     t0 = time.perf_counter()
     res = resolve_persons(G, company_canonical=firms)
     seconds = time.perf_counter() - t0
-    names = _names(G)
+    names = person_names(G)
     ctx = firm_context(G, firms, names)
     ms = mentions(G, firms, ctx, names=names)
     inferable = inferable_pairs(ms, truth, ctx)

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Mapping
 
-from creditgraph.analytics.resolve.persons import HIDDEN, FirmContext, Mention
+from creditgraph.analytics.resolve.mentions import HIDDEN, FirmContext, Mention
 
 __all__ = ["pair_metrics", "inferable_pairs", "noid_metrics", "no_id"]
 

@@ -7,7 +7,7 @@ been blanked ("noid", :func:`~creditgraph.training.cities.blank_person_ids`), so
 learns to join records by context alone; the "sparse" and "listed" profiles are never trained on
 (held out for :mod:`bench.resolution_quality`) — loads each in memory through the real loaders,
 labels every candidate pair from the generator's truth (same pid or not), fits a logistic
-regression on :data:`~creditgraph.analytics.resolve.persons.FEATURES`, and picks the threshold
+regression on :data:`~creditgraph.analytics.resolve.pairs.FEATURES`, and picks the threshold
 with the best F1 among those whose precision on held-out pairs is at least ``--min-precision``.
 The coefficients, threshold and the figures that justify them go to ``person_model.json``.
 """
@@ -24,9 +24,10 @@ from typing import Mapping
 import numpy as np
 
 from creditgraph.analytics.resolve.companies import company_canonical
-from creditgraph.analytics.resolve.persons import (FEATURES, MODEL_PATH, FirmContext, Mention, Model, _names,
-                                                   candidate_pairs, contradiction, evidence, feature_vector,
-                                                   firm_context, mentions, supported)
+from creditgraph.analytics.resolve.mentions import FirmContext, Mention, firm_context, mentions, person_names
+from creditgraph.analytics.resolve.pairs import (FEATURES, candidate_pairs, contradiction, evidence, feature_vector,
+                                                 supported)
+from creditgraph.analytics.resolve.persons import MODEL_PATH, Model
 from creditgraph.synth.truth import mention_keys
 from creditgraph.training.cities import HASH_KEY, TRAIN_PROFILES, city_graph, make_city
 
@@ -91,7 +92,7 @@ def training_pairs(specs: list[tuple[str, int]], companies: int) -> tuple[np.nda
             G = city_graph(city)
             truth = mention_keys(city, hash_key=HASH_KEY)
         canon = company_canonical(G)
-        names = _names(G)
+        names = person_names(G)
         ctx = firm_context(G, canon, names)
         Xi, yi = labelled_pairs(mentions(G, canon, ctx, names=names), truth, ctx)
         log.info("%s city seed %d: %d pairs, %d same", profile, seed, len(yi), int(yi.sum()))

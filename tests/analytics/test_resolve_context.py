@@ -8,8 +8,9 @@ import networkx as nx
 import pytest
 
 from creditgraph.analytics.resolve.evaluate import inferable_pairs, noid_metrics
-from creditgraph.analytics.resolve.persons import (CROWDED, candidate_pairs, evidence, firm_context, mentions,
-                                                   resolve_persons)
+from creditgraph.analytics.resolve.mentions import firm_context, mentions
+from creditgraph.analytics.resolve.pairs import CROWDED, candidate_pairs, evidence
+from creditgraph.analytics.resolve.persons import resolve_persons
 
 NAME = "张伟"
 

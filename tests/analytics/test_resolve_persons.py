@@ -8,8 +8,9 @@ import pytest
 
 from creditgraph.analytics.resolve.companies import company_canonical
 from creditgraph.analytics.resolve.evaluate import pair_metrics
-from creditgraph.analytics.resolve.persons import (FEATURES, Model, candidate_pairs, contradiction, mentions,
-                                                   resolve_persons)
+from creditgraph.analytics.resolve.mentions import mentions
+from creditgraph.analytics.resolve.pairs import FEATURES, candidate_pairs, contradiction
+from creditgraph.analytics.resolve.persons import Model, resolve_persons
 from creditgraph.training.cities import HASH_KEY, city_graph
 from creditgraph.training.persons import fit, labelled_pairs
 from creditgraph.synth.truth import load_truth, mention_keys
@@ -140,7 +141,7 @@ def test_honest_namesakes_are_not_merged_with_repeat_offenders(which, city, noid
 
 def test_without_ids_context_joins_people_and_keeps_precision(noid_resolution):
     from creditgraph.analytics.resolve.evaluate import inferable_pairs, noid_metrics
-    from creditgraph.analytics.resolve.persons import firm_context
+    from creditgraph.analytics.resolve.mentions import firm_context
 
     G, truth, ms, res = noid_resolution
     firms = company_canonical(G)

@@ -1,0 +1,265 @@
+"""What person resolution knows of each Person node: its name key, the ID positions it shows, and
+the context of its firms (addresses, phones, founding days, holdings, cases, co-officers' names).
+
+:func:`firm_context` gathers the context in one pass over the nodes and one over the edges;
+:func:`mentions` turns every Person node into a :class:`Mention`. O(V + E), pure functions over
+a NetworkX graph as ``GraphStore.export`` returns it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping, NamedTuple
+
+import networkx as nx
+
+from creditgraph.normalize import normalize_person_name, to_simplified
+from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
+
+__all__ = ["HIDDEN", "Mention", "FirmContext", "firm_context", "person_names", "mentions"]
+
+#: An ID position the record does not show.
+HIDDEN = "*"
+_ROLE_EDGES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
+
+
+class Mention(NamedTuple):
+    """A Person node as resolution sees it (a named tuple: a city makes one per Person node)."""
+    key: str
+    name: str
+    pos: str                           # 18 ID characters, HIDDEN where not visible
+    id_hash: str | None
+    sex: str | None
+    birth_year: int | None
+    year_tolerance: int                # 1 when the year comes from a reported age
+    firms: frozenset[str]              # canonical companies they hold a role in
+    cases: frozenset[str]              # cases they are a party to (directly or via a list entry)
+    case_firms: frozenset[str]         # canonical companies that are parties to their cases
+    # context of their firms (see FirmContext); empty for records at no firm
+    addresses: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+    owners: frozenset[str] = frozenset()      # companies holding shares in one of their firms
+    linked: frozenset[str] = frozenset()      # owners and holdings of their firms
+    firm_cases: frozenset[str] = frozenset()  # cases one of their firms is a party to
+    co_names: frozenset[str] = frozenset()    # other people's names at their firms
+    founded: tuple[tuple[int, str], ...] = ()  # (ordinal day, firm), sorted
+
+    @property
+    def has_id(self) -> bool:
+        return self.pos != HIDDEN * 18
+
+
+def _name_key(name: str) -> str:
+    return to_simplified(normalize_person_name(name))
+
+
+_NO_ID = HIDDEN * 18
+
+
+def _positions(d: Mapping) -> str:
+    if not d.get("id_masked") and not d.get("birth_date"):
+        return _NO_ID
+    pos = [HIDDEN] * 18
+    masked = d.get("id_masked")
+    if masked and len(masked) == 18:
+        pos = [c if c != "*" else HIDDEN for c in masked.upper()]
+    born = str(d.get("birth_date") or "")
+    if len(born) >= 10:
+        pos[6:14] = born[:4] + born[5:7] + born[8:10]
+    return "".join(pos)
+
+
+@dataclass
+class FirmContext:
+    """What the graph says around each canonical firm; counts weigh how telling a shared item is.
+    Also each Person node's firms and cases, gathered in the same pass. O(V + E)."""
+    addresses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    phones: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    founded: dict[str, int] = field(default_factory=dict)        # ordinal day
+    owners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    holdings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    cases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    firms_at: dict[str, int] = field(default_factory=dict)            # address → firms registered there
+    firms_with_phone: dict[str, int] = field(default_factory=dict)
+    firms_with_name: dict[str, int] = field(default_factory=dict)     # name → firms with a person of it
+    firms_of_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    person_firms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # Person → its firms
+    person_cases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # direct or via a list entry
+
+    def together(self, name: str, other: str) -> int:
+        """Firms where people named ``name`` and ``other`` both hold a role."""
+        a, b = self.firms_of_name.get(name, set()), self.firms_of_name.get(other, set())
+        return len(a & b) if len(a) < len(b) else len(b & a)
+
+
+def _day(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "toordinal"):
+        return value.toordinal()
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _independent(role) -> bool:
+    return bool(role) and has_role(str(role), INDEPENDENT_DIRECTOR)
+
+
+def _typed_edges(G: nx.MultiDiGraph) -> Iterator[tuple[str, str, str | None, Mapping]]:
+    """(u, v, type, data) of every edge; the adjacency dicts directly, several times faster than G.edges."""
+    if G.is_multigraph():
+        for u, nbrs in G.adjacency():
+            for v, keyed in nbrs.items():
+                for d in keyed.values():
+                    yield u, v, d.get("type"), d
+    else:
+        for u, nbrs in G.adjacency():
+            for v, d in nbrs.items():
+                yield u, v, d.get("type"), d
+
+
+def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None = None,
+                 name_of: Mapping[str, str] | None = None) -> FirmContext:
+    """Addresses, phones, founding day, holdings, cases and people's names of every canonical
+    firm, and each Person node's firms and cases — one pass over the nodes and one over the edges."""
+    canon = company_canonical or {}
+    name_of = name_of if name_of is not None else person_names(G)
+    ctx = FirmContext()
+    label = {}
+    for k, d in G.nodes(data="label"):
+        label[k] = d
+    for k in canon.keys() | {k for k, lab in label.items() if lab == "Company"}:
+        if k in G:
+            day = _day(G.nodes[k].get("founded"))
+            c = canon.get(k, k)
+            if day is not None and (c not in ctx.founded or k == c):
+                ctx.founded[c] = day
+    listed: dict[str, set[str]] = defaultdict(set)
+    record_cases: dict[str, set[str]] = defaultdict(set)
+    for u, v, t, d in _typed_edges(G):
+        lu = label.get(u)
+        if t in _ROLE_EDGES:
+            f = canon.get(v, v)
+            if lu == "Person":
+                ctx.person_firms[u].add(f)
+                # a professional independent director sits on many boards: his name ties no two people
+                if u in name_of and not (t == "OFFICER_OF" and _independent(d.get("role"))):
+                    ctx.names[f].add(name_of[u])
+                    ctx.firms_of_name[name_of[u]].add(f)
+            elif lu == "Company" and t == "SHAREHOLDER_OF":
+                o = canon.get(u, u)
+                if o != f:
+                    ctx.owners[f].add(o)
+                    ctx.holdings[o].add(f)
+        elif t == "REGISTERED_AT":
+            if lu == "Company":
+                ctx.addresses[canon.get(u, u)].add(v)
+        elif t == "HAS_PHONE":
+            ctx.phones[canon.get(u, u)].add(v)
+        elif t == "PARTY_TO":
+            if lu == "Company":
+                ctx.cases[canon.get(u, u)].add(v)
+            elif lu == "Person":
+                ctx.person_cases[u].add(v)
+        elif t == "LISTED_IN":
+            if lu == "Person":
+                listed[u].add(v)
+        elif t == "ARISES_FROM":
+            record_cases[u].add(v)
+    for u, records in listed.items():
+        for r in records:
+            ctx.person_cases[u] |= record_cases.get(r, set())
+    for field_, count in ((ctx.addresses, "firms_at"), (ctx.phones, "firms_with_phone"),
+                          (ctx.names, "firms_with_name")):
+        n: dict[str, int] = defaultdict(int)
+        for items in field_.values():
+            for x in items:
+                n[x] += 1
+        setattr(ctx, count, dict(n))
+    for per_firm in (ctx.addresses, ctx.phones, ctx.owners, ctx.holdings, ctx.cases, ctx.names):
+        for f, items in per_firm.items():
+            per_firm[f] = frozenset(items)
+    return ctx
+
+
+class _Names(dict):
+    """Person key → normalised name; ``.data`` keeps each node's attributes for :func:`mentions`."""
+    data: dict
+
+
+def person_names(G: nx.MultiDiGraph) -> dict[str, str]:
+    """Person key → normalised (Simplified) name, for every Person node with a name; the same
+    name is normalised once. Pass it to :func:`firm_context` and :func:`mentions` to share it."""
+    cache: dict[str, str] = {}
+    out = _Names()
+    out.data = {}
+    for k, d in G.nodes(data=True):
+        if d.get("label") == "Person" and d.get("name"):
+            raw = d["name"]
+            if raw not in cache:
+                cache[raw] = _name_key(raw)
+            out[k] = cache[raw]
+            out.data[k] = d
+    return out
+
+
+_EMPTY: frozenset = frozenset()
+
+
+def _around(ctx: FirmContext, firms: frozenset[str], cache: dict) -> tuple:
+    """(addresses, phones, owners, linked, firm cases, names, founded) of a set of firms."""
+    if len(firms) == 1:
+        (f,) = firms
+        if f not in cache:
+            owners = ctx.owners.get(f, _EMPTY)
+            held = ctx.holdings.get(f, _EMPTY)
+            cache[f] = (ctx.addresses.get(f, _EMPTY), ctx.phones.get(f, _EMPTY), owners,
+                        owners | held if held else owners, ctx.cases.get(f, _EMPTY),
+                        ctx.names.get(f, _EMPTY), ((ctx.founded[f], f),) if f in ctx.founded else ())
+        return cache[f]
+    parts = [_around(ctx, frozenset((f,)), cache) for f in firms]
+    return tuple(frozenset().union(*(p[i] for p in parts)) for i in range(6)) + \
+        (tuple(sorted(x for p in parts for x in p[6])),)
+
+
+def mentions(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None = None,
+             context: FirmContext | None = None, *, names: Mapping[str, str] | None = None) -> dict[str, Mention]:
+    """Every Person node of ``G`` with the identity evidence and context it carries.
+
+    ``context`` (from :func:`firm_context`) is built when not given; ``names`` maps Person keys
+    to normalised names, likewise. O(V + E)."""
+    canon = company_canonical or {}
+    name_of = names if names is not None else person_names(G)
+    ctx = context or firm_context(G, canon, name_of)
+    case_firms: dict[str, set[str]] = defaultdict(set)
+    for f, cs in ctx.cases.items():
+        for c in cs:
+            case_firms[c].add(f)
+    cache: dict = {}
+    out: dict[str, Mention] = {}
+    nodes = getattr(name_of, "data", None) or G.nodes
+    for key in name_of:
+        d = nodes[key]
+        firms = frozenset(ctx.person_firms.get(key, ()))
+        cases = frozenset(ctx.person_cases.get(key, ()))
+        pos = _positions(d)
+        sex = pos[16] != HIDDEN and ("M" if int(pos[16]) % 2 else "F") or d.get("sex")
+        year, tol = (int(pos[6:10]), 0) if HIDDEN not in pos[6:10] else (d.get("birth_year"), 0)
+        if year is None and d.get("age") not in (None, -1) and d.get("age_as_of"):
+            year, tol = int(str(d["age_as_of"])[:4]) - int(d["age"]), 1
+        name = name_of[key]
+        if firms:
+            addresses, phones, owners, linked, firm_cases, co_names, founded = _around(ctx, firms, cache)
+            co_names = co_names - {name}
+        else:
+            addresses = phones = owners = linked = firm_cases = co_names = _EMPTY
+            founded = ()
+        against = frozenset(f for c in cases for f in case_firms.get(c, ())) - firms if cases else _EMPTY
+        out[key] = Mention(key, name, pos, d.get("id_hash"), sex, year, tol, firms, cases, against,
+                           addresses, phones, owners, linked, firm_cases, co_names, founded)
+    return out
