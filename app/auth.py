@@ -25,10 +25,10 @@ import streamlit as st
 
 from creditgraph.access import AccessDenied, Disclosure, LoginThrottle, Policy, User, Users, auth_mode
 from creditgraph.app import state
-from creditgraph.audit import seal_key
+from creditgraph.audit import AuditLog, seal_key
 from creditgraph.errors import CreditGraphError
 
-__all__ = ["gate", "current_user", "current_role", "disclosure", "policy", "sign_out", "mode"]
+__all__ = ["gate", "current_user", "current_role", "disclosure", "policy", "register", "sign_out", "mode", "text"]
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,29 @@ def current_role() -> str:
 def disclosure() -> Disclosure:
     """What this session's role sees and may do: apply it to every read (app/state.py)."""
     return policy().for_role(current_role())
+
+
+class _SessionRegister(AuditLog):
+    """The query register as one session writes it: the signed-in user, and the store keys
+    behind the tokens a masked view handed out (an auditor reads what was read)."""
+
+    def __init__(self, path: Path, user: str, *, seal_key: bytes, disclosure: Disclosure) -> None:
+        super().__init__(path, user, seal_key=seal_key)
+        self._disclosure = disclosure
+
+    def record(self, action, query, results, *, outcome=None):
+        return super().record(action, self._disclosure.real_query(query), results, outcome=outcome)
+
+
+def register() -> AuditLog:
+    """The query register, writing as the signed-in user (app/state.py's ``audit``)."""
+    s = state.settings()
+    user = current_user()
+    if user is None:
+        raise AccessDenied("nobody has signed in")
+    return _SessionRegister(s.data_dir / "audit" / "queries.jsonl", user.name,
+                            seal_key=seal_key(s.id_hash_key.get_secret_value()),
+                            disclosure=policy().for_role(user.role))
 
 
 def sign_out() -> None:

@@ -171,7 +171,7 @@ class Policy:
         for role, g in self._table.roles.items():
             rows.append({"role": role, "names": g.names, "ID fields": ", ".join(g.ids) or "none",
                          "risk": g.risk, "past publicity": "shown" if g.expired else "hidden",
-                         "network depth": str(g.max_hops),
+                         "network depth": str(g.max_hops), "expand": "yes" if "expand" in g.actions else "no",
                          "exports": ", ".join(a.split(".", 1)[1] for a in g.actions if a.startswith("export.")) or "none",
                          "register": "yes" if "register" in g.actions else "no",
                          "pages": ", ".join(p for p, a in self._table.pages.items() if a in g.actions)})
@@ -268,6 +268,11 @@ class Disclosure:
     def require_export(self, kind: str) -> None:
         self.require(f"export.{kind}")
 
+    def gate(self, action: str, value: Any) -> Any:
+        """``value`` if the role may ``action``; :class:`AccessDenied` otherwise."""
+        self.require(action)
+        return value
+
     @property
     def max_hops(self) -> int:
         return self.grant.max_hops
@@ -290,6 +295,20 @@ class Disclosure:
         if isinstance(key, str) and _is_token(key):
             return self.policy._untoken(key)
         return key
+
+    def real_query(self, query: Any) -> Any:
+        """A query as the register keeps it: tokens in it (values, lists, dicts) back to store
+        keys, so the register names what was read whoever read it; unknown tokens stay."""
+        if isinstance(query, str):
+            try:
+                return self.real_key(query)
+            except AccessDenied:
+                return query
+        if isinstance(query, Mapping):
+            return {k: self.real_query(v) for k, v in query.items()}
+        if isinstance(query, (list, tuple)):
+            return type(query)(self.real_query(v) for v in query)
+        return query
 
     # -- entities ---------------------------------------------------------------------------
 
@@ -426,6 +445,22 @@ class Disclosure:
                     if row.get(k):
                         row[k] = mask_name(row[k])
             out.append(row)
+        return out
+
+    def names(self, names: Mapping[str, str]) -> dict[str, str]:
+        """key → display name (of any label) as this role sees them: persons' names masked, and
+        the names of records whose subject is a person; a case by its number (its name names
+        the parties)."""
+        if not self._masked:
+            return dict(names)
+        out = {}
+        for key, name in names.items():
+            prefix, _, rest = key.partition(":")
+            if prefix == "pe" or (prefix in ("dr", "rs", "ab", "pn") and not _is_organisation(str(name))):
+                name = mask_name(name)
+            elif prefix == "ca":
+                name = rest
+            out[self.key(key)] = name
         return out
 
     def leads(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -27,12 +27,12 @@ MASKED = {"public", "analyst"}
 #: role → the actions it may take (access.yaml); everything else is refused.
 ACTIONS = {
     "public": {"search", "view"},
-    "analyst": {"search", "view", "paths", "rankings", "export.csv"},
-    "regulator": {"search", "search.id", "view", "paths", "hidden_assets", "rankings", "register", "export.csv",
+    "analyst": {"search", "view", "expand", "paths", "rankings", "export.csv"},
+    "regulator": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register", "export.csv",
                   "export.graphml", "export.pdf", "export.register"},
-    "court": {"search", "search.id", "view", "paths", "hidden_assets", "rankings", "export.csv", "export.graphml",
+    "court": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "export.csv", "export.graphml",
               "export.pdf"},
-    "admin": {"search", "search.id", "view", "paths", "hidden_assets", "rankings", "register", "export.csv",
+    "admin": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register", "export.csv",
               "export.graphml", "export.pdf", "export.register"},
 }
 ALL_ACTIONS = set().union(*ACTIONS.values())
@@ -273,6 +273,23 @@ def test_rankings_leads_and_listings(policy, role):
         assert shown[0]["relation"] == "张*明 (LEGAL_REP_OF)" and shown[0]["confidence"] == 0.97
     else:
         assert [r["key"] for r in shown] == [r["key"] for r in rows] and shown[0]["via"] == NAME
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_display_names_and_register_queries(policy, role):
+    d = view(policy, role)
+    names = {PERSON.key: NAME, FIRM.key: FIRM.name, PERSON_RECORD.key: NAME, FIRM_RECORD.key: FIRM.name,
+             CASE.key: CASE.props["name"]}
+    shown = d.names(names)
+    if role in MASKED:
+        assert shown == {d.key(PERSON.key): "张*明", FIRM.key: FIRM.name, d.key(PERSON_RECORD.key): "张*明",
+                         d.key(FIRM_RECORD.key): FIRM.name, CASE.key: "(2020)京01民初1号"}
+    else:
+        assert shown == names
+    # what a page records names the token it was handed; the register keeps the store key
+    query = {"key": d.key(PERSON.key), "keys": [d.key(FIRM_RECORD.key)], "text": "泰富", "stale": "pe:~zzzz"}
+    assert d.real_query(query) == {"key": PERSON.key, "keys": [FIRM_RECORD.key], "text": "泰富", "stale": "pe:~zzzz"}
+    assert d.gate("view", 7) == 7
 
 
 def test_an_unknown_role_or_token_is_refused(policy):

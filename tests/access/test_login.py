@@ -9,6 +9,7 @@ nothing (the pages with data are tests/app's).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,25 @@ def test_the_proxy_mode_without_the_header_refuses(explorer, monkeypatch):
     at = start()
     assert "X-Forwarded-User" in at.error[0].value
     assert not at.text_input  # no password form: the proxy signs people in
+
+
+def _record_as_session(token: str) -> None:
+    """An AppTest script: what a page does when it registers a read of ``token``."""
+    from creditgraph.app import auth
+
+    auth.register().record("entity", {"key": token}, 1)
+
+
+def test_the_register_names_the_signed_in_user_and_the_store_key(explorer):
+    from creditgraph.access import User
+    from creditgraph.app import auth
+    from creditgraph.audit import AuditLog
+
+    person = "pe:court:张三明@9f2c"
+    token = auth.policy().for_role("analyst").key(person)  # what an analyst's page was handed
+    at = AppTest.from_function(_record_as_session, args=(token,), default_timeout=30)
+    at.session_state["_creditgraph_user"] = User("cy", "analyst")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    last = AuditLog(explorer.data_dir / "audit" / "queries.jsonl", "-").entries()[-1]
+    assert last["user"] == "cy" and json.loads(last["query"]) == {"key": person}
