@@ -10,15 +10,20 @@ element ids are opaque hashes mapped back to keys on this side.
 from __future__ import annotations
 
 import hashlib
+import math
+import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import networkx as nx
 
 from creditgraph.app.strings import label_name, rel_name, t
+from creditgraph.app.text import field_name, value_text
+from creditgraph.errors import CreditGraphError
 from creditgraph.graph.records import Entity, Subgraph
 
-__all__ = ["View", "inert", "node_id", "build_view", "merge_view", "risk_level", "to_networkx", "union", "COLOURS"]
+__all__ = ["View", "inert", "node_id", "build_view", "merge_view", "risk_level", "to_networkx", "union", "COLOURS",
+           "class_name", "collapse", "LABELLED_UP_TO"]
 
 #: Node colours by type; risky firms and people get their own class (and colour).
 COLOURS = {
@@ -26,6 +31,12 @@ COLOURS = {
     "Address": "#8d99ae", "Phone": "#8d99ae", "Case": "#6c757d", "DishonestRecord": "#9d0208",
     "Restriction": "#dc2f02", "AbnormalListing": "#f48c06", "Penalty": "#e85d04", "More": "#adb5bd",
 }
+#: Node classes as the reader sees them (the graph's legend and the info panel's title).
+_CLASS_NAMES = {"Company_risk": ("高风险企业", "High-risk company"), "Person_risk": ("高风险人员", "High-risk person"),
+                "More": ("更多（已折叠）", "More (folded)")}
+#: Views of at most this many nodes show every name at the zoom they open at.
+LABELLED_UP_TO = 100
+_SPACING = 90.0  # pixels between neighbours in the drawn layout
 _INERT = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
 _SHOWN = ("uscc", "id_masked", "status", "city", "industry", "founded", "court", "filed", "case_no")
 
@@ -39,10 +50,17 @@ def node_id(key: str) -> str:
     return "n" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def class_name(cls: str, lang: str = "zh") -> str:
+    """A node class of :data:`COLOURS` (a label, or a label with ``_risk``) in ``lang``."""
+    if cls in _CLASS_NAMES:
+        return _CLASS_NAMES[cls][0 if lang == "zh" else 1]
+    return label_name(cls, lang)
+
+
 def risk_level(props: Mapping[str, Any]) -> str:
     """high / medium / low from the stored scores (flags first, then scores)."""
-    if props.get("shell_flag") or props.get("repeat_flag") or props.get("asset_hiding"):
-        return "high"
+    if props.get("shell_flag") or props.get("repeat_flag") or props.get("asset_hiding") or props.get("moved_assets"):
+        return "high"  # moved_assets: the debtor side of an asset-moving lead (set by the pages)
     if float(props.get("shell_score") or 0) >= 0.3 or float(props.get("spread") or 0) >= 0.1:
         return "medium"
     return "low"
@@ -57,21 +75,29 @@ class View:
     keys: dict[str, str] = field(default_factory=dict)     # id → entity key
     more: dict[str, int] = field(default_factory=dict)     # key → neighbours not shown
     dropped: int = 0                                       # nodes left out by the view's cap
+    pos: dict[str, tuple[float, float]] = field(default_factory=dict)  # id → layout position, kept on expand
+    classes: set[str] = field(default_factory=set)         # node classes drawn (for the legend)
 
     @property
     def elements(self) -> dict[str, list[dict]]:
-        return {"nodes": list(self.nodes.values()), "edges": list(self.edges.values())}
+        """Nodes (each with its position: the view is drawn with a preset layout) and edges."""
+        nodes = [dict(n, position={"x": round(self.pos[i][0], 1), "y": round(self.pos[i][1], 1)})
+                 if i in self.pos else n for i, n in self.nodes.items()]
+        return {"nodes": nodes, "edges": list(self.edges.values())}
 
 
-def _node(e: Entity, lang: str, centre: str) -> dict:
+def _node(e: Entity, lang: str, centre: str) -> tuple[dict, str]:
+    """The Cytoscape node of ``e`` and its class. The info panel shows every data field but
+    ``label`` by its name, so the fields it shows are named in ``lang``."""
     level = risk_level(e.props)
-    label = f"{e.label}_risk" if e.label in ("Company", "Person") and level == "high" else e.label
-    data = {"id": node_id(e.key), "label": label, "name": inert(e.name[:24]),
-            "type": inert(label_name(e.label, lang)), "risk": level}
-    data.update({k: inert(e.props[k]) for k in _SHOWN if e.props.get(k) not in (None, "")})
+    cls = f"{e.label}_risk" if e.label in ("Company", "Person") and level == "high" else e.label
+    data = {"id": node_id(e.key), "label": class_name(cls, lang), "name": inert(e.name[:24]),
+            t("col.risk", lang): t(f"risk.{level}", lang)}
+    data.update({field_name(k, lang): inert(value_text(k, e.props[k], lang)) for k in _SHOWN
+                 if e.props.get(k) not in (None, "")})
     if e.key == centre:
-        data["centre"] = "yes"
-    return {"data": data}
+        data[t("net.centre", lang)] = t("net.centre_yes", lang)
+    return {"data": data}, cls
 
 
 def _edge_caption(type_: str, props: Mapping[str, Any], lang: str) -> str:
@@ -94,19 +120,53 @@ def merge_view(view: View, sub: Subgraph, *, lang: str = "zh", centre: str = "",
         if nid not in view.nodes and len(view.keys) >= cap:
             view.dropped += 1
             continue
-        view.nodes[nid] = _node(e, lang, centre)
+        view.nodes[nid], cls = _node(e, lang, centre)
+        view.classes.add(cls)
         view.keys[nid] = e.key
     for ed in sub.edges:
         a, b = node_id(ed.start), node_id(ed.end)
         if a not in view.nodes or b not in view.nodes:
             continue
         eid = "e" + hashlib.sha1(f"{ed.type}|{ed.start}|{ed.end}|{ed.props.get('role')}".encode()).hexdigest()[:16]
-        view.edges[eid] = {"data": {"id": eid, "label": ed.type, "source": a, "target": b,
+        view.edges[eid] = {"data": {"id": eid, "label": rel_name(ed.type, lang), "source": a, "target": b,
                                     "caption": _edge_caption(ed.type, ed.props, lang)}}
     for key, n in sub.more.items():
         view.more[key] = n
     _refresh_more(view, lang)
+    _place(view)
     return view
+
+
+def _place(view: View, *, seed: int = 7) -> None:
+    """Positions for the nodes that have none: a spring layout of the whole view with the
+    placed nodes held where they are, so expanding a node leaves the reader's picture in place.
+    New nodes start beside a placed neighbour. O(iterations · nodes²) for ≤ 300 nodes."""
+    new = [i for i in view.nodes if i not in view.pos]
+    for i in [i for i in view.pos if i not in view.nodes]:
+        del view.pos[i]
+    if not new:
+        return
+    G = nx.Graph()
+    G.add_nodes_from(view.nodes)
+    G.add_edges_from((x["data"]["source"], x["data"]["target"]) for x in view.edges.values())
+    rng = random.Random(seed)
+    k = 1.0 / math.sqrt(max(len(G), 1))
+    if not view.pos:
+        unit = nx.spring_layout(G, k=k, seed=seed, iterations=80) if len(G) > 1 else {i: (0.0, 0.0) for i in G}
+        scale = _SPACING / k
+        for i, (x, y) in unit.items():
+            view.pos[i] = (float(x) * scale, float(y) * scale)
+        return
+    scale = _SPACING / k
+    init = {i: (x / scale, y / scale) for i, (x, y) in view.pos.items()}
+    for i in new:
+        anchor = next((init[j] for j in G[i] if j in init), (0.0, 0.0))
+        init[i] = (anchor[0] + rng.uniform(-k, k), anchor[1] + rng.uniform(-k, k))
+    fixed = [i for i in view.pos if i in G]
+    unit = nx.spring_layout(G, k=k, pos=init, fixed=fixed or None, seed=seed, iterations=60)
+    for i in new:
+        x, y = unit[i]
+        view.pos[i] = (float(x) * scale, float(y) * scale)
 
 
 def _refresh_more(view: View, lang: str) -> None:
@@ -119,8 +179,10 @@ def _refresh_more(view: View, lang: str) -> None:
         if n <= 0 or owner not in view.nodes:
             continue
         mid = "m" + owner[1:]
-        view.nodes[mid] = {"data": {"id": mid, "label": "More", "name": inert(t("net.more", lang, n=n))}}
-        view.edges[mid] = {"data": {"id": mid, "label": "MORE", "source": owner, "target": mid, "caption": ""}}
+        view.nodes[mid] = {"data": {"id": mid, "label": class_name("More", lang), "name": inert(t("net.more", lang, n=n))}}
+        view.edges[mid] = {"data": {"id": mid, "label": t("net.more_edge", lang), "source": owner, "target": mid,
+                                    "caption": ""}}
+        view.classes.add("More")
 
 
 def build_view(sub: Subgraph, *, centre: str, lang: str = "zh", cap: int = 300) -> View:
@@ -143,3 +205,37 @@ def to_networkx(sub: Subgraph) -> nx.MultiDiGraph:
     for x in sub.edges:
         G.add_edge(x.start, x.end, key=f"{x.type}:{x.props.get('role')}", type=x.type, **dict(x.props))
     return G
+
+
+def collapse(sub: Subgraph, get, *, flagged: frozenset[str] | set[str] = frozenset()) -> Subgraph:
+    """``sub`` with one node per resolved entity: a source record (``resolved`` naming another
+    key) is replaced by its entity (``get(key)`` reads it when the subgraph lacks it), its
+    edges move to the entity, links inside one entity (SAME_AS) go, and folded counts add up.
+    Nodes whose key is in ``flagged`` carry ``moved_assets`` (the debtor side of a lead)."""
+    nodes: dict[str, Entity] = {n.key: n for n in sub.nodes}
+    to: dict[str, str] = {}
+    for n in sub.nodes:
+        c = n.props.get("resolved") or n.key
+        to[n.key] = c
+        if c not in nodes:
+            try:
+                nodes[c] = get(c)
+            except CreditGraphError:  # NotFound or the store: draw the record as it is
+                to[n.key] = n.key
+    keep: dict[str, Entity] = {}
+    for n in sub.nodes:
+        c = to[n.key]
+        e = nodes[c]
+        if c in flagged and not e.props.get("moved_assets"):
+            e = Entity(e.key, e.label, {**e.props, "moved_assets": True})
+        keep.setdefault(c, e)
+    edges: dict[tuple, Any] = {}
+    for x in sub.edges:
+        a, b = to.get(x.start, x.start), to.get(x.end, x.end)
+        if a == b or a not in keep or b not in keep:
+            continue
+        edges.setdefault((x.type, a, b, str(x.props.get("role"))), type(x)(x.type, a, b, x.props))
+    more: dict[str, int] = {}
+    for k, v in sub.more.items():
+        more[to.get(k, k)] = more.get(to.get(k, k), 0) + v
+    return Subgraph(tuple(keep.values()), tuple(edges.values()), more)

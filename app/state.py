@@ -14,7 +14,9 @@ from typing import Any
 
 import streamlit as st
 
+from creditgraph.app.network import collapse, union
 from creditgraph.app.strings import t as _t
+from creditgraph.errors import NotFound
 from creditgraph.audit import AuditLog, seal_key
 from creditgraph.graph.connect import open_store
 from creditgraph.graph.lookup import Hit, lookup
@@ -25,7 +27,8 @@ from creditgraph.settings import Settings
 
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
-           "cluster_members", "hiding_leads", "reasons", "READ_TTL"]
+           "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
+           "moved_from", "names", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -143,6 +146,68 @@ def hiding_leads(limit: int = 5000) -> list[dict[str, Any]]:
 
 
 def reasons(e: Entity) -> list[dict[str, Any]]:
-    """The stored shell-score reasons of a firm (a JSON list), or []."""
+    """The stored shell-score reasons of a firm that raised its score (a JSON list), or []."""
     raw = e.props.get("shell_reasons")
-    return json.loads(raw) if raw else []
+    return [r for r in (json.loads(raw) if raw else []) if (r.get("contribution") or 0) > 0]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def canonical(key: str) -> str:
+    """The key of the resolved entity a record belongs to (the key itself when it is one)."""
+    try:
+        return store().get(key).props.get("resolved") or key
+    except NotFound:
+        return key
+
+
+#: Source records of one resolved entity read for its neighbourhood, at most.
+MAX_MEMBERS = 40
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def resolved_neighbourhood(key: str, hops: int, per_node: int = 25, limit: int = 150) -> Subgraph:
+    """The neighbourhood of the resolved entity behind ``key``, one node per resolved entity:
+    the neighbourhoods of its source records (found along its SAME_AS links, up to
+    :data:`MAX_MEMBERS`) joined, every record drawn as the entity it belongs to. Debtors with
+    asset-moving leads carry ``moved_assets`` (their badge counts the lead too)."""
+    rid = canonical(key)
+    subs = [store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)]
+    seen, frontier = {rid}, [rid]
+    while frontier and len(seen) < MAX_MEMBERS:
+        nxt = []
+        for m in frontier:
+            sub = subs[0] if m == rid else store().neighbourhood(m, hops=1, per_node=per_node, limit=limit)
+            if m != rid:
+                subs.append(sub)
+            for n in sub.nodes:
+                if n.props.get("resolved") == rid and n.key not in seen and len(seen) < MAX_MEMBERS:
+                    seen.add(n.key)
+                    nxt.append(n.key)
+        frontier = nxt
+    return collapse(union(subs), entity, flagged=moved_from())
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def moved_from() -> frozenset[str]:
+    """The debtors (resolved keys) of every asset-moving lead."""
+    return frozenset(r["debtor"] for r in hiding_leads())
+
+
+def leads_of(key: str) -> list[dict[str, Any]]:
+    """The asset-moving leads of a debtor (any of its records), strongest and earliest first."""
+    rid = canonical(key)
+    rows = [r for r in hiding_leads() if r["debtor"] in (key, rid)]
+    return sorted(rows, key=lambda r: (r.get("judged") or "", -(r.get("strength") or 0), r.get("moved_on") or ""))
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def names(keys: tuple[str, ...]) -> dict[str, str]:
+    """Display names of entity keys (a contact's text for an address or phone); a key that is
+    gone keeps its key."""
+    out = {}
+    for k in keys:
+        try:
+            out[k] = entity(k).name
+        except NotFound:
+            out[k] = k
+    return out

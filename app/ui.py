@@ -14,36 +14,68 @@ import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
 from creditgraph.app import state
-from creditgraph.app.network import COLOURS, View, risk_level
-from creditgraph.app.strings import label_name
+from creditgraph.app.network import COLOURS, LABELLED_UP_TO, View, class_name, risk_level
+from creditgraph.app.strings import label_name, rel_name
+from creditgraph.app.text import region
 from creditgraph.graph.records import Entity
 
-__all__ = ["md", "badge", "entity_rows", "pick_entity", "record_once", "entity_link", "draw_network"]
+__all__ = ["md", "badge", "entity_rows", "pick_entity", "record_once", "entity_link", "draw_network", "legend",
+           "network_styles"]
+
+#: Streamlit's Markdown colours nearest to each node class's colour, for the legend.
+_LEGEND = {"Company": "blue", "Company_risk": "red", "Person": "green", "Person_risk": "orange", "Address": "gray",
+           "Phone": "gray", "Case": "gray", "DishonestRecord": "red", "Restriction": "orange",
+           "AbnormalListing": "orange", "Penalty": "orange", "More": "gray"}
 
 class _Readable:
     """The component's own text is 3.6 px and hidden below 10 px on screen: names stayed
-    invisible at the zoom a neighbourhood opens at. Larger text, shown from 5 px."""
+    invisible at the zoom a neighbourhood opens at. Larger text; in views of at most
+    :data:`LABELLED_UP_TO` nodes shown at any zoom."""
 
-    FONT: dict = {}
+    def __init__(self, *args, font: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.font = font
 
     def dump(self) -> dict:
         out = super().dump()
-        out["style"].update(self.FONT)
+        out["style"].update(self.font)
         return out
 
 
 class _NodeStyle(_Readable, NodeStyle):
-    FONT = {"font-size": 7, "min-zoomed-font-size": 5, "text-wrap": "ellipsis", "text-max-width": 90}
+    pass
 
 
 class _EdgeStyle(_Readable, EdgeStyle):
-    FONT = {"font-size": 5, "min-zoomed-font-size": 5}
+    pass
 
 
-NODE_STYLES = [_NodeStyle(label, colour, "name") for label, colour in COLOURS.items()]
-EDGE_STYLES = [_EdgeStyle(t, caption="caption", directed=True) for t in
-               ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF", "REGISTERED_AT", "HAS_PHONE", "PARTY_TO",
-                "LISTED_IN", "SAME_AS", "ARISES_FROM", "MORE")]
+class _AnyNode(NodeStyle):
+    """A node of a class no style names is drawn grey, never as the component's bare black dot."""
+
+    def dump(self) -> dict:
+        return {"selector": "node", "style": {"background-color": COLOURS["More"], "label": "data(name)"}}
+
+
+_EDGE_TYPES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF", "REGISTERED_AT", "HAS_PHONE", "PARTY_TO", "LISTED_IN",
+               "SAME_AS", "ARISES_FROM", "REPRESENTS", "JUDGED")
+
+
+def network_styles(lang: str, nodes: int) -> tuple[list, list]:
+    """Node and edge styles for a view of ``nodes`` nodes in ``lang`` (classes and relations are
+    named in the reader's language, which is what the info panel shows)."""
+    small = nodes <= LABELLED_UP_TO
+    node_font = {"font-size": 9 if small else 7, "min-zoomed-font-size": 0 if small else 5,
+                 "text-wrap": "ellipsis", "text-max-width": 90}
+    edge_font = {"font-size": 6, "min-zoomed-font-size": 0 if small else 5}
+    nodes_ = [_AnyNode("*")] + [_NodeStyle(class_name(c, lang), colour, "name", font=node_font)
+                                for c, colour in COLOURS.items()]
+    edges_ = [_EdgeStyle(rel_name(x, lang), caption="caption", directed=True, labeled=None, font=edge_font)
+              for x in _EDGE_TYPES]
+    edges_.append(_EdgeStyle(state.t("net.more_edge"), caption="caption", directed=True, labeled=None, font=edge_font))
+    return nodes_, edges_
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -66,7 +98,7 @@ def entity_rows(entities: Iterable[Entity]) -> pd.DataFrame:
         rows.append({
             state.t("col.type"): label_name(e.label, lang),
             state.t("col.name"): e.name,
-            state.t("col.region"): p.get("city") or p.get("province") or p.get("region_code") or p.get("court") or "",
+            state.t("col.region"): region(p),
             state.t("col.status"): p.get("status") or "",
             state.t("col.risk"): badge(p),
             state.t("col.key"): e.key,
@@ -108,7 +140,22 @@ def record_once(action: str, query: dict, results: int) -> None:
 
 
 def draw_network(view: View, *, key: str, expand: bool = False, height: int = 520) -> dict | None:
-    """Draw ``view`` with the offline Cytoscape component; returns its last event (tap / expand)."""
-    return st_link_analysis(view.elements, layout="cose", node_styles=NODE_STYLES, edge_styles=EDGE_STYLES,
-                            height=height, key=key, node_actions=["expand"] if expand else [],
-                            events=[Event("select_node", "tap", "node")])
+    """Draw ``view`` with the offline Cytoscape component at the positions the view holds (a
+    preset layout: expanding a node adds nodes around it and moves nothing); a legend below.
+    Returns the component's last event: ``select_node`` (tap) or ``expand_node`` (double tap)."""
+    lang = state.lang()
+    node_styles, edge_styles = network_styles(lang, len(view.nodes))
+    events = [Event("select_node", "tap", "node")] + ([Event("expand_node", "dbltap", "node")] if expand else [])
+    out = st_link_analysis(view.elements, layout={"name": "preset", "fit": True, "padding": 20, "animate": False},
+                           node_styles=node_styles, edge_styles=edge_styles, height=height, key=key,
+                           node_actions=[], events=events)
+    legend(view)
+    return out
+
+
+def legend(view: View) -> None:
+    """One line naming the colour of every class of node the view draws."""
+    lang = state.lang()
+    order = [c for c in COLOURS if c in view.classes]
+    if order:
+        st.markdown(" ".join(f":{_LEGEND.get(c, 'gray')}[●] {md(class_name(c, lang))}" for c in order))

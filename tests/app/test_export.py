@@ -205,7 +205,7 @@ def test_pdf_is_one_page_with_a_subset_cjk_font_embedded(report):
 def test_pdf_text_extracts_in_chinese_with_payloads_literal(report):
     text = _text(report)
     for expected in ("企业信用报告", f"北京测试科技有限公司{HTML}", "91110108MA01ABCD2X", "海淀区",
-                     "北京市海淀区中关村大街1号", "空壳公司风险", "0.914", "38 firms registered at " + DDE,
+                     "北京市海淀区中关村大街1号", "空壳公司风险", "0.91", "该地址注册了 38 家企业：" + DDE,
                      "重复失信", "(2021)京0108执1号", "北京市海淀区人民法院", "法定代表人", "张三0", CYPHER,
                      "李分析 <analyst@bank.cn>", "2026-01-02 09:30", "声明"):
         assert expected in text, expected

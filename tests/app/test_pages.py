@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from creditgraph.app.text import evidence_text
 from creditgraph.audit import AuditLog
 from creditgraph.synth.truth import load_truth
 
@@ -66,17 +67,20 @@ def test_entity_page_shows_flags_reasons_records_and_network(app_env, city):
     assert float(at.metric[0].value) == pytest.approx(firm.props["shell_score"], abs=0.01)
     reasons = json.loads(firm.props["shell_reasons"])
     shown = [d.value for d in at.dataframe if "证据" in d.value.columns][0]
-    assert list(shown["证据"]) == [r["evidence"] for r in reasons]
+    assert list(shown["证据"]) == [evidence_text(r["evidence"], "zh") for r in reasons]  # in Chinese
+    assert all(ch >= "\u4e00" for text in shown["证据"] for ch in text[:1] if ch.isalpha())
     elements = graph_elements(at)
     sub = store.neighbourhood(key, hops=1, per_node=25, limit=150)
     ids = {n["data"]["id"] for n in elements["nodes"] if not n["data"]["id"].startswith("m")}
     from creditgraph.app.network import node_id
-    assert ids == {node_id(n.key) for n in sub.nodes}
-    centre = [n for n in elements["nodes"] if n["data"].get("centre")]
-    assert len(centre) == 1 and centre[0]["data"]["label"] == "Company_risk"
+    canonical = {n.props.get("resolved") or n.key for n in sub.nodes}
+    assert {node_id(k) for k in canonical} <= ids  # one node per resolved entity, every neighbour's
+    assert not {node_id(n.key) for n in sub.nodes if n.key not in canonical} & ids  # no source records
+    centre = [n for n in elements["nodes"] if n["data"]["id"] == node_id(key)]
+    assert len(centre) == 1 and centre[0]["data"]["label"] == "高风险企业"
     rep = [n for n in sub.nodes if any(e.type == "LEGAL_REP_OF" and e.start == n.key for e in sub.edges)]
     linked = {parse_qs(l.proto.query_string).get("entity", [""])[0] for l in at.get("page_link")}
-    assert rep and rep[0].key in linked  # the nominee legal rep is one click away
+    assert rep and (rep[0].props.get("resolved") or rep[0].key) in linked  # the nominee, resolved, one click away
     assert register(settings)[-1]["action"] == "entity"
 
 
