@@ -1,10 +1,12 @@
 """First load of an empty store without Cypher: fold the rows in memory, then write once.
 
 ``load_paths`` writes into a :class:`Fold` exactly as into a store (same mapping, same
-quarantine and report). The fold applies, row by row, the rules the ``MERGE … SET``
-queries apply (``queries._PROVENANCE``): properties overwrite in row order, ``sources`` and
+quarantine and report): a fold is a :class:`~creditgraph.graph.port.GraphSink`. It applies,
+row by row, :func:`~creditgraph.graph.port.merge_row` — the rules the ``MERGE … SET`` queries
+apply (``queries._PROVENANCE``): properties overwrite in row order, ``sources`` and
 ``source_ids`` grow by set union in order of first sight, ``first_seen``/``last_seen`` widen.
-So a bulk first load and a ``MERGE`` load give the same graph (``tests/graph/test_bulk.py``).
+So a bulk first load and a ``MERGE`` load give the same graph (``tests/graph/test_bulk.py``);
+the in-memory store (``graph/memory.py``) is a fold that also answers reads.
 
 Two writers take a fold:
 
@@ -26,31 +28,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from creditgraph.errors import StoreError
+import networkx as nx
+
+from creditgraph.errors import SchemaError, StoreError
+from creditgraph.graph.port import GraphSink, edge_key, group_keys, merge_row, plain_props
 from creditgraph.graph.records import Counts, EdgeRow, NodeRow
 from creditgraph.graph.schema import schema
 
 __all__ = ["Fold", "write_neo4j_csv", "ImportFiles"]
 
-_LISTS = ("sources", "source_ids")
+class Fold(GraphSink):
+    """The write half of the store port, folding rows into one record per node and edge.
 
-
-def _fold(props: dict[str, Any], row: NodeRow | EdgeRow) -> None:
-    """Apply one row to a stored record's properties, as ``queries._PROVENANCE`` does."""
-    props.update((k, v) for k, v in row.props.items() if v is not None)
-    for name, value in (("sources", row.source), ("source_ids", f"{row.source}:{row.source_id}")):
-        have = props.setdefault(name, [])
-        if value not in have:
-            have.append(value)
-    if row.seen is not None:
-        if props.get("first_seen") is None or row.seen < props["first_seen"]:
-            props["first_seen"] = row.seen
-        if props.get("last_seen") is None or row.seen > props["last_seen"]:
-            props["last_seen"] = row.seen
-
-
-class Fold:
-    """The write half of the store port, folding rows into one record per node and edge."""
+    ``nodes``: key → properties; ``labels``: key → label; ``edges``: ``(type, start, end,
+    discriminator values)`` → properties. Values as written (dates as dates)."""
 
     backend = "bulk"
 
@@ -91,12 +82,12 @@ class Fold:
         sch = schema()
         for row in rows:
             if sch.label_of(row.key) != row.label:
-                raise StoreError(f"key {row.key!r} does not belong to label {row.label}")
+                raise SchemaError(f"key {row.key!r} does not belong to label {row.label}")
             props = self.nodes.get(row.key)
             if props is None:
                 props = self.nodes[row.key] = {}
                 self.labels[row.key] = row.label
-            _fold(props, row)
+            merge_row(props, row)
         return len(rows)
 
     def upsert_edges(self, rows: Sequence[EdgeRow]) -> int:
@@ -107,11 +98,35 @@ class Fold:
                 raise StoreError(f"{row.type} edge has no endpoint node; missing keys {missing}")
             rel = sch.check_edge(row.type, self.labels[row.start], self.labels[row.end])
             ident = (row.type, row.start, row.end, tuple(row.props.get(d) for d in rel.discriminator))
-            _fold(self.edges.setdefault(ident, {}), row)
+            merge_row(self.edges.setdefault(ident, {}), row)
         return len(rows)
 
+    def to_graph(self, keys: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """The fold as ``GraphStore.export`` gives a graph (the inverse of :meth:`from_graph`): nodes
+        with ``label``, edges keyed ``TYPE`` or ``TYPE:role`` with ``type``, dates as ISO text;
+        labels and types in schema order. ``keys``: only those nodes and the edges among them."""
+        G = nx.MultiDiGraph()
+        sch = schema()
+        if keys is None:
+            by_label = self.by_label()
+        else:
+            by_label = {label: [k for k in group if self.labels.get(k) == label]
+                        for label, group in group_keys(sorted(set(keys))).items()}
+        for label in sch.nodes:
+            for key in by_label.get(label, []):
+                G.add_node(key, label=label, **plain_props(self.nodes[key]))
+        by_type = self.by_type()
+        for type_ in sch.relationships:
+            for ident in by_type.get(type_, []):
+                if keys is None or (ident[1] in G and ident[2] in G):
+                    props = plain_props(self.edges[ident])
+                    G.add_edge(ident[1], ident[2], key=edge_key(type_, props), type=type_, **props)
+        return G
+
     def counts(self) -> Counts:
-        return Counts(Counter(self.labels.values()), Counter(ident[0] for ident in self.edges))
+        sch = schema()
+        nodes, rels = Counter(self.labels.values()), Counter(ident[0] for ident in self.edges)
+        return Counts({k: nodes[k] for k in sch.nodes if nodes[k]}, {k: rels[k] for k in sch.relationships if rels[k]})
 
     def by_label(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = defaultdict(list)
