@@ -18,38 +18,21 @@ import networkx as nx
 import pandas as pd
 from neo4j import Driver, ManagedTransaction
 from neo4j import exceptions as neo4j_exc
-from neo4j.time import Date, DateTime
 
+from creditgraph.analytics import confidence
 from creditgraph.errors import NotFound, SchemaError, StoreError, StoreUnavailable
 from creditgraph.graph import queries as q
-from creditgraph.graph.port import GraphStore
-from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, GraphTables, NodeRow, Path, Subgraph, text_columns
+from creditgraph.graph.port import (GraphStore, best_matches, check_judgement, check_resolvable, edge_key,
+                                    export_table, path_order, rank_filters, score_rows, walk_neighbourhood)
+from creditgraph.graph.port import entity as _entity
+from creditgraph.graph.port import group_keys as _group_keys
+from creditgraph.graph.port import plain_props as _props
+from creditgraph.graph.records import Counts, Edge, EdgeRow, Entity, GraphTables, NodeRow, Path, Subgraph
 from creditgraph.graph.schema import schema
 
 __all__ = ["BoltGraphStore"]
 
 log = logging.getLogger(__name__)
-
-
-def _plain(value: Any) -> Any:
-    """Driver temporal values to ISO strings, so both backends read back the same."""
-    if isinstance(value, (Date, DateTime)):
-        return value.iso_format()[:10] if isinstance(value, Date) else value.iso_format()
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _props(raw: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _plain(v) for k, v in raw.items()}
-
-
-def _entity(key: str, props: Mapping[str, Any]) -> Entity:
-    clean = _props(props)
-    clean.pop("key", None)
-    return Entity(key, schema().label_of(key), clean)
 
 
 class BoltGraphStore(GraphStore):
@@ -129,9 +112,9 @@ class BoltGraphStore(GraphStore):
             params["disc"] = {d: row.props[d] for d in rel.discriminator}
             groups[(row.type, start, end)].append(params)
         written = 0
-        for (type_, start, end), params in groups.items():
+        for (type_, start, end), group in groups.items():
             query = q.merge_edges(type_, start, end)
-            for batch in self._batches(params):
+            for batch in self._batches(group):
                 out = self._write(f"merging {len(batch)} {type_} edges {start}->{end}", query,
                                   rows=list(batch))
                 got = out[0]["written"] if out else 0
@@ -146,7 +129,7 @@ class BoltGraphStore(GraphStore):
 
     def _missing_endpoints(self, batch: Sequence[Mapping[str, Any]]) -> list[str]:
         keys = sorted({r["start"] for r in batch} | {r["end"] for r in batch})
-        found = set()
+        found: set[str] = set()
         for label, group in _group_keys(keys).items():
             rows = self._read("checking endpoints", q.expand_keys_exist(label), keys=group)
             found.update(r["key"] for r in rows)
@@ -156,13 +139,13 @@ class BoltGraphStore(GraphStore):
 
     def write_resolution(self, label: str, links: Sequence[Mapping[str, Any]],
                          canonical: Mapping[str, str], *, replace: bool = True) -> int:
-        _resolvable(label)
+        check_resolvable(label)
         while replace and self._write(f"removing old {label} resolution links", q.delete_machine_links(label),
                           limit=10_000)[0]["deleted"]:
             pass
         run = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         written = 0
-        for batch in self._batches([dict(l) for l in links]):
+        for batch in self._batches([dict(link) for link in links]):
             out = self._write(f"writing {len(batch)} {label} resolution links", q.create_links(label),
                               rows=list(batch), run=run)
             written += out[0]["written"] if out else 0
@@ -170,17 +153,11 @@ class BoltGraphStore(GraphStore):
         return written
 
     def judgements(self, label: str) -> list[dict[str, Any]]:
-        _resolvable(label)
+        check_resolvable(label)
         return self._read(f"reading {label} judgements", q.judgements(label))
 
     def judge(self, a: str, b: str, verdict: str, *, by: str, why: str) -> None:
-        if verdict not in ("same", "not_same"):
-            raise ValueError(f"verdict must be same or not_same, not {verdict!r}")
-        label = schema().label_of(a)
-        if schema().label_of(b) != label:
-            raise SchemaError(f"{a} and {b} are not the same kind of record")
-        _resolvable(label)
-        a, b = sorted((a, b))
+        label, a, b = check_judgement(a, b, verdict)
         at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         out = self._write(f"storing the judgement on {a} / {b}", q.set_judgement(label),
                           a=a, b=b, verdict=verdict, by=by, at=at, why=why)
@@ -189,73 +166,11 @@ class BoltGraphStore(GraphStore):
 
     def related_listings(self, key: str) -> list[dict[str, Any]]:
         entity = self.get(key)  # NotFound when absent
-        label = entity.label
-        _resolvable(label)
-        rid = entity.props.get("resolved") or key
-        own = self._clusters(label, [rid], start={rid: key})[rid]
-        rows = [dict(r, via="self", relation="own record") for r in self._listings(label, own)]
-        if label == "Company":
-            found = self._read("reading the firm's people", q.ROLES_IN_FIRMS, keys=list(own))
-            side, other = "firm", "Person"
-        else:
-            found = self._read("reading the person's firms", q.FIRMS_OF_PERSONS, keys=list(own))
-            side, other = "person", "Company"
-        hops: dict[str, tuple[float, str, list[str]]] = {}  # resolved entity → (confidence, name, roles)
-        for r in found:
-            role = f"{r['type']}{':' + r['role'] if r['role'] else ''}"
-            conf, name, roles = hops.get(r["resolved"], (0.0, r["name"], []))
-            hops[r["resolved"]] = (max(conf, own[r[side]]), name, sorted(set(roles) | {role}))
-        clusters = self._clusters(other, sorted(hops))
-        every = {m: c for members in clusters.values() for m, c in members.items()}
-        by_subject: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for r in self._listings(other, every):
-            by_subject[r["subject"]].append(r)
-        for resolved, (conf, name, roles) in sorted(hops.items()):
-            for member in clusters[resolved]:
-                for r in by_subject.get(member, []):
-                    rows.append(dict(r, via=name, relation=f"{name} ({', '.join(roles)})",
-                                     confidence=round(min(conf, clusters[resolved][member]), 4)))
-        return rows
-
-    def _clusters(self, label: str, rids: Sequence[str], *,
-                  start: Mapping[str, str] | None = None) -> dict[str, dict[str, float]]:
-        """For each resolved id, its member records → confidence of the link chain from the start
-        record (``start[rid]``, else the resolved record itself). Two reads for any number of ids."""
-        start = start or {}
-        members = self._read(f"reading {len(rids)} {label} clusters", q.members(label), ids=list(rids))
-        links = self._read(f"reading the links of {len(rids)} {label} clusters", q.cluster_links(label),
-                           ids=list(rids))
-        G = nx.Graph()
-        for m in members:
-            G.add_node(m["key"], rid=m["resolved"])
-        G.add_weighted_edges_from((l["a"], l["b"], l["score"] or 0.0) for l in links)
-        out: dict[str, dict[str, float]] = {}
-        for rid in rids:
-            keys = [m["key"] for m in members if m["resolved"] == rid]
-            if not keys:
-                out[rid] = {start.get(rid, rid): 1.0}
-                continue
-            origin = start.get(rid, rid)
-            conf = {origin: 1.0} if origin in G else {k: 1.0 for k in keys}
-            frontier = list(conf)
-            while frontier:  # links form a forest: each member has one chain back to the start
-                nxt = []
-                for u in frontier:
-                    for v in G[u]:
-                        if v not in conf:
-                            conf[v] = min(conf[u], G[u][v]["weight"])
-                            nxt.append(v)
-                frontier = nxt
-            out[rid] = {k: conf.get(k, 0.0) for k in keys}
-        return out
-
-    def _listings(self, label: str, members: Mapping[str, float]) -> list[dict[str, Any]]:
-        rows = self._read("reading list entries", q.listings_of(label), keys=list(members)) if members else []
-        return [{"subject": r["subject"], "key": r["key"], "label": schema().label_of(r["key"]),
-                 "props": _props(r["props"]), "confidence": members[r["subject"]]} for r in rows]
+        check_resolvable(entity.label)
+        return confidence.related_listings(key, entity.label, entity.props.get("resolved"), _Listings(self))
 
     def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
-        written, pending = 0, defaultdict(list)
+        written, pending = 0, defaultdict[str, list[dict[str, Any]]](list)
         label_of = schema().label_of
 
         def flush(label: str) -> int:
@@ -263,7 +178,7 @@ class BoltGraphStore(GraphStore):
             out = self._write(f"writing scores of {len(batch)} {label} nodes", q.set_scores(label), rows=batch)
             return out[0]["written"] if out else 0
 
-        for key, props in _score_rows(scores):
+        for key, props in score_rows(scores):
             label = label_of(key)
             pending[label].append({"key": key, "scores": props})
             if len(pending[label]) >= self.batch_size:
@@ -315,47 +230,14 @@ class BoltGraphStore(GraphStore):
             for r in self._read(f"searching {label} for {text!r}", q.search_nodes(label),
                                 text=text, limit=limit):
                 found[r["key"]] = _entity(r["key"], r["props"])
-
-        def rank(e: Entity) -> tuple[int, int, str]:
-            exact = any(str(v) == text for v in e.props.values() if isinstance(v, str))
-            return (0 if exact else 1, len(e.name), e.key)
-
-        return sorted(found.values(), key=rank)[:limit]
+        return best_matches(found.values(), text, limit)
 
     def neighbourhood(self, key: str, *, hops: int = 1, limit: int = 200, per_node: int = 50) -> Subgraph:
-        """Breadth-first from ``key``; a node with more than ``per_node`` neighbours is capped
-        (``more[key]`` says how many were left out) and the view stops at ``limit`` nodes."""
-        centre = self.get(key)
-        nodes: dict[str, Entity] = {key: centre}
-        edges: dict[tuple, Edge] = {}
-        more: dict[str, int] = {}
-        frontier = [key]
-        for _ in range(hops):
-            nxt: list[str] = []
-            for label, group in _group_keys(frontier).items():
-                rows = self._read(f"expanding {len(group)} {label} nodes", q.expand_capped(label),
-                                  keys=group, per=per_node)
-                for r in sorted(rows, key=lambda r: r["source"]):
-                    if r["total"] > len(r["items"]):
-                        more[r["source"]] = r["total"] - len(r["items"])
-                    for it in r["items"]:
-                        other = it["key"]
-                        if other not in nodes:
-                            if len(nodes) >= limit:
-                                more[r["source"]] = more.get(r["source"], 0) + 1
-                                continue
-                            nodes[other] = _entity(other, it["node"])
-                            nxt.append(other)
-                        for e in it["edges"]:
-                            start = e["start"]
-                            end = other if start == r["source"] else r["source"]
-                            props = _props(e["props"])
-                            edges[(e["type"], start, end, props.get("role"))] = Edge(e["type"], start, end, props)
-            frontier = nxt
-            if not frontier:
-                break
-        ordered = sorted(edges.values(), key=lambda e: (e.type, e.start, e.end, str(e.props.get("role"))))
-        return Subgraph(tuple(nodes.values()), tuple(ordered), more)
+        """Breadth-first from ``key`` (``port.walk_neighbourhood``); one read per label and hop."""
+        def expand(label: str, group: list[str]) -> list[dict[str, Any]]:
+            return self._read(f"expanding {len(group)} {label} nodes", q.expand_capped(label), keys=group, per=per_node)
+
+        return walk_neighbourhood(self.get(key), expand, hops=hops, limit=limit)
 
     def shortest_paths(self, start: str, end: str, *, max_hops: int = 6, limit: int = 5) -> list[Path]:
         sch = schema()
@@ -369,8 +251,7 @@ class BoltGraphStore(GraphStore):
             ns = tuple(_entity(n["key"], n["props"]) for n in r["nodes"])
             es = tuple(Edge(e["type"], e["start"], e["end"], _props(e["props"])) for e in r["edges"])
             paths.append(Path(ns, es))
-        return sorted(paths, key=lambda p: ([n.key for n in p.nodes],
-                                            [(e.type, str(e.props.get("role"))) for e in p.edges]))
+        return sorted(paths, key=path_order)
 
     def export(self, keys: Iterable[str] | None = None) -> nx.MultiDiGraph:
         G = nx.MultiDiGraph()
@@ -395,8 +276,7 @@ class BoltGraphStore(GraphStore):
                 rows = self._values(f"exporting {type_} edges", q.export_edges_within(type_), keys=wanted)
             for start, end, raw in rows:
                 props = _props(raw)
-                ek = type_ if "role" not in props else f"{type_}:{props['role']}"
-                G.add_edge(start, end, key=ek, type=type_, **props)
+                G.add_edge(start, end, key=edge_key(type_, props), type=type_, **props)
         return G
 
     def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
@@ -405,11 +285,11 @@ class BoltGraphStore(GraphStore):
         for label, spec in sch.nodes.items():
             props = [p for p in node_props if p in spec.properties]
             rows = self._values(f"exporting {label} columns", q.export_node_columns(label, props))
-            nodes[label] = _table(["key", *props], rows, spec.properties)
+            nodes[label] = export_table(["key", *props], rows, spec.properties)
         for type_, spec in sch.relationships.items():
             props = [p for p in edge_props if p in spec.properties]
             rows = self._values(f"exporting {type_} columns", q.export_edge_columns(type_, props))
-            edges[type_] = _table(["start", "end", *props], rows, spec.properties)
+            edges[type_] = export_table(["start", "end", *props], rows, spec.properties)
         return GraphTables(nodes, edges)
 
     def find(self, label: str, prop: str, value: str, *, prefix: bool = False, limit: int = 20) -> list[Entity]:
@@ -419,10 +299,9 @@ class BoltGraphStore(GraphStore):
 
     def ranked(self, label: str, by: str, *, filters: Mapping[str, Any] | None = None, flag: str | None = None,
                limit: int = 100, skip: int = 0) -> list[Entity]:
-        given = {k: v for k, v in (filters or {}).items() if v not in (None, "", False)}
-        params = {k: _date_param(v) if k.startswith("founded") else v for k, v in given.items()}
+        params = rank_filters(filters)
+        query = q.ranked_nodes(label, by, sorted(params), flag=flag)
         params.pop("flagged", None)
-        query = q.ranked_nodes(label, by, sorted(given), flag=flag)
         rows = self._read(f"ranking {label} by {by}", query, skip=skip, limit=limit, **params)
         return [_entity(r["key"], r["props"]) for r in rows]
 
@@ -451,7 +330,7 @@ class BoltGraphStore(GraphStore):
 
     def counts(self) -> Counts:
         sch = schema()
-        nodes = {l: self._read(f"counting {l}", q.count_label(l))[0]["c"] for l in sch.nodes}
+        nodes = {lab: self._read(f"counting {lab}", q.count_label(lab))[0]["c"] for lab in sch.nodes}
         rels = {t: self._read(f"counting {t}", q.count_type(t))[0]["c"] for t in sch.relationships}
         return Counts({k: v for k, v in nodes.items() if v}, {k: v for k, v in rels.items() if v})
 
@@ -473,42 +352,25 @@ def _row_params(row: NodeRow | EdgeRow) -> dict[str, Any]:
     return params
 
 
-def _date_param(value: Any) -> Any:
-    """Dates are stored as Cypher dates; compare them with dates, not strings."""
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+class _Listings:
+    """The reads of ``analytics.confidence.related_listings``, as Cypher (``queries.members`` …)."""
 
+    def __init__(self, store: BoltGraphStore) -> None:
+        self._read = store._read
 
-def _resolvable(label: str) -> None:
-    if label not in ("Person", "Company"):
-        raise SchemaError(f"entity resolution covers Person and Company, not {label}")
+    def members(self, label: str, rids: Sequence[str]) -> list[dict[str, Any]]:
+        return self._read(f"reading {len(rids)} {label} clusters", q.members(label), ids=list(rids))
 
+    def links(self, label: str, rids: Sequence[str]) -> list[dict[str, Any]]:
+        return self._read(f"reading the links of {len(rids)} {label} clusters", q.cluster_links(label),
+                          ids=list(rids))
 
-def _table(columns: list[str], rows: list[list[Any]], declared: Mapping[str, Any]) -> pd.DataFrame:
-    """Exported rows as a table sorted by its leading columns (so both backends give the same
-    order); dates as ISO text, as :meth:`BoltGraphStore.export` gives them; text as Arrow strings."""
-    t = pd.DataFrame(rows, columns=columns, dtype=object)
-    for c in columns:
-        if c in declared and declared[c].type == "date":
-            t[c] = pd.Series([None if v is None else _plain(v) for v in t[c].tolist()], index=t.index, dtype=object)
-    t = text_columns(t)
-    keys = columns[:1] if columns[0] == "key" else columns
-    return t.sort_values(keys, kind="stable", ignore_index=True) if len(t) else t
+    def roles(self, label: str, keys: Sequence[str]) -> list[dict[str, Any]]:
+        if label == "Company":
+            return self._read("reading the firm's people", q.ROLES_IN_FIRMS, keys=list(keys))
+        return self._read("reading the person's firms", q.FIRMS_OF_PERSONS, keys=list(keys))
 
-
-def _score_rows(scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(key, properties) per node; a table's ``None``/NaN cells are left out (one row at a time)."""
-    if isinstance(scores, pd.DataFrame):
-        columns = list(scores.columns)
-        for key, values in zip(scores.index.tolist(), scores.itertuples(index=False, name=None)):
-            yield key, {c: v for c, v in zip(columns, values) if v is not None and v == v}
-    else:
-        for key, props in scores.items():
-            yield key, dict(props)
-
-
-def _group_keys(keys: Iterable[str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = defaultdict(list)
-    sch = schema()
-    for k in keys:
-        out[sch.label_of(k)].append(k)
-    return out
+    def listings(self, label: str, keys: Sequence[str]) -> list[dict[str, Any]]:
+        rows = self._read("reading list entries", q.listings_of(label), keys=list(keys))
+        return [{"subject": r["subject"], "key": r["key"], "label": schema().label_of(r["key"]),
+                 "props": _props(r["props"])} for r in rows]
