@@ -1,4 +1,8 @@
-"""The GraphStore contract: every backend gives the same answers on the same data."""
+"""The GraphStore contract: every backend gives the same answers on the same data.
+
+Runs on the in-memory store (``graph/memory.py``) and on the two Bolt backends (``tests/conftest.py``:
+the embedded ArcadeDB, and Neo4j under the ``neo4j`` marker).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import datetime as dt
 import pytest
 
 from creditgraph.errors import NotFound, SchemaError, StoreError
+from creditgraph.graph.memory import MemoryGraphStore
+from creditgraph.graph.port import GraphSink, GraphStore
 from creditgraph.graph.records import TEXT, EdgeRow, NodeRow
 
 D1, D2, D3 = dt.date(2018, 1, 1), dt.date(2019, 6, 30), dt.date(2020, 12, 31)
@@ -47,6 +53,19 @@ EDGES = [
     _e("PARTY_TO", TAIFU, CASE, role="respondent"),
     _e("PARTY_TO", YANG, CASE, role="respondent"),
 ]
+
+
+@pytest.fixture
+def memory_store():
+    return MemoryGraphStore()
+
+
+@pytest.fixture(params=["memory", "arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def store(request):
+    """An empty store of each backend: conftest's two Bolt stores and the in-memory one."""
+    s = request.getfixturevalue(f"{request.param}_store")
+    s.wipe()
+    return s
 
 
 @pytest.fixture
@@ -226,3 +245,97 @@ def test_export_tables_are_the_export_in_columns(loaded):
     assert got.nodes["Company"].set_index("key").loc[TAIFU, "founded"] == "2003-04-10"
     officers = _rows(got.edges["OFFICER_OF"])
     assert officers == sorted(officers) and len(officers) == 3
+
+
+def test_every_store_is_a_sink(store):
+    assert isinstance(store, GraphStore) and isinstance(store, GraphSink)
+
+
+# -- entity resolution ------------------------------------------------------------------
+
+YANG2, YANG3 = "pe:test:yang2", "pe:test:yang3"
+DR_YANG, DR_TAIFU = "dr:(2019)黑01执1号:杨天夫", "dr:(2019)黑01执2号:哈尔滨泰富电气有限公司"
+ROLES = "LEGAL_REP_OF, OFFICER_OF:总经理, OFFICER_OF:董事长"
+
+
+@pytest.fixture
+def resolved(loaded):
+    """Three records of Yang joined by a chain of links scored 0.9 then 0.7; a dishonest record
+    names the last one, another the firm Yang represents."""
+    loaded.upsert_nodes([_n("Person", YANG2, name="杨天夫"), _n("Person", YANG3, name="杨天夫"),
+                         _n("DishonestRecord", DR_YANG, case_no="(2019)黑01执1号", subject_name="杨天夫"),
+                         _n("DishonestRecord", DR_TAIFU, case_no="(2019)黑01执2号", subject_name="哈尔滨泰富电气有限公司")])
+    loaded.upsert_edges([_e("LISTED_IN", YANG3, DR_YANG, match="name"), _e("LISTED_IN", TAIFU, DR_TAIFU, match="uscc")])
+    links = [{"a": YANG, "b": YANG2, "score": 0.9, "evidence": "{}", "method": "model"},
+             {"a": YANG2, "b": YANG3, "score": 0.7, "evidence": "{}", "method": "model"}]
+    assert loaded.write_resolution("Person", links, {YANG: YANG, YANG2: YANG, YANG3: YANG}) == 2
+    return loaded
+
+
+def _listed(rows):
+    return sorted((r["via"], r["relation"], r["key"], r["label"], r["props"]["case_no"], r["confidence"]) for r in rows)
+
+
+def test_related_listings_are_as_sure_as_the_weakest_link(resolved):
+    assert _listed(resolved.related_listings(TAIFU)) == [
+        ("self", "own record", DR_TAIFU, "DishonestRecord", "(2019)黑01执2号", 1.0),
+        ("杨天夫", f"杨天夫 ({ROLES})", DR_YANG, "DishonestRecord", "(2019)黑01执1号", 0.7)]
+    firm = "哈尔滨泰富电气有限公司"
+    assert _listed(resolved.related_listings(YANG3)) == [
+        ("self", "own record", DR_YANG, "DishonestRecord", "(2019)黑01执1号", 1.0),
+        (firm, f"{firm} ({ROLES})", DR_TAIFU, "DishonestRecord", "(2019)黑01执2号", 0.7)]
+    assert resolved.related_listings(CHUAI) == []
+    with pytest.raises(NotFound):
+        resolved.related_listings("pe:test:nobody")
+    with pytest.raises(SchemaError):
+        resolved.related_listings(ADDR)
+
+
+def test_resolution_rewrites_machine_links_and_keeps_reviewers(resolved):
+    assert resolved.get(YANG3).props["resolved"] == YANG
+    assert resolved.write_resolution("Person", [{"a": YANG, "b": YANG3, "score": 1.0, "evidence": "{}",
+                                                 "method": "reviewer"}], {}, replace=False) == 1
+    assert resolved.counts().relationships["SAME_AS"] == 3
+    assert resolved.write_resolution("Person", [], {YANG3: YANG3}) == 0
+    assert resolved.counts().relationships["SAME_AS"] == 1
+    assert resolved.get(YANG3).props["resolved"] == YANG3
+    assert resolved.write_resolution("Person", [{"a": YANG, "b": "pe:test:nobody", "score": 0.9, "evidence": "{}",
+                                                 "method": "model"}], {}, replace=False) == 0
+
+
+def test_judgements_one_per_pair_the_latest_wins(resolved):
+    resolved.judge(YANG2, YANG, "not_same", by="tester", why="two people")
+    resolved.judge(YANG, YANG2, "same", by="lead", why="one person after all")
+    (j,) = resolved.judgements("Person")
+    assert {k: j[k] for k in ("a", "b", "verdict", "by", "why")} == {
+        "a": YANG, "b": YANG2, "verdict": "same", "by": "lead", "why": "one person after all"}
+    assert isinstance(j["at"], str) and resolved.judgements("Company") == []
+    with pytest.raises(NotFound):
+        resolved.judge(YANG, "pe:test:nobody", "same", by="x", why="y")
+    with pytest.raises(SchemaError):
+        resolved.judge(YANG, TAIFU, "same", by="x", why="y")
+    with pytest.raises(ValueError):
+        resolved.judge(YANG, YANG2, "maybe", by="x", why="y")
+    with pytest.raises(SchemaError):
+        resolved.judgements("Address")
+
+
+def test_entities_names_and_find(loaded):
+    assert [e.key for e in loaded.entities([LOAN, "co:name:nobody", TAIFU, LOAN])] == [LOAN, TAIFU]
+    assert sorted(loaded.names("Address")) == [(ADDR, "哈尔滨市南岗区")]
+    assert sorted(k for k, _ in loaded.names("Company")) == sorted([TAIFU, LOAN, WEIHAI])
+    assert [e.key for e in loaded.find("Company", "uscc", "91230199744190927K")] == [TAIFU]
+    assert sorted(e.key for e in loaded.find("Company", "name", "哈尔滨泰富", prefix=True)) == sorted([TAIFU, LOAN])
+    with pytest.raises(SchemaError):
+        loaded.entities(["zz:unknown-prefix"])
+
+
+def test_write_scores_from_a_table_skips_missing_cells(loaded):
+    import pandas as pd
+
+    table = pd.DataFrame({"shell_score": [0.25, float("nan")], "cluster": [None, "cl-00009"]}, index=[TAIFU, LOAN])
+    assert loaded.write_scores(table) == 2
+    taifu, loan = loaded.get(TAIFU).props, loaded.get(LOAN).props
+    assert taifu["shell_score"] == 0.25 and "cluster" not in taifu
+    assert loan["cluster"] == "cl-00009" and "shell_score" not in loan
+    assert [e.key for e in loaded.cluster_members("cl-00009")] == [LOAN]
