@@ -1,56 +1,46 @@
 """Load straight into a NetworkX graph, without a database.
 
-For training and evaluating analytics on a synthetic city in memory: it accepts what the
-pipeline writes (``upsert_nodes`` / ``upsert_edges``) and builds the same shape that
-``GraphStore.export`` returns — node ``label`` and properties (dates as ISO strings),
-edge ``type`` and properties, one edge per (type, role) between two nodes. Provenance is
-not kept; use a real store for that.
+For training and evaluating analytics on a synthetic city in memory. A :class:`NetworkXSink`
+is a :class:`~creditgraph.graph.port.GraphSink`: it merges what the pipeline writes
+(``upsert_nodes`` / ``upsert_edges``) exactly as a store does (it is a
+:class:`~creditgraph.graph.bulk.Fold`), and :attr:`NetworkXSink.graph` is that graph in the shape
+``GraphStore.export`` returns — node ``label`` and properties with provenance (dates as ISO
+strings), edge ``type`` and properties keyed ``TYPE`` or ``TYPE:role``. For reads beyond the
+graph (search, paths, scores), load into ``graph.memory.MemoryGraphStore`` instead.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 from typing import Sequence
 
 import networkx as nx
 
-from creditgraph.graph.records import Counts, EdgeRow, NodeRow
+from creditgraph.graph.bulk import Fold
+from creditgraph.graph.records import EdgeRow, NodeRow
 
 __all__ = ["NetworkXSink"]
 
 
-def _plain(props: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in props.items()}
-
-
-class NetworkXSink:
-    """The write half of the GraphStore port, into ``self.graph``."""
+class NetworkXSink(Fold):
+    """The write half of the GraphStore port; :attr:`graph` is what it holds."""
 
     backend = "networkx"
 
     def __init__(self) -> None:
-        self.graph = nx.MultiDiGraph()
+        super().__init__()
+        self._graph: nx.MultiDiGraph | None = None
 
     def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
-        for r in rows:
-            if r.key in self.graph:
-                self.graph.nodes[r.key].update(_plain(r.props))
-            else:
-                self.graph.add_node(r.key, label=r.label, **_plain(r.props))
-        return len(rows)
+        self._graph = None
+        return super().upsert_nodes(rows)
 
     def upsert_edges(self, rows: Sequence[EdgeRow]) -> int:
-        for r in rows:
-            if r.start not in self.graph or r.end not in self.graph:
-                raise KeyError(f"{r.type} edge {r.start} -> {r.end} written before its nodes")
-            ek = r.type if "role" not in r.props else f"{r.type}:{r.props['role']}"
-            if self.graph.has_edge(r.start, r.end, ek):
-                self.graph.edges[r.start, r.end, ek].update(_plain(r.props))
-            else:
-                self.graph.add_edge(r.start, r.end, key=ek, type=r.type, **_plain(r.props))
-        return len(rows)
+        self._graph = None
+        return super().upsert_edges(rows)
 
-    def counts(self) -> Counts:
-        return Counts(Counter(d["label"] for _, d in self.graph.nodes(data=True)),
-                      Counter(d["type"] for _, _, d in self.graph.edges(data=True)))
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """Everything written so far, as ``GraphStore.export`` gives it (built again after a write)."""
+        if self._graph is None:
+            self._graph = self.to_graph()
+        return self._graph
