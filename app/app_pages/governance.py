@@ -24,7 +24,8 @@ _TEXT = {
     "objections": ("异议", "Objections"), "repairs": ("信用修复", "Credit repair"), "alerts": ("预警", "Alerts"),
     "editions": ("红黑榜发布", "Published lists"),
     "file": ("提交异议", "File an objection"), "record": ("记录编号", "Record key"),
-    "grounds": ("异议理由", "Grounds"), "subject": ("异议主体（可选）", "Subject key (optional)"),
+    "grounds": ("异议理由", "Grounds"), "subject": ("异议主体编号", "Subject key"),
+    "record_direct": ("或直接填写记录编号", "Or the record key"), "no_records": ("该主体没有名单记录", "No list records"),
     "submit": ("提交", "Submit"), "filed": ("已提交异议 {id}：记录显示为“异议中”", "Objection {id} filed: the record shows 异议中"),
     "open": ("待处理异议", "Open objections"), "none_open": ("没有待处理的异议", "No open objections"),
     "decide": ("处理异议", "Decide"), "which": ("异议", "Objection"), "decision": ("决定", "Decision"),
@@ -32,6 +33,7 @@ _TEXT = {
     "reason": ("理由", "Reason"), "upheld": ("异议 {id} 成立：记录已撤销，评分已重新计算",
                                             "Objection {id} upheld: record withdrawn, scores recomputed"),
     "rejected": ("异议 {id} 已驳回", "Objection {id} rejected"),
+    "rescored": ("{n} 个节点的评分已更新", "{n} nodes rescored"),
     "stats": ("统计", "Statistics"), "all": ("全部异议", "Every objection"),
     "status": ("记录状态", "Record status"), "active": ("有效", "active"), "pending": ("待审核申请", "Pending applications"),
     "approve": ("批准：记录退出，重新评分", "Approve: the record exits, scores recomputed"),
@@ -89,20 +91,38 @@ gov = desk()
 tabs = st.tabs([tr("objections"), tr("repairs"), tr("alerts"), tr("editions")])
 
 with tabs[0]:
+    st.subheader(tr("file"))
+    subject = st.text_input(tr("subject"), key="ob_subject", placeholder="co:uscc:… / pe:…").strip()
+    picked = None
+    if subject:
+        try:
+            own = [r for r in state.store().related_listings(subject) if r["via"] == "self"]
+        except CreditGraphError as e:
+            own = []
+            st.error(str(e))
+        if own:
+            status = record_status([r["key"] for r in own])
+            st.table(pd.DataFrame([{tr("record"): r["key"], "label": r["label"],
+                                    "no.": r["props"].get("case_no") or r["props"].get("decision_no") or "",
+                                    "date": str(r["props"].get("published") or r["props"].get("listed")
+                                                or r["props"].get("decided") or "")[:10],
+                                    tr("status"): status.get(r["key"], "")} for r in own]))
+            picked = st.selectbox(tr("record"), [r["key"] for r in own], key="ob_pick")
+        elif not st.session_state.get("ob_record"):
+            st.info(tr("no_records"))
     with st.form("objection_file", clear_on_submit=True):
-        st.subheader(tr("file"))
-        record = st.text_input(tr("record"), key="ob_record")
+        record = st.text_input(tr("record_direct"), key="ob_record")
         grounds = st.text_area(tr("grounds"), key="ob_grounds")
-        subject = st.text_input(tr("subject"), key="ob_subject")
         if st.form_submit_button(tr("submit")):
-            act(lambda: ob.file(gov, record.strip(), grounds, subject=subject.strip() or None), tr("filed", id="{id}"))
+            target = record.strip() or picked or ""
+            act(lambda: ob.file(gov, target, grounds, subject=subject or None), tr("filed", id="{id}"))
     rows = gov.state.rows("objections")
     status = record_status([o["record"] for o in rows])
     st.subheader(tr("all"))
     table = pd.DataFrame([{"id": o["id"], tr("record"): o["record"], tr("status"): status.get(o["record"], ""),
                            "objection": o["status"], tr("grounds"): o["grounds"], "filed": o["filed_at"],
                            "decided": o["decided_at"] or "", tr("reason"): o["reason"] or ""} for o in rows[::-1]])
-    st.dataframe(table, hide_index=True, width="stretch", key="objection_table")
+    st.table(table)
     s = ob.statistics_of(gov)
     st.caption(f"{tr('stats')}: " + " · ".join(f"{k} {v}" for k, v in s.items()))
     pending = [o for o in rows if o["status"] == "open"]
@@ -116,7 +136,8 @@ with tabs[0]:
             if st.form_submit_button(tr("submit")):
                 if decision == tr("withdraw"):
                     with st.spinner("…"):
-                        act(lambda: ob.uphold(gov, which, decision="withdrawn", reason=reason), tr("upheld", id=which))
+                        act(lambda: ob.uphold(gov, which, decision="withdrawn", reason=reason),
+                            tr("upheld", id=which) + " · " + tr("rescored", n="{scoring[nodes_written]}"))
                 else:
                     act(lambda: ob.reject(gov, which, reason=reason), tr("rejected", id=which))
     else:

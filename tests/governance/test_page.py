@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import BOSS, OWN
+from conftest import BOSS, ORDER, OWN
 from creditgraph.audit import AuditLog
 from creditgraph.settings import Settings
 
@@ -45,16 +45,20 @@ def test_an_objection_from_filing_to_withdrawal(page_env):
     at = AppTest.from_file(str(PAGE), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.text_input(key="ob_record").input(OWN)
+    at.text_input(key="ob_subject").input(BOSS).run()
+    records = at.table[0].value
+    assert set(records["记录编号"]) == {OWN, ORDER} and set(records["记录状态"]) == {"有效"}
+    at.selectbox(key="ob_pick").select(OWN)
     at.text_area(key="ob_grounds").input("not this 王大")
     submit(at, "提交")
     assert "异议中" in at.success[0].value
-    table = at.dataframe[0].value
+    assert dict(zip(at.table[0].value["记录编号"], at.table[0].value["记录状态"]))[OWN] == "异议中"
+    table = at.table[1].value
     assert list(table["记录状态"]) == ["异议中"] and list(table["objection"]) == ["open"]
     at.text_input(key="ob_reason").input("a namesake: the court confirmed")
     submit(at, "提交", 1)  # the decision form's button (withdraw is the default)
-    assert "评分已重新计算" in at.success[0].value
-    table = at.dataframe[0].value
+    assert "评分已重新计算" in at.success[0].value and "个节点的评分已更新" in at.success[0].value
+    table = at.table[1].value
     assert table["记录状态"].iloc[0].startswith("withdrawn") and list(table["objection"]) == ["upheld"]
     assert not store.get(BOSS).props.get("repeat_cases")  # rescored without the withdrawn case
     actions = [e["action"] for e in AuditLog(settings.data_dir / "audit" / "queries.jsonl", "x").entries()]
