@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from creditgraph.analytics.resolve.companies import resolve_companies
 from creditgraph.analytics.resolve.persons import Model, PersonResolution, resolve_persons
 from creditgraph.errors import CreditGraphError
+from creditgraph.graph import runs
 from creditgraph.graph.port import GraphStore
 
 __all__ = ["ResolutionSummary", "run_resolution", "review", "evaluate_persons"]
@@ -28,10 +29,12 @@ class ResolutionSummary:
     persons: dict = field(default_factory=dict)
     refused: list[dict] = field(default_factory=list)   # examples of links a contradiction or reviewer refused
     seconds: float = 0.0
+    run: str = ""                                        # key of this run's record in the store
+    repaired: list[str] = field(default_factory=list)   # keys of stopped resolve runs this one redid
 
     def as_dict(self) -> dict:
         return {"companies": self.companies, "persons": self.persons, "refused_examples": self.refused,
-                "seconds": round(self.seconds, 1)}
+                "seconds": round(self.seconds, 1), "run": self.run, "repaired": self.repaired}
 
 
 def _link_rows(links) -> list[dict]:
@@ -39,23 +42,48 @@ def _link_rows(links) -> list[dict]:
              "evidence": json.dumps(l.evidence, ensure_ascii=False, sort_keys=True)} for l in links]
 
 
-def run_resolution(store: GraphStore, *, model: Model | None = None,
-                   incremental: bool = False) -> tuple[ResolutionSummary, PersonResolution]:
+def run_resolution(store: GraphStore, *, model: Model | None = None, incremental: bool = False,
+                   user: str | None = None) -> tuple[ResolutionSummary, PersonResolution]:
     """Resolve every Person and Company in ``store``; judgements stored there are honoured.
     ``incremental`` re-scores only the names that gained unresolved records (firms, being
-    cheap and rule-based, are always redone)."""
+    cheap and rule-based, are always redone).
+
+    The run is recorded in the store (:mod:`creditgraph.graph.runs`, ``user`` names who ran it).
+    A resolve that stopped half-way left some links rewritten and every node its old ``resolved``,
+    which an incremental run cannot tell from done: after one, the run is a full one, whose result
+    equals a clean run's, and it marks the stopped run repaired. Refused while another resolve
+    runs, or while a bulk load is unfinished (the store is incomplete)."""
+    with runs.recorded(store, runs.RESOLVE, user=user, options={"incremental": incremental},
+                       after=(runs.BULK_LOAD,)) as run:
+        if incremental and run.earlier:
+            log.warning("redoing the whole resolution, not an incremental one: %s did not finish",
+                        ", ".join(r.key for r in run.earlier))
+            incremental = False
+        summary, people = _resolve(store, model, incremental, run)
+        summary.run, summary.repaired = run.key, run.repairs
+        run.counts = {k: v for k, v in summary.as_dict().items() if k != "refused_examples"}
+    return summary, people
+
+
+def _resolve(store: GraphStore, model: Model | None, incremental: bool,
+             run: runs.RunRecord) -> tuple[ResolutionSummary, PersonResolution]:
     t0 = time.perf_counter()
+    run.stage("reading the graph")
     G = store.export()
+    run.stage("resolving firms")
     firms = resolve_companies(G)
     firm_links = [l for l in firms.links]
+    run.stage("writing firm links and resolved keys", writes=True)
     store.write_resolution("Company", [{"a": l.a, "b": l.b, "score": l.score, "method": "rule",
                                         "evidence": json.dumps(l.evidence, ensure_ascii=False, sort_keys=True)}
                                        for l in firm_links], firms.canonical)
     judged = [(j["a"], j["b"], j["verdict"]) for j in store.judgements("Person")]
+    run.stage("resolving people")
     people = resolve_persons(G, model=model, company_canonical=firms.canonical, judgements=judged,
                              incremental=incremental)
     new_links = [l for l in people.links if not (incremental and G.nodes[l.a].get("resolved")
                                                  and G.nodes[l.a].get("resolved") == G.nodes[l.b].get("resolved"))]
+    run.stage("writing person links and resolved keys")
     store.write_resolution("Person", _link_rows(new_links), people.canonical, replace=not incremental)
     clusters = people.clusters()
     summary = ResolutionSummary(

@@ -27,6 +27,7 @@ from creditgraph.analytics.shell import score_shells
 from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.beside import Beside
 from creditgraph.errors import CreditGraphError
+from creditgraph.graph import runs
 from creditgraph.graph.port import GraphStore
 from creditgraph.progress import progress_bar
 
@@ -170,21 +171,37 @@ def graph_stages(frames: GraphFrames, *, seed: int = 0) -> tuple[pd.Series, pd.D
     return spread, clusters, seconds
 
 
-def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: int = 2) -> dict:
+def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: int = 2,
+                user: str | None = None) -> dict:
     """Score every firm and person in ``store`` (resolve first: scores count resolved entities).
 
     Stages — read the tables, columns, each scorer, clear the last run's scores, write back — are logged with their seconds
     (``stage_seconds`` in the summary) and shown as a progress bar on a terminal. With two
     ``processes`` the graph stages (:func:`graph_stages`) run in a forked child while this process
     scores firms (:class:`~creditgraph.beside.Beside`; not beside the embedded store's in-process
-    JVM, where all runs here); their seconds are the child's."""
+    JVM, where all runs here); their seconds are the child's.
+
+    The run is recorded in the store (:mod:`creditgraph.graph.runs`; ``user`` names who ran it): a
+    score stopped after clearing the old scores leaves firms without any, and its unfinished record
+    says so until this (every score clears and rewrites all) repairs it (``repaired`` in the
+    summary). Refused while another score runs, or while a resolve or bulk load is unfinished:
+    scores over a half-written resolution would look right and be wrong."""
+    with runs.recorded(store, runs.SCORE, user=user, after=(runs.BULK_LOAD, runs.RESOLVE)) as run:
+        summary = _score(store, progress, processes, run)
+        summary["run"], summary["repaired"] = run.key, run.repairs
+        run.counts = {k: v for k, v in summary.items() if k not in ("riskiest_clusters", "warnings", "run", "repaired")}
+    return summary
+
+
+def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.RunRecord) -> dict:
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     with progress_bar(progress) as bar:
         task = bar.add_task("scoring", total=10)
 
-        def stage(name: str, work):
+        def stage(name: str, work, *, writes: bool = False):
             bar.update(task, description=name)
+            run.stage(name, writes=writes)
             t = time.perf_counter()
             out = work()
             seconds[name] = round(time.perf_counter() - t, 2)
@@ -207,7 +224,7 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: i
         covered = coverage(X)
         del X, evidence
         frames = frames.structure()  # the write-back reads no property: let their strings go
-        stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS))
+        stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS), writes=True)
         written = stage("writing scores", lambda: store.write_scores(
             node_scores(frames, shells, repeat, hidden, spread, clusters)))
     warnings = coverage_warnings(len(shells), covered)

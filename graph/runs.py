@@ -35,8 +35,8 @@ import yaml
 
 from creditgraph.errors import CreditGraphError, SchemaError
 
-__all__ = ["RunSchema", "run_schema", "Run", "RunRecord", "RunStore", "recorded", "unfinished_runs", "recent_runs",
-           "REPAIR", "BULK_LOAD", "RESOLVE", "SCORE"]
+__all__ = ["RunSchema", "run_schema", "Run", "RunRecord", "RunStore", "recorded", "unfinished_runs", "report_unfinished",
+           "recent_runs", "REPAIR", "BULK_LOAD", "RESOLVE", "SCORE"]
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +227,15 @@ def unfinished_runs(store: Any) -> list[Run]:
     return sorted((_run(r["props"]) for r in rows), key=lambda r: (r.started, r.key))
 
 
+def report_unfinished(store: Any) -> list[Run]:
+    """:func:`unfinished_runs`, each logged as a warning in plain words: what a command that reads
+    the store calls first, so nobody takes a half-written store for a finished one."""
+    found = unfinished_runs(store)
+    for r in found:
+        log.warning("%s", r.describe())
+    return found
+
+
 def recent_runs(store: Any, limit: int = 20) -> list[Run]:
     """The last ``limit`` runs, newest first, whatever their state."""
     if not isinstance(store, RunStore):
@@ -287,8 +296,8 @@ def recorded(store: Any, command: str, *, user: str | None = None, options: Mapp
         if r.command in after:
             raise CreditGraphError(f"refused to {command}: {r.describe()}")
     earlier = [r for r in pending if r.command == command]
-    for r in earlier:
-        log.warning("%s; this %s redoes it", r.describe(), command)
+    for r in pending:
+        log.warning("%s", f"{r.describe()}; this {command} redoes it" if r in earlier else r.describe())
     key = f"{run_schema().prefix}:{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     props = {"command": command, "started": _now(), "user": user or getpass.getuser(), "pid": os.getpid(),
              "host": socket.gethostname(), "options": json.dumps(dict(options or {}), sort_keys=True)}
