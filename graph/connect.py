@@ -14,14 +14,37 @@ from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded import EmbeddedServer
 from creditgraph.settings import Settings
 
-__all__ = ["open_store", "open_embedded", "connect_bolt"]
+__all__ = ["open_store", "open_embedded", "connect_bolt", "JoinedStore"]
 
 log = logging.getLogger(__name__)
 
 
+class JoinedStore(BoltGraphStore):
+    """The embedded store as seen by a process that joined the folder's owner (``EmbeddedServer``):
+    when the owner ends, the server goes with it and every call here would fail with the driver's
+    ``Unauthorized`` or "unreachable"; this says what happened and what to do instead."""
+
+    def __init__(self, driver, *, server: EmbeddedServer, **kw) -> None:
+        super().__init__(driver, **kw)
+        self._server = server
+
+    def _run(self, what, work, *, write):
+        try:
+            return super()._run(what, work, write=write)
+        except StoreError as e:
+            if not self._server.owner_ended():
+                raise
+            pid = self._server.endpoint.owner_pid if self._server.endpoint else "?"
+            raise StoreUnavailable(
+                f"the process that owned the embedded store at {self._server.root} (pid {pid}) ended while this one "
+                f"was {what}; this process had joined it and lost the store with it: rerun the command "
+                "(it will open the store itself)") from e
+
+
 def connect_bolt(uri: str, user: str | None, password: str | None, *, database: str | None,
-                 backend: str, batch_size: int = 2000) -> BoltGraphStore:
-    """A store over a fresh driver, after checking the server answers."""
+                 backend: str, batch_size: int = 2000, server: EmbeddedServer | None = None) -> BoltGraphStore:
+    """A store over a fresh driver, after checking the server answers; ``server``: the embedded
+    server this process joined (not owns), whose end the store then reports in plain words."""
     auth = (user, password) if password is not None else None
     # connection_timeout bounds the TCP connect only; a server that accepts and then stays silent
     # would hold the Bolt handshake for the acquisition timeout (60 s by default).
@@ -34,6 +57,8 @@ def connect_bolt(uri: str, user: str | None, password: str | None, *, database: 
     except (neo4j_exc.ServiceUnavailable, OSError) as e:
         driver.close()
         raise StoreUnavailable(f"{backend} at {uri} does not answer: {e}") from e
+    if server is not None:
+        return JoinedStore(driver, server=server, database=database, backend=backend, batch_size=batch_size)
     return BoltGraphStore(driver, database=database, backend=backend, batch_size=batch_size)
 
 
@@ -64,7 +89,8 @@ def open_embedded(settings: Settings, *, ensure_schema: bool = True) -> Iterator
     ep = server.start()
     try:
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
-                             backend="arcadedb", batch_size=settings.batch_size)
+                             backend="arcadedb", batch_size=settings.batch_size,
+                             server=None if ep.owner else server)
         try:
             if ensure_schema:
                 store.ensure_schema()

@@ -57,6 +57,7 @@ class EmbeddedEndpoint:
     password: str
     database: str
     owner: bool
+    owner_pid: int | None = None  # the owning process (this one's pid when ``owner``)
 
 
 class EmbeddedServer:
@@ -113,7 +114,8 @@ class EmbeddedServer:
         for _ in range(60):  # the owner may still be starting
             if port and port_open(port):
                 log.info("embedded store at %s is owned by pid %s; connecting to it", self.root, info.get("pid"))
-                return EmbeddedEndpoint(f"bolt://127.0.0.1:{port}", _USER, self._password(), DATABASE, False)
+                return EmbeddedEndpoint(f"bolt://127.0.0.1:{port}", _USER, self._password(), DATABASE, False,
+                                        info.get("pid"))
             time.sleep(0.5)
             info = json.loads(self._lock_path.read_text(encoding="utf-8") or "{}")
             port = info.get("bolt_port")
@@ -161,7 +163,35 @@ class EmbeddedServer:
         self._lock_path.write_text(json.dumps({"pid": os.getpid(), "bolt_port": bolt_port}), encoding="utf-8")
         log.info("embedded store started at %s (bolt port %d) in %.1fs", self.root, bolt_port,
                  time.perf_counter() - t0)
-        return EmbeddedEndpoint(f"bolt://127.0.0.1:{bolt_port}", _USER, self._password(), DATABASE, True)
+        return EmbeddedEndpoint(f"bolt://127.0.0.1:{bolt_port}", _USER, self._password(), DATABASE, True,
+                                os.getpid())
+
+    def owner_ended(self) -> bool:
+        """For a process that joined the owner: whether the owner has let the folder go (its lock
+        is free, or the lock file no longer names it). The joined server's Bolt connections then
+        fail with ``Neo.ClientError.Security.Unauthorized`` or as unreachable, which say neither."""
+        ep = self.endpoint
+        if ep is None or ep.owner:
+            return False
+        try:
+            info = json.loads(self._lock_path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            info = {}
+        if info.get("pid") != ep.owner_pid:
+            return True
+        try:
+            fd = os.open(self._lock_path, os.O_RDWR)
+        except OSError:
+            return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # still held: the owner lives
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return True
+        finally:
+            os.close(fd)
 
     def _stop_on_sigterm(self) -> None:
         """Make ``kill`` work: the JVM takes SIGTERM over and the process would keep running.
