@@ -86,12 +86,6 @@ def clear_objection(label: str) -> str:
     return f"MATCH (n:{_record(label)} {{key: $key}}) REMOVE n.objection RETURN count(n) AS written"
 
 
-def reactivate(label: str) -> str:
-    """Put a record back on the lists: remove what took it off (a correction of an error in expiry)."""
-    return (f"MATCH (n:{_record(label)} {{key: $key}}) REMOVE n.inactive_since, n.inactive_reason, n.inactive_rule "
-            "SET n.active = true RETURN count(n) AS written")
-
-
 def record_subjects(label: str) -> str:
     """The subjects (persons, firms) listed in one record, with their resolved entity."""
     return (f"MATCH (s)-[e:LISTED_IN]->(r:{_record(label)} {{key: $key}}) "

@@ -81,6 +81,7 @@ def act(work, done: str) -> None:
         st.error(str(e))
         return
     st.session_state["governance_done"] = done.format(**out) if isinstance(out, dict) else done
+    st.cache_data.clear()  # every page's cached reads predate the new status and scores
     st.rerun()
 
 

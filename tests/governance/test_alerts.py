@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import BOSS, CLERK, FIRM, FIRM2, edge, node
+from govcity import BOSS, CLERK, FIRM, FIRM2, edge, node
 from creditgraph.governance import alerts
 from creditgraph.governance.state import GovernanceError
 
@@ -40,7 +40,7 @@ def test_a_changed_city_raises_exactly_the_expected_alerts(gov):
 
 
 def test_a_new_record_and_a_tie_with_a_debtor_alert_the_follower(gov):
-    from conftest import SEEN
+    from govcity import SEEN
     from creditgraph.graph.records import EdgeRow
 
     alerts.follow(gov, "entity", FIRM2)

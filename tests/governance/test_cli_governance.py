@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import BOSS, NEW, OLD, OWN
+from govcity import BOSS, NEW, OLD, OWN
 from creditgraph.cli import main
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ABNORMAL, BOSS, FIRM, NEW, OLD, ORDER, OWN, PENALTY
+from govcity import ABNORMAL, BOSS, FIRM, NEW, OLD, ORDER, OWN, PENALTY
 from creditgraph.analytics.frames import frames_from_tables, graph_tables
 from creditgraph.errors import SchemaError
 from creditgraph.graph.governance import RECORD_LABELS, STATUS_PROPERTIES

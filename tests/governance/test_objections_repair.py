@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import BOSS, FIRM, NEW, OLD, OWN, city_rows
+from govcity import BOSS, FIRM, NEW, OLD, OWN, city_rows
 from creditgraph.governance import objections, repair
 from creditgraph.governance.lifecycle import expire, record, sync
 from creditgraph.governance.lists import blacklist, read_frames, redlist

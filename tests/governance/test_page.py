@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import BOSS, ORDER, OWN
+from govcity import BOSS, ORDER, OWN
 from creditgraph.audit import AuditLog
 from creditgraph.settings import Settings
 

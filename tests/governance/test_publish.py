@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import BOSS, FIRM, FIRM2, OWN
+from govcity import BOSS, FIRM, FIRM2, OWN
 from creditgraph.audit import read_checkpoints, verify_register
 from creditgraph.governance import repair
 from creditgraph.governance.publish import diff_editions, editions, publish_lists, verify_edition
