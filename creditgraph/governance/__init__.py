@@ -19,7 +19,7 @@ from creditgraph.audit import AuditLog
 from creditgraph.governance.rules import Rules, rules
 from creditgraph.governance.state import GovernanceError, State
 
-__all__ = ["Governance", "GovernanceError", "State"]
+__all__ = ["Governance", "GovernanceError", "State", "from_settings", "after"]
 
 
 @dataclass
@@ -44,3 +44,15 @@ def from_settings(settings, store) -> Governance:
     audit = AuditLog(settings.data_dir / "audit" / "queries.jsonl", settings.user,
                      seal_key=seal_key(settings.id_hash_key.get_secret_value()))
     return Governance(store, State.of(settings.data_dir), audit, settings.user)
+
+
+def after(settings, store, what: str) -> dict[str, Any]:
+    """What a ``load`` or ``score`` command calls when it has finished: re-assert governance
+    decisions a reload may have overwritten (after a load), then snapshot the store and raise the
+    alerts of the difference with the last run. Returns ``{"reasserted": …, "run": …}``."""
+    from creditgraph.governance.alerts import record_run
+    from creditgraph.governance.lifecycle import sync
+
+    gov = from_settings(settings, store)
+    reasserted = sync(gov) if what == "load" else {}
+    return {"reasserted": reasserted, "run": record_run(gov, what)}

@@ -76,3 +76,22 @@ def test_a_watch_on_a_missing_entity_is_refused(gov):
         alerts.follow(gov, "entity", "co:uscc:NOPE")
     with pytest.raises(GovernanceError, match="court="):
         alerts.follow(gov, "list", "福州中院")
+
+
+def test_after_a_load_decisions_are_reasserted_and_a_run_recorded(small_city, tmp_path):
+    from govcity import NEW, city_rows
+    from creditgraph.governance import after, from_settings
+    from creditgraph.governance import objections
+    from creditgraph.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, user="loader", id_hash_key="after-test-key", _env_file=None)
+    gov = from_settings(settings, small_city)
+    objections.file(gov, NEW, "wrong amount")
+    alerts.follow(gov, "entity", FIRM)
+    assert after(settings, small_city, "score")["run"]["alerts"] == []
+    nodes, edges = city_rows()
+    small_city.upsert_nodes(nodes)
+    small_city.upsert_edges([*edges, edge("LEGAL_REP_OF", CLERK, FIRM)])
+    out = after(settings, small_city, "load")
+    assert out["reasserted"] == {"objections_open": 1}
+    assert [a["kind"] for a in out["run"]["alerts"]] == ["legal_rep_change"]
