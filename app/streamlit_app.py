@@ -12,7 +12,8 @@ import streamlit as st
 
 from creditgraph.app import auth, state
 from creditgraph.app.strings import LANGS
-from creditgraph.errors import CreditGraphError
+from creditgraph.app.ui import record_once
+from creditgraph.errors import AccessDenied, CreditGraphError
 
 # An emoji icon, not a Material one: Streamlit loads Material favicons from fonts.gstatic.com.
 st.set_page_config(page_title="信用关系图谱 · creditgraph", page_icon="🕸️", layout="wide")
@@ -52,4 +53,9 @@ with st.sidebar:
         st.rerun()
     st.caption(state.t("app.notice"))
 
-page.run()
+try:
+    page.run()
+except AccessDenied as e:  # the disclosure service refused what the page asked for: say so, register it
+    st.error(auth.text("refused", error=str(e)))
+    opened = next((name for name, p in pages.items() if p is page), str(page.title))
+    record_once("refused", {"page": opened, "reason": str(e)}, 0)

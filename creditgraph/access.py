@@ -390,6 +390,11 @@ class Disclosure:
                         tuple(self._edge(ed) for ed in sub.edges if ed.start not in gone and ed.end not in gone),
                         {self.key(k): v for k, v in sub.more.items() if k not in gone})
 
+    def neighbourhood(self, sub: Subgraph, hops: int) -> Subgraph:
+        """A ``hops``-deep neighbourhood read: refused past the role's depth, else :meth:`subgraph`."""
+        self.require_hops(hops)
+        return self.subgraph(sub)
+
     def paths(self, paths: Sequence[GraphPath], max_hops: int | None = None) -> list[GraphPath]:
         """Path query results; needs ``paths``; a path through a hidden record is left out."""
         self.require("paths")
