@@ -19,8 +19,8 @@ import yaml
 from creditgraph.errors import SchemaError
 from creditgraph.graph.schema import schema
 
-__all__ = ["RECORD_LABELS", "STATUS_PROPERTIES", "record_facts", "set_status", "clear_objection",
-           "record_subjects", "set_props", "status_declared"]
+__all__ = ["RECORD_LABELS", "STATUS_PROPERTIES", "record_facts", "set_status", "clear_objection", "set_props",
+           "status_declared"]
 
 
 @lru_cache(maxsize=1)
@@ -84,9 +84,3 @@ def set_props(label: str, props: Sequence[str]) -> str:
 def clear_objection(label: str) -> str:
     """Remove the 异议中 mark from one record (the objection id stays, for the history)."""
     return f"MATCH (n:{_record(label)} {{key: $key}}) REMOVE n.objection RETURN count(n) AS written"
-
-
-def record_subjects(label: str) -> str:
-    """The subjects (persons, firms) listed in one record, with their resolved entity."""
-    return (f"MATCH (s)-[e:LISTED_IN]->(r:{_record(label)} {{key: $key}}) "
-            "RETURN s.key AS key, s.resolved AS resolved, s.name AS name, e.match AS match ORDER BY key")
