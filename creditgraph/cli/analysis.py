@@ -9,14 +9,16 @@ from pathlib import Path
 
 from creditgraph.cli.common import audit_log, log, settings_from
 from creditgraph.errors import CreditGraphError
+from creditgraph.graph.runs import report_unfinished
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.resolution import run_resolution
 
-    with open_store(settings_from(args)) as store:
-        summary, _ = run_resolution(store, incremental=args.incremental)
+    settings = settings_from(args)
+    with open_store(settings) as store:
+        summary, _ = run_resolution(store, incremental=args.incremental, user=settings.user)
     out = summary.as_dict()
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
@@ -28,7 +30,14 @@ def cmd_resolve(args: argparse.Namespace) -> int:
               f"{c['ambiguous']} ambiguous)")
         for r in out["refused_examples"][:5]:
             print(f"  refused {r['a']} ~ {r['b']} ({r['score']}): {r['why']}")
+        _print_run(out)
     return 0
+
+
+def _print_run(summary: dict) -> None:
+    """The run's record, and the stopped runs it redid."""
+    print(f"run: {summary['run']}" + (f" (redid the unfinished {', '.join(summary['repaired'])})"
+                                      if summary["repaired"] else ""))
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -38,6 +47,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     verdict = args.verdict.replace("-", "_")
     with open_store(settings) as store:
+        report_unfinished(store)
         review(store, args.a, args.b, verdict, by=settings.user, why=args.why)
     audit_log(settings).record("review", {"a": args.a, "b": args.b, "verdict": verdict}, 1)
     print(f"recorded: {args.a} and {args.b} are {'the same' if verdict == 'same' else 'not the same'}"
@@ -51,7 +61,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     with open_store(settings) as store:
-        summary = run_scoring(store, processes=settings.scoring_processes)
+        summary = run_scoring(store, processes=settings.scoring_processes, user=settings.user)
     reports = settings.data_dir / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     path = reports / f"score-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
@@ -59,10 +69,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        print("  ".join(f"{k}: {v}" for k, v in summary.items() if k not in ("warnings", "shell_coverage")))
+        print("  ".join(f"{k}: {v}" for k, v in summary.items()
+                        if k not in ("warnings", "shell_coverage", "run", "repaired")))
         print("shell indicator coverage: " + ", ".join(f"{k} {v:.0%}" for k, v in summary["shell_coverage"].items()))
         for w in summary["warnings"]:
             print(f"warning: {w}")
+        _print_run(summary)
         print(f"summary written to {path}")
     return 0
 
@@ -75,6 +87,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     key = settings.id_hash_key.get_secret_value()
     with open_store(settings) as store:
+        report_unfinished(store)
         result = evaluate_persons(store, args.truth, hash_key=key)
         try:
             result |= evaluate_scores(store, args.truth, hash_key=key)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from creditgraph.cli.common import Registered, log, settings_from
 from creditgraph.errors import CreditGraphError
+from creditgraph.graph.runs import report_unfinished
 from creditgraph.settings import Settings
 
 
@@ -25,9 +26,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     load = functools.partial(load_paths, paths=args.paths, hash_key=settings.id_hash_key.get_secret_value(),
                              report_dir=report_dir, mapping=mapping, batch_rows=settings.batch_size)
     if args.bulk:
-        report = bulk_first_load(settings, load)
+        report = bulk_first_load(settings, load, paths=args.paths)
     else:
         with open_store(settings) as store:
+            _refuse_after_stopped_bulk(store)
             report = load(store)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -37,8 +39,27 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def bulk_first_load(settings: Settings, load):
-    """Map everything into a fold, then write it in one GraphBatch pass (empty embedded store only)."""
+def _refuse_after_stopped_bulk(store) -> None:
+    """A MERGE load onto what a stopped bulk load left would mix into an incomplete store, which
+    the next ``load --bulk`` then wipes to start over: refused, saying what to run instead."""
+    from creditgraph.graph import runs
+
+    for r in runs.report_unfinished(store):
+        if r.command == runs.BULK_LOAD:
+            raise CreditGraphError(f"refused to load: {r.describe()}")
+
+
+def bulk_first_load(settings: Settings, load, *, paths=()):
+    """Map everything into a fold, then write it in one GraphBatch pass (empty embedded store only).
+
+    The load is a run record (:mod:`creditgraph.graph.runs`): one stopped half-way (32,063 of
+    33,580 edges written, and nothing said so) stays visible as unfinished, resolve and score
+    refuse to run over it, and the next ``load --bulk`` starts over: it deletes what the stopped
+    load left (keeping the run records) and loads again. That is safe because a bulk load needs an
+    empty store, and while its run is unfinished nothing else writes data (MERGE loads, resolve and
+    score refuse) — only a reviewer's judgements could be there, and with any the wipe is left to
+    the user."""
+    from creditgraph.graph import runs
     from creditgraph.graph.arcadedb_bulk import write_arcadedb
     from creditgraph.graph.bulk import Fold
     from creditgraph.graph.connect import open_embedded
@@ -47,17 +68,42 @@ def bulk_first_load(settings: Settings, load):
         raise CreditGraphError("--bulk writes the embedded store in-process; for an empty Neo4j use "
                                "neo4j-admin import (creditgraph.graph.neo4j_import), or load without --bulk")
     with open_embedded(settings) as (server, store):
+        database = server.database()  # refused here, before anything is wiped, unless this process owns the store
+        stopped = [r for r in runs.unfinished_runs(store) if r.command == runs.BULK_LOAD]
         present = sum(store.counts().nodes.values())
-        if present:
+        if stopped:
+            _start_over(server, store, stopped, present)
+        elif present:
             raise CreditGraphError(f"--bulk is for the first load of an empty store; this one holds {present:,} "
                                    "nodes: load without --bulk (MERGE keeps loads idempotent)")
-        fold = Fold()
-        report = load(fold)
-        log.info("mapped %d rows into %d nodes and %d edges; writing them", report.rows_read,
-                 len(fold.nodes), len(fold.edges))
-        write_arcadedb(server.database(), fold)
-        store.ensure_schema()  # the bulk path builds the indexes after the records
+        with runs.recorded(store, runs.BULK_LOAD, user=settings.user, options={"paths": [str(p) for p in paths]}) as run:
+            run.stage("mapping the files")
+            fold = Fold()
+            report = load(fold)
+            log.info("mapped %d rows into %d nodes and %d edges; writing them", report.rows_read,
+                     len(fold.nodes), len(fold.edges))
+            run.stage("writing nodes and edges", writes=True)
+            write_arcadedb(database, fold)
+            run.stage("building indexes")
+            store.ensure_schema()  # the bulk path builds the indexes after the records
+            run.counts = {"rows_read": report.rows_read, **fold.counts().as_dict()}
     return report
+
+
+def _start_over(server, store, stopped, present: int) -> None:
+    """Empty what a stopped bulk load left (its run records stay, and the new load marks them
+    repaired), unless it is still running or a reviewer has judged since."""
+    for r in stopped:
+        if r.state == "running":
+            raise CreditGraphError(f"refused: {r.describe()}")
+    judged = store.counts().relationships.get("JUDGED", 0)
+    if judged:
+        raise CreditGraphError(f"{stopped[-1].describe()}; the store also holds {judged} reviewer judgements, which "
+                               "starting over would wipe: note them elsewhere, then `creditgraph wipe --yes` and "
+                               "load --bulk again")
+    log.warning("%s; starting over: deleting the %s nodes (and the edges, linked or not) it left",
+                stopped[-1].describe(), f"{present:,}")
+    server.empty_data()
 
 
 def cmd_mapping(args: argparse.Namespace) -> int:
@@ -72,8 +118,12 @@ def cmd_mapping(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
 
+    from creditgraph.graph.runs import unfinished_runs
+
     with open_store(settings_from(args)) as store:
         counts = {"backend": store.backend, **store.counts().as_dict()}
+        stopped = unfinished_runs(store)
+    counts["unfinished_runs"] = [r.as_dict() for r in stopped]
     if args.json:
         print(json.dumps(counts, ensure_ascii=False, indent=2))
     else:
@@ -81,6 +131,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for kind in ("nodes", "relationships"):
             for name, n in counts[kind].items():
                 print(f"  {name:<16} {n:>10}")
+        for r in stopped:
+            print(f"UNFINISHED: {r.describe()}")
     return 0
 
 
@@ -90,6 +142,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     with Registered(settings, "search", {"text": args.text}) as reg, open_store(settings) as store:
+        report_unfinished(store)
         # the explorer's lookup: identifiers and stock codes by index, names in either script
         _, found = lookup(store, args.text, hash_key=settings.id_hash_key.get_secret_value(), limit=args.limit)
         hits = [h.entity for h in found]
@@ -106,6 +159,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     with Registered(settings, "paths", {"start": args.start, "end": args.end}) as reg, open_store(settings) as store:
+        report_unfinished(store)
         paths = store.shortest_paths(args.start, args.end, max_hops=args.max_hops)
         reg.results = len(paths)
     for p in paths:
@@ -124,6 +178,7 @@ def cmd_related(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     with Registered(settings, "related", {"key": args.key}) as reg, open_store(settings) as store:
+        report_unfinished(store)
         rows = store.related_listings(args.key)
         reg.results = len(rows)
     for r in sorted(rows, key=lambda r: (r["via"] != "self", -r["confidence"], r["key"])):
@@ -144,8 +199,16 @@ def cmd_wipe(args: argparse.Namespace) -> int:
     if not args.yes:
         raise CreditGraphError("wipe deletes the whole graph; add --yes to confirm")
     settings = settings_from(args)
-    with open_store(settings) as store:
-        store.wipe()
+    if settings.use_neo4j:
+        with open_store(settings) as store:
+            store.wipe()
+    else:
+        from creditgraph.graph.connect import open_embedded
+
+        with open_embedded(settings) as (server, store):
+            store.wipe()
+            if server.endpoint and server.endpoint.owner:
+                server.empty_data()  # edge records a stopped bulk load wrote but never linked: Cypher misses them
     forget_store(settings)  # the empty store takes the key of its next load
     return 0
 
@@ -179,7 +242,7 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     m.add_argument("--rows", type=int, default=5, help="how many rows to show (default 5)")
     m.set_defaults(func=cmd_mapping)
 
-    s = sub.add_parser("stats", parents=[store], help="node and relationship counts")
+    s = sub.add_parser("stats", parents=[store], help="node and relationship counts, and any run that did not finish")
     s.add_argument("--json", action="store_true", help="print the counts as JSON")
     s.set_defaults(func=cmd_stats, store_key="read")
 
