@@ -33,7 +33,7 @@ from itertools import islice
 from pathlib import Path
 
 from bench._measure import Table, machine
-from creditgraph.graph import neo4j_server
+from creditgraph import neo4j_local as neo4j_server
 from creditgraph.graph.arcadedb_bulk import write_arcadedb
 from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt

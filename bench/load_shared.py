@@ -19,7 +19,7 @@ from pathlib import Path
 
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.embedded import EmbeddedServer
-from creditgraph.graph import neo4j_server
+from creditgraph import neo4j_local as neo4j_server
 from creditgraph.loaders.pipeline import load_paths
 
 log = logging.getLogger("bench.load_shared")

@@ -6,7 +6,7 @@ Exports the embedded store, folds the export (``Fold.from_graph``), writes the a
 files and runs ``neo4j-admin database import full`` into ``--home``, starts the server there
 (auth off, loopback) and checks the counts. Leaves it running and prints its URI, so that
 ``python -m bench.serve --data-dir D --neo4j URI`` times the same city on Neo4j;
-``creditgraph neo4j``-style stop: ``python -c "from creditgraph.graph import neo4j_server; neo4j_server.stop(HOME)"``.
+``creditgraph neo4j``-style stop: ``python -c "from creditgraph import neo4j_local; neo4j_local.stop(HOME)"``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.load import NEO4J_CACHE
-from creditgraph.graph import neo4j_server
+from creditgraph import neo4j_local as neo4j_server
 from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt, open_store
 from creditgraph.graph.neo4j_import import import_full

@@ -2,7 +2,7 @@
 
 It builds a database from CSV files without transactions, several times faster than any
 Cypher load, but only into a database that is stopped and (with ``--overwrite-destination``)
-replaced. So it serves the first load of a home this project manages (``neo4j_server``);
+replaced. So it serves the first load of a home this project manages (:mod:`creditgraph.neo4j_local`);
 the server is stopped around it. The importer's classes ship in the jars ``fetch`` gets
 (``neo4j-import-tool``, ``neo4j-command-line``).
 """
@@ -16,8 +16,10 @@ import time
 from pathlib import Path
 
 from creditgraph.errors import Neo4jServerError
-from creditgraph.graph import neo4j_server as ns
 from creditgraph.graph.bulk import ARRAY_DELIMITER, ImportFiles
+from creditgraph.neo4j_local import fetch, status
+from creditgraph.neo4j_local.files import TAIL_LINES, last_lines
+from creditgraph.neo4j_local.jvm import ADMIN_CLASS, JVM_FLAGS, find_java
 
 __all__ = ["import_full"]
 
@@ -28,9 +30,9 @@ def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: st
                 heap: str = "2g", timeout: float = 3600) -> float:
     """Replace ``database`` in the stopped server home ``home`` by the files; returns seconds."""
     home = Path(home).resolve()
-    if ns.status(home) is not None:
+    if status(home) is not None:
         raise Neo4jServerError(f"Neo4j in {home} is running; stop it before a bulk import")
-    java, lib = ns._find_java(), ns.fetch(cache_dir)
+    java, lib = find_java(), fetch(cache_dir)
     for sub in ("conf", "data", "logs"):
         (home / sub).mkdir(parents=True, exist_ok=True)
     if not (home / "conf" / "neo4j.conf").exists():
@@ -41,7 +43,7 @@ def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: st
     # importer"): only when some value spans lines. Format v2, which confines it to the files
     # listed, failed at once on the 100k city with every file listed (v1 imported them), so not yet.
     args.append(f"--multiline-fields={'true' if files.multiline else 'false'}")
-    cmd = [java, f"-Xmx{heap}", *ns._JVM_FLAGS, "-cp", str(lib / "*"), ns._ADMIN_CLASS,
+    cmd = [java, f"-Xmx{heap}", *JVM_FLAGS, "-cp", str(lib / "*"), ADMIN_CLASS,
            "database", "import", "full", database, "--overwrite-destination=true",
            f"--array-delimiter={ARRAY_DELIMITER}", "--high-parallel-io=on", *args]
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
@@ -53,7 +55,7 @@ def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: st
         raise Neo4jServerError(f"could not run neo4j-admin database import: {e}") from e
     seconds = time.perf_counter() - began
     if done.returncode != 0:
-        output = ns._last_lines(done.stdout + done.stderr, ns._TAIL_LINES)
+        output = last_lines(done.stdout + done.stderr, TAIL_LINES)
         raise Neo4jServerError(f"neo4j-admin database import failed (exit code {done.returncode}):\n{output}")
     log.info("neo4j-admin imported %d rows into %s in %.1fs", files.rows, database, seconds)
     return seconds

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from creditgraph.errors import Neo4jServerError
-from creditgraph.graph import neo4j_server
+from creditgraph import neo4j_local as neo4j_server
 
 __all__ = ["neo4j_instance", "neo4j_driver", "neo4j_start", "NEO4J_CACHE_DIR"]
 

@@ -36,7 +36,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_neo4j(args: argparse.Namespace) -> int:
-    from creditgraph.graph import neo4j_server
+    from creditgraph import neo4j_local as neo4j_server
 
     settings = settings_from(args)
     home, cache = settings.neo4j_home, settings.data_dir / "cache"

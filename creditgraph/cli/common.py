@@ -23,7 +23,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     neo4j = getattr(args, "neo4j", None)
     if neo4j:
         if neo4j == "local":
-            from creditgraph.graph import neo4j_server
+            from creditgraph import neo4j_local as neo4j_server
 
             inst = neo4j_server.status(settings.neo4j_home)
             if inst is None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from creditgraph.errors import StoreError
-from creditgraph.graph import neo4j_server
+from creditgraph import neo4j_local as neo4j_server
 from creditgraph.graph import arcadedb_bulk as bulk_module
 from creditgraph.graph.arcadedb_bulk import _close, write_arcadedb
 from creditgraph.graph.bulk import Fold, write_neo4j_csv

@@ -1,7 +1,7 @@
 """Faults: Neo4j killed in the middle of a load, and a Neo4j that cannot be reached.
 
 The kill test runs its own Neo4j (own home, data folder and port, started through
-``graph.neo4j_server`` by the ``neo4j_start`` fixture), never the session server other
+``creditgraph.neo4j_local`` by the ``neo4j_start`` fixture), never the session server other
 tests share. After SIGKILL mid-load, a restart and a rerun of the same load, the graph must
 equal a clean load of the same files: no duplicates, nothing missing.
 """

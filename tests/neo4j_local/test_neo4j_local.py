@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from creditgraph.errors import Neo4jServerError
-from creditgraph.graph import neo4j_server
+from creditgraph import neo4j_local
 from creditgraph.graph.net import free_port, port_open
-from creditgraph.graph.neo4j_server import NEO4J_VERSION, Neo4jInstance, fetch, start, status, stop
+from creditgraph.neo4j_local import NEO4J_VERSION, Neo4jInstance, config, fetch, jvm, start, status, stop
 
 
 def _conf(home: Path) -> dict[str, str]:
@@ -39,7 +39,7 @@ def _write_script(path: Path, body: str) -> Path:
 
 
 def test_conf_listens_on_loopback_only_with_the_given_port_and_memory(tmp_path):
-    neo4j_server._write_conf(tmp_path, port=17999, auth=True, heap="768m", pagecache="128m")
+    config.write_conf(tmp_path, port=17999, auth=True, heap="768m", pagecache="128m")
     conf = _conf(tmp_path)
 
     assert conf["server.default_listen_address"] == "127.0.0.1"
@@ -58,7 +58,7 @@ def test_conf_listens_on_loopback_only_with_the_given_port_and_memory(tmp_path):
 
 
 def test_conf_turns_auth_off_and_keeps_initial_heap_at_most_max(tmp_path):
-    neo4j_server._write_conf(tmp_path, port=18000, auth=False, heap="128m", pagecache="64m")
+    config.write_conf(tmp_path, port=18000, auth=False, heap="128m", pagecache="64m")
     conf = _conf(tmp_path)
 
     assert conf["dbms.security.auth_enabled"] == "false"
@@ -187,15 +187,15 @@ def test_fetch_rejects_a_version_that_is_not_a_version(tmp_path):
 ])
 def test_java_major_version_is_read_from_the_banner(tmp_path, banner, major):
     java = _write_script(tmp_path / "bin" / "java", f"echo '{banner}' >&2")
-    neo4j_server._java_major.cache_clear()
+    jvm.java_major.cache_clear()
 
-    assert neo4j_server._java_major(str(java)) == major
+    assert jvm.java_major(str(java)) == major
 
 
 def test_start_refuses_an_unsupported_java_before_fetching(tmp_path, monkeypatch):
     _write_script(tmp_path / "jdk25" / "bin" / "java", "echo 'openjdk version \"25\" 2025-09-16' >&2")
     monkeypatch.setenv("JAVA_HOME", str(tmp_path / "jdk25"))
-    neo4j_server._java_major.cache_clear()
+    jvm.java_major.cache_clear()
 
     with pytest.raises(Neo4jServerError, match=r"Java 17 or 21.*is Java 25"):
         start(tmp_path / "home", cache_dir=tmp_path / "cache")
@@ -265,7 +265,7 @@ def test_auth_server_uses_its_generated_password_and_survives_a_restart(neo4j_st
     assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
     assert instance.password not in (home / "run" / "neo4j.json").read_text()
     assert status(home) == instance
-    assert neo4j_server.start(home, cache_dir=tmp_path / "unused") == instance  # no second server
+    assert neo4j_local.start(home, cache_dir=tmp_path / "unused") == instance  # no second server
 
     with GraphDatabase.driver(instance.uri, auth=(instance.user, instance.password)) as driver:
         driver.execute_query("CREATE (:T {name: $n})", n="失信被执行人")
