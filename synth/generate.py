@@ -18,7 +18,8 @@ from pathlib import Path
 from creditgraph.progress import progress_bar
 from creditgraph.synth import plant
 from creditgraph.synth.profiles import Profile, get_profile
-from creditgraph.synth.world import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, SMALL_TYPES, World
+from creditgraph.synth.records import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, SMALL_TYPES
+from creditgraph.synth.world import World
 from creditgraph.synth.write import write_city
 from creditgraph.synth.write_listed import write_listed_city
 

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from creditgraph.synth import vocab
-from creditgraph.synth.world import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, REUSE, SMALL_TYPES, World
+from creditgraph.synth.records import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, SMALL_TYPES
+from creditgraph.synth.world import REUSE, World
 
 __all__ = ["Plan", "shell_clusters", "repeat_offenders", "serial_defaulters", "asset_hiding",
            "hidden_links", "group_hq_decoys", "independent_director_decoys", "agent_addresses",

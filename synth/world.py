@@ -1,9 +1,9 @@
 """The synthetic city's state: people, firms, addresses, court cases and list entries.
 
-:class:`World` holds plain records and the draws that make them realistic — weighted
-names, preferential reuse of people (so most run one firm and a few run many), shared
-office buildings and a few registration-agent addresses. Background generation lives
-here; planted patterns (``synth/plant.py``) use the same constructors, so a planted firm
+:class:`World` holds plain records (:mod:`creditgraph.synth.records`) and the draws that make
+them realistic — weighted names, preferential reuse of people (so most run one firm and a few
+run many), shared office buildings and a few registration-agent addresses. Background
+generation lives here; planted patterns (``synth/plant.py``) use the same constructors, so a planted firm
 is indistinguishable from a background one except through the pattern itself.
 """
 
@@ -14,25 +14,21 @@ import datetime as dt
 import itertools
 import random
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Sequence, TypeVar
 
 from creditgraph.synth import vocab
 from creditgraph.synth.ids import make_id, make_uscc
+from creditgraph.synth.records import (AS_OF, SMALL_TYPES, Abnormal, Case, Dishonest, Firm, Penalty, Person,
+                                       Restriction)
 
-__all__ = ["Picker", "Person", "Firm", "Case", "Dishonest", "Restriction", "Abnormal", "Penalty",
-           "World", "AS_OF", "SMALL_TYPES"]
+__all__ = ["Picker", "World", "REUSE", "BOARD_REUSE"]
 
 T = TypeVar("T")
 
-AS_OF = dt.date(2024, 6, 30)
 # Chance that a new post goes to someone who already holds posts (picked in proportion to how
 # many): the Yule–Simon exponent is 1 + 1/REUSE, so 0.2 gives a tail of serial founders.
 REUSE = 0.2
-BOARD_REUSE = 0.3  # the snapshot date of the city's registry export
-SMALL_TYPES = ["有限责任公司(自然人独资)", "有限责任公司(自然人投资或控股)"]
-CORPORATE_TYPE = "有限责任公司(非自然人投资或控股的法人独资)"
-JOINT_STOCK_TYPE = "股份有限公司(非上市、自然人投资或控股)"
+BOARD_REUSE = 0.3  # the same for board seats: directors sit on several boards (interlocking)
 
 
 class Picker:
@@ -44,89 +40,6 @@ class Picker:
 
     def __call__(self, rng: random.Random) -> T:
         return self.items[bisect.bisect(self.cum, rng.random() * self.cum[-1])]
-
-
-@dataclass(slots=True)
-class Person:
-    pid: int
-    name: str
-    idn: str
-    sex: str
-    birth: dt.date
-    mobile: str = ""
-
-
-@dataclass(slots=True)
-class Firm:
-    fid: int
-    uscc: str
-    name: str
-    region: str
-    industry: str
-    org_type: str
-    capital: float          # 万元
-    paid_in: float          # 万元
-    founded: dt.date
-    status: str
-    dissolved: dt.date | None
-    address: str
-    phone: str
-    legal_rep: int = -1     # pid, or -1 until set
-    posts: list[tuple[int, str]] = field(default_factory=list)
-    # (kind "P"/"C", pid or fid, ratio 0..1, subscribed 万元, subscription date)
-    holders: list[tuple[str, int, float, float, dt.date]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Case:
-    """An enforcement case (执) and the civil judgment (民初) it enforces."""
-    case_no: str
-    court: str
-    filed: dt.date
-    basis_no: str
-    judged: dt.date
-    cause: str
-    creditor: str
-    debtors: list[tuple[str, int]]   # ("P", pid) / ("C", fid)
-    amount: float                    # 元
-
-
-@dataclass(slots=True)
-class Dishonest:
-    case: int
-    subject: tuple[str, int]
-    published: dt.date
-    performance: str
-    behaviour: str
-    performed: float
-
-
-@dataclass(slots=True)
-class Restriction:
-    case: int
-    subject: tuple[str, int]
-    person: int                      # the person restricted (the firm's legal rep, or the debtor)
-    issued: dt.date
-    published: dt.date
-
-
-@dataclass(slots=True)
-class Abnormal:
-    fid: int
-    reason: str
-    listed: dt.date
-    removed: dt.date | None
-
-
-@dataclass(slots=True)
-class Penalty:
-    decision_no: str
-    fid: int
-    authority: str
-    violation: str
-    content: str
-    fine: float                      # 万元
-    decided: dt.date
 
 
 def _days(d: dt.date, n: int) -> dt.date:
@@ -237,7 +150,8 @@ class World:
         rng, out = self.rng, []
         for _ in range(n):
             _, district = self._district(rng)
-            out.append(f"福建省福州市{district}{rng.choice(vocab.ROADS)}{rng.randint(1, 399)}号{rng.choice(vocab.BUILDINGS)}")
+            out.append(f"福建省福州市{district}{rng.choice(vocab.ROADS)}{rng.randint(1, 399)}号"
+                       f"{rng.choice(vocab.BUILDINGS)}")
         return out
 
     def draw_address(self, district: str) -> str:

@@ -25,7 +25,8 @@ from typing import Callable
 
 from creditgraph.synth.ids import corrupt_check, mask_person_id, mask_uscc
 from creditgraph.synth.profiles import PROFILES, Profile
-from creditgraph.synth.world import AS_OF, World
+from creditgraph.synth.records import AS_OF
+from creditgraph.synth.world import World
 
 __all__ = ["write_city", "DATA_FILES"]
 
