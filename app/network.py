@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import networkx as nx
 
 from creditgraph.app.strings import label_name, rel_name, t
-from creditgraph.app.text import field_name, value_text
+from creditgraph.app.text import field_name, role_text, value_text
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.records import Entity, Subgraph
 
@@ -103,7 +103,7 @@ def _node(e: Entity, lang: str, centre: str) -> tuple[dict, str]:
 def _edge_caption(type_: str, props: Mapping[str, Any], lang: str) -> str:
     bits = [rel_name(type_, lang)]
     if props.get("role"):
-        bits.append(str(props["role"]))
+        bits.append(role_text(props["role"], lang))
     if props.get("ratio") is not None:
         bits.append(f"{float(props['ratio']):.0%}")
     when = props.get("since") or props.get("first_seen")

@@ -20,7 +20,7 @@ from creditgraph.analytics.evidence import render as _render_evidence
 
 __all__ = ["FIELDS", "field_name", "value_text", "money", "date_text", "local_time", "record_date", "region",
            "evidence_text", "repeat_text", "relation_text", "enum_text", "ties_text", "json_list", "score_text",
-           "yes_no", "sex_text", "zone"]
+           "yes_no", "sex_text", "zone", "role_text"]
 
 #: Property → (Chinese, English) name, for every property a profile shows; a property not
 #: here is not shown (it is an internal one: match keys, hashes, score bookkeeping).
@@ -70,6 +70,10 @@ _ENUMS: dict[str, dict[str, tuple[str, str]]] = {
                   "serious_violation": ("严重违法失信名单", "serious-violation list")},
     "sex": {"M": ("男", "male"), "F": ("女", "female"), "男": ("男", "male"), "女": ("女", "female")},
     "via": {"self": ("本主体", "itself")},
+    # PARTY_TO roles, as loaders/judgments.py names them
+    "role": {"plaintiff": ("原告", "plaintiff"), "defendant": ("被告", "defendant"), "third_party": ("第三人", "third party"),
+             "applicant": ("申请人", "applicant"), "respondent": ("被执行人/被申请人", "respondent"),
+             "appellant": ("上诉人", "appellant"), "appellee": ("被上诉人", "appellee"), "party": ("当事人", "party")},
 }
 _REL = {"LEGAL_REP_OF": ("法定代表人", "legal rep"), "OFFICER_OF": ("任职", "officer"),
         "SHAREHOLDER_OF": ("股东", "shareholder"), "REPRESENTS": ("委派代表", "represents")}
@@ -249,6 +253,11 @@ def enum_text(kind: str, value: Any, lang: str = "zh") -> str:
         return ""
     names = _ENUMS.get(kind, {}).get(str(value))
     return str(value) if names is None else names[0 if _zh(lang) else 1]
+
+
+def role_text(role: Any, lang: str = "zh") -> str:
+    """A role on an edge: a party's role in a case named in ``lang``; a post (董事) as published."""
+    return enum_text("role", role, lang)
 
 
 def ties_text(ties: Any, lang: str = "zh") -> str:

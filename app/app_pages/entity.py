@@ -19,7 +19,7 @@ from creditgraph.app.leads import by_judgment, lead_table
 from creditgraph.app.network import build_view, merge_view, union
 from creditgraph.app.strings import indicator_name, label_name, rel_name
 from creditgraph.app.text import (FIELDS, evidence_text, field_name, json_list, record_date, region,
-                                  relation_text, repeat_text, value_text, zone)
+                                  relation_text, repeat_text, role_text, value_text, zone)
 from creditgraph.app.ui import badge, draw_network, entity_link, md, record_once
 from creditgraph.errors import CreditGraphError, NotFound
 from creditgraph.graph.records import Entity, Subgraph
@@ -54,7 +54,7 @@ props = dict(e.props) | ({"moved_assets": True} if moved else {})
 st.title(md(e.name))
 st.caption(f"{label_name(e.label, lang)} · {state.t('col.key')}：{md(e.key)} · {badge(props)}")
 if record is not None:
-    st.caption(state.t("entity.record_of") + " " + md(record.name) + f"（{md(record.key)}）")
+    st.caption(state.t("entity.record_of") + " " + md(record.name))
 
 
 def facts_table(facts: dict[str, str]) -> None:
@@ -183,7 +183,8 @@ def linked(sub: Subgraph) -> list[Entity]:
     for ed in sub.edges:
         other = ed.end if ed.start == e.key else ed.start if ed.end == e.key else None
         if other:
-            roles.setdefault(other, []).append(" ".join(filter(None, [rel_name(ed.type, lang), ed.props.get("role")])))
+            roles.setdefault(other, []).append(" ".join(filter(None, [rel_name(ed.type, lang),
+                                                                       role_text(ed.props.get("role"), lang)])))
     near = [n for n in sub.nodes if n.key in roles and n.label in ("Company", "Person")]
     for n in near:
         with st.container(horizontal=True):

@@ -8,10 +8,11 @@ import streamlit as st
 from creditgraph.analytics.paths import hop_relations, k_shortest_paths
 from creditgraph.app import state
 from creditgraph.app.export import table_csv
-from creditgraph.app.network import build_view, to_networkx, union
+from creditgraph.app.network import build_view, collapse, to_networkx, union
 from creditgraph.app.strings import label_name, rel_name
+from creditgraph.app.text import role_text
 from creditgraph.app.ui import draw_network, md, pick_entity, record_once
-from creditgraph.graph.records import Subgraph
+from creditgraph.graph.records import Entity, Subgraph
 
 st.title(state.t("nav.paths"))
 lang = state.lang()
@@ -24,18 +25,26 @@ c1, c2 = st.columns(2)
 max_hops = c1.slider(state.t("paths.max_hops"), 1, 8, int(state.param("hops", "6")))
 k = c2.slider(state.t("paths.k"), 1, 10, 5)
 
+def shown(k: str) -> str:
+    """A node of the path area by the name a reader knows it by (a phone by its number)."""
+    return Entity(k, G.nodes[k].get("label", ""), G.nodes[k]).name
+
+
 if start and end:
+    start, end = state.canonical(start), state.canonical(end)  # between resolved entities
     state.set_params(**{"from": start, "to": end, "hops": max_hops})
-    # Both ends' neighbourhoods, half the hops each, meet in the middle; the k shortest are found there.
+    # Both ends' neighbourhoods, half the hops each, meet in the middle; the k shortest are found there,
+    # one node per resolved entity.
     reach = max(1, (max_hops + 1) // 2)
-    area = union([state.neighbourhood(start, reach, per_node=40, limit=600),
-                  state.neighbourhood(end, reach, per_node=40, limit=600)])
+    area = collapse(union([state.neighbourhood(start, reach, per_node=40, limit=600),
+                           state.neighbourhood(end, reach, per_node=40, limit=600)]), state.entity)
     G = to_networkx(area)
     found = k_shortest_paths(G, start, end, k=k, max_hops=max_hops)
     if not found:  # the store's own search reaches further than the capped neighbourhoods
         direct = state.paths(start, end, max_hops, k)
         found = [[n.key for n in p.nodes] for p in direct]
-        area = union([area, *(Subgraph(p.nodes, p.edges) for p in direct)])  # drawn below too
+        area = collapse(union([area, *(Subgraph(p.nodes, p.edges) for p in direct)]), state.entity)  # drawn below too
+        found = [list(dict.fromkeys(state.canonical(k) for k in p)) for p in found]
         G = to_networkx(area)
     record_once("paths", {"start": start, "end": end, "max_hops": max_hops, "k": k}, len(found))
     if not found:
@@ -46,13 +55,13 @@ if start and end:
         st.subheader(state.t("paths.path", i=i, n=len(path) - 1))
         steps = []
         for a, b, rels in zip(path, path[1:], hop_relations(G, path)):
-            what = "; ".join(" ".join(filter(None, [rel_name(r["type"], lang), str(r.get("role") or ""),
+            what = "; ".join(" ".join(filter(None, [rel_name(r["type"], lang), role_text(r.get("role"), lang),
                                                     str(r.get("since") or r.get("first_seen") or "")[:10]]))
                              for r in rels)
             steps.append({"#": len(steps) + 1,
-                          state.t("col.name"): G.nodes[a].get("name") or G.nodes[a].get("text") or a,
+                          state.t("col.name"): shown(a),
                           state.t("col.via"): what,
-                          " ": G.nodes[b].get("name") or G.nodes[b].get("text") or b,
+                          " ": shown(b),
                           state.t("col.type"): label_name(G.nodes[b].get("label", ""), lang)})
             rows.append({"path": i, **steps[-1]})
         st.dataframe(pd.DataFrame(steps), hide_index=True, width="stretch")
@@ -63,4 +72,4 @@ if start and end:
     st.download_button(state.t("export.csv"), table_csv(pd.DataFrame(rows)), file_name="paths.csv", mime="text/csv",
                        on_click=state.audit().record, args=("export", {"what": "paths.csv", "start": start, "end": end},
                                                             len(rows)))
-    st.caption(md(f"{start} → {end}"))
+    st.caption(md(f"{shown(start)} → {shown(end)}"))

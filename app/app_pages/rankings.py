@@ -12,6 +12,7 @@ from creditgraph.app import state
 from creditgraph.app.export import table_csv
 from creditgraph.app.network import risk_level
 from creditgraph.app.strings import indicator_name
+from creditgraph.app.text import date_text, region, repeat_text
 from creditgraph.app.ui import record_once
 
 st.title(state.t("nav.rankings"))
@@ -20,31 +21,85 @@ ANY = state.t("rank.any")
 
 with st.expander(state.t("rank.filters"), expanded=False):
     f1, f2, f3 = st.columns(3)
-    cities = [ANY] + [v for v, _ in state.facet("Company", "city")]
+    cities = [v for v, _ in state.facet("Company", "city")]
+    by_authority = not cities  # registries without a city column: the district the registry authority serves
+    if by_authority:
+        cities = sorted({region({"registration_authority": a}) for a, _ in state.facet("Company", "registration_authority")}
+                        - {""})
     industries = [ANY] + [v for v, _ in state.facet("Company", "industry")]
-    city = f1.selectbox(state.t("col.region"), cities)
+    city = f1.selectbox(state.t("col.region"), [ANY] + cities)
     industry = f2.selectbox(state.t("col.industry"), industries)
     flagged = f3.toggle(state.t("rank.flagged_only"), value=False)
     lo, hi = st.slider(state.t("rank.range"), 0.0, 1.0, (0.0, 1.0), step=0.05)
     founded = st.date_input(state.t("rank.founded"), value=(dt.date(1990, 1, 1), dt.date.today()),
                             min_value=dt.date(1949, 10, 1))
-filters = {"city": None if city == ANY else city, "industry": None if industry == ANY else industry,
+place = city if by_authority and city != ANY else None  # filtered here, on the ranked rows
+filters = {"city": None if city == ANY or by_authority else city, "industry": None if industry == ANY else industry,
            "flagged": flagged or None}
 if isinstance(founded, tuple) and len(founded) == 2:
     filters |= {"founded_from": founded[0].isoformat(), "founded_to": founded[1].isoformat()}
+
+
+SHOW_REASONS_FROM = 0.3  # as the entity page: an unflagged firm below it has no reasons worth a column
+
+
+def cluster_name(cid: str | None) -> str:
+    """A cluster id (cl-00004) as a reader names it: 关联群 4."""
+    if not cid:
+        return ""
+    tail = str(cid).rsplit("-", 1)[-1].lstrip("0") or "0"
+    return f"{state.t('col.cluster')} {tail}"
+
+
+def number(v, digits: int = 2) -> float:
+    """A score or count as a number (0 where the entity has none): never "None" in a cell."""
+    try:
+        return round(float(v), digits)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def shell_reasons(e) -> str:
+    p = e.props
+    if not (p.get("shell_flag") or number(p.get("shell_score")) >= SHOW_REASONS_FROM):
+        return ""
+    return "；".join(indicator_name(r["indicator"], lang) for r in state.reasons(e)[:3])
 
 
 def firm_table(entities, score: str) -> pd.DataFrame:
     rows = []
     for e in entities:
         p = e.props
-        reasons = state.reasons(e) if score == "shell_score" else []
-        rows.append({state.t("col.name"): e.name, state.t("col.score"): p.get(score),
-                     state.t("col.reasons"): "；".join(indicator_name(r["indicator"], lang) for r in reasons[:3])
-                     or p.get("repeat_reason") or "",
-                     state.t("col.industry"): p.get("industry", ""), state.t("col.region"): p.get("city", ""),
-                     state.t("col.founded"): p.get("founded", ""), state.t("col.cluster"): p.get("cluster", ""),
+        if place and region(p) != place:
+            continue
+        reasons = shell_reasons(e) if score == "shell_score" else repeat_text(p.get("repeat_reason"), lang)
+        rows.append({state.t("col.name"): e.name,
+                     state.t("col.score"): number(p.get(score)) if score == "shell_score" else int(number(p.get(score))),
+                     state.t("col.reasons"): reasons or repeat_text(p.get("repeat_reason"), lang),
+                     state.t("col.industry"): p.get("industry", ""), state.t("col.region"): region(p),
+                     state.t("col.founded"): date_text(p.get("founded")), state.t("col.cluster"): cluster_name(p.get("cluster")),
                      state.t("col.key"): e.key})
+    return pd.DataFrame(rows)
+
+
+def black_table(entities) -> pd.DataFrame:
+    """The black list: one row per firm entity, why it is listed, both scores as numbers."""
+    rows = []
+    for e in entities:
+        p = e.props
+        if place and region(p) != place:
+            continue
+        why = []
+        if p.get("repeat_flag"):
+            why.append(f"{state.t('entity.repeat')}（{state.t('entity.cases_unit', n=int(number(p.get('repeat_cases'))))}）")
+        if p.get("shell_flag"):
+            why.append(f"{state.t('rank.why_shell')}（{number(p.get('shell_score')):.2f}）")
+        rows.append({state.t("col.name"): e.name, state.t("col.why"): "；".join(why),
+                     state.t("col.cases"): int(number(p.get("repeat_cases"))),
+                     state.t("entity.shell"): number(p.get("shell_score")),
+                     state.t("col.reasons"): repeat_text(p.get("repeat_reason"), lang) or shell_reasons(e),
+                     state.t("col.industry"): p.get("industry", ""), state.t("col.region"): region(p),
+                     state.t("col.founded"): date_text(p.get("founded")), state.t("col.key"): e.key})
     return pd.DataFrame(rows)
 
 
@@ -79,32 +134,47 @@ with repeat_tab:
     with people_col:
         st.caption(state.t("rank.persons"))
         people = state.ranked("Person", "repeat_cases", (("flagged", flagged or None),), "repeat_flag")
-        show(pd.DataFrame([{state.t("col.name"): e.name, "ID": e.props.get("id_masked", ""),
-                            state.t("col.cases"): e.props.get("repeat_cases"),
-                            state.t("col.reasons"): e.props.get("repeat_reason", ""), state.t("col.key"): e.key}
+        seen: set[str] = set()
+        people = [e for e in people if (e.props.get("resolved") or e.key) not in seen
+                  and not seen.add(e.props.get("resolved") or e.key)]  # one row per resolved person
+        show(pd.DataFrame([{state.t("col.name"): e.name, state.t("col.id"): e.props.get("id_masked", ""),
+                            state.t("col.cases"): int(number(e.props.get("repeat_cases"))),
+                            state.t("col.reasons"): repeat_text(e.props.get("repeat_reason"), lang),
+                            state.t("col.key"): e.key}
                            for e in people]), name="repeat-people")
 
 with cluster_tab:
     found = state.clusters()
-    table = pd.DataFrame([{state.t("col.cluster"): c["cluster"], state.t("col.size"): c["size"],
+    risky = [c for c in found if c["dishonest"] or c["shells"]]
+    quiet = len(found) - len(risky)
+    everything = st.toggle(state.t("rank.show_quiet"), value=False) if quiet else False
+    shown = found if everything else risky
+    table = pd.DataFrame([{state.t("col.cluster"): cluster_name(c["cluster"]), state.t("col.size"): c["size"],
                            state.t("col.dishonest"): c["dishonest"], state.t("col.shells"): c["shells"],
-                           state.t("entity.shell"): c["top_shell_score"], state.t("entity.spread"): c["top_spread"]}
-                          for c in found])
+                           state.t("entity.shell"): number(c["top_shell_score"]),
+                           state.t("entity.spread"): number(c["top_spread"], 3), state.t("col.key"): c["cluster"]}
+                          for c in shown])
     record_once("ranking", {"list": "clusters"}, len(table))
+    if quiet and not everything:
+        st.caption(state.t("rank.clusters_quiet", n=quiet))
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key="table:clusters")
     rows = picked.selection.rows if picked else []
     if rows:
-        cluster = table.iloc[rows[0]][state.t("col.cluster")]
-        st.caption(f"{state.t('rank.members')}: {cluster}")
-        show(firm_table(state.cluster_members(cluster), "shell_score"), name=f"cluster-{cluster}")
+        cluster = table.iloc[rows[0]][state.t("col.key")]
+        st.caption(f"{state.t('rank.members')}: {cluster_name(cluster)}")
+        members = sorted(state.cluster_members(cluster), key=lambda e: (not e.props.get("repeat_flag"),
+                                                                     not e.props.get("shell_flag"), e.name))
+        show(firm_table(members, "shell_score"), name=f"cluster-{cluster}")
 
 with lists_tab:
     st.subheader(state.t("rank.black"))
     black = state.ranked("Company", "repeat_cases", (("flagged", True),), "repeat_flag", limit=100)
-    black += [e for e in state.ranked("Company", "shell_score", (("flagged", True),), "shell_flag", limit=100)
-              if e.key not in {b.key for b in black}]
-    show(firm_table(black, "repeat_cases"), name="black-list")
+    black += state.ranked("Company", "shell_score", (("flagged", True),), "shell_flag", limit=100)
+    listed: set[str] = set()
+    black = [e for e in black if (e.props.get("resolved") or e.key) not in listed
+             and not listed.add(e.props.get("resolved") or e.key)]  # one row per firm entity
+    show(black_table(black), name="black-list")
     st.subheader(state.t("rank.red"))
     candidates = state.ranked("Company", "paid_in_capital", (), None, limit=400)
     red = []

@@ -125,9 +125,41 @@ def test_paths_page_finds_typed_paths_between_cluster_members(app_env, city):
 def test_assets_page_lists_planted_asset_hiding(app_env, city):
     truth = load_truth(city).of("asset_hiding")
     at = run("app_pages/assets.py")
-    leads = at.dataframe[0].value
+    leads = [d.value for d in at.dataframe if "方式" in d.value.columns][0]
     hidden = {f"co:uscc:{t['facts']['hidden_firm']}" for t in truth}
-    assert hidden & set(leads["firm"])
+    assert hidden & set(leads["编号"])
+    assert not any(str(v).startswith(("co:", "pe:")) for c in leads.columns if c != "编号" for v in leads[c])
+
+
+def test_a_debtors_page_names_what_moved_after_each_judgment(app_env, city):
+    """The court officer's flow: the debtor's own page (not only the receiving firm's) lists the
+    firms that moved after its judgment by name, with dates and ties, links them, and its badge
+    counts the finding."""
+    store, _ = app_env
+    plant = load_truth(city).of("asset_hiding")[0]["facts"]
+    debtor, hidden = f"co:uscc:{plant['debtor_firm']}", f"co:uscc:{plant['hidden_firm']}"
+    at = run("app_pages/entity.py", entity=debtor, view="风险评分")
+    assert "高风险" in at.caption[0].value
+    assert any(h.value == "判决后转移的资产" for h in at.subheader)
+    moved = [d.value for d in at.dataframe if "承接企业" in d.value.columns][0]
+    assert store.get(hidden).name in set(moved["承接企业"])
+    assert all(moved["判决日期"]) and all(moved["转移日期"]) and all(moved["关联方式"])
+    linked = {parse_qs(l.proto.query_string).get("entity", [""])[0] for l in at.get("page_link")}
+    assert hidden in linked
+    on_assets = run("app_pages/assets.py", debtor=debtor)
+    assert store.get(hidden).name in set([d.value for d in on_assets.dataframe if "承接企业" in d.value.columns][0]
+                                         ["承接企业"])
+
+
+def test_a_source_record_opens_the_resolved_entity(app_env, city):
+    store, _ = app_env
+    key = shell_firm(city)
+    sub = store.neighbourhood(key, hops=1)
+    record = next(n for n in sub.nodes if n.label == "Person" and n.props.get("resolved") not in (None, n.key))
+    at = run("app_pages/entity.py", entity=record.key)
+    caption = at.caption[0].value.replace("\\", "")
+    assert record.props["resolved"] in caption and record.key not in caption
+    assert record.props["resolved"] in str(at.query_params["entity"])  # the URL names what is shown
 
 
 def test_rankings_page_puts_shells_first_with_reasons(app_env, city):
@@ -138,6 +170,16 @@ def test_rankings_page_puts_shells_first_with_reasons(app_env, city):
     assert all(top["主要原因"][:20])
     clusters = [d.value for d in at.dataframe if "关联群" in d.value.columns and "企业数" in d.value.columns][0]
     assert len(clusters) and clusters["失信企业"].max() >= 1
+
+
+def test_black_list_has_one_row_per_entity_and_numbers_everywhere(app_env):
+    store, _ = app_env
+    at = run("app_pages/rankings.py")
+    black = [d.value for d in at.dataframe if "上榜原因" in d.value.columns][0]
+    assert len(black) and black["编号"].is_unique
+    assert all((store.get(k).props.get("resolved") or k) == k for k in black["编号"])
+    assert black["空壳企业评分"].notna().all() and black["失信案件数"].notna().all()
+    assert all(black["上榜原因"])
 
 
 def test_rankings_filters_narrow_the_list(app_env):
@@ -151,7 +193,8 @@ def test_rankings_filters_narrow_the_list(app_env):
 def test_audit_page_lists_the_register_and_its_chain(app_env, city):
     run(q="有限公司")
     at = run("app_pages/audit.py")
-    assert at.success and "有限公司" in " ".join(at.dataframe[0].value["query"])
+    assert at.success and "有限公司" in " ".join(at.dataframe[0].value["查询内容"])
+    assert at.dataframe[0].value["操作"].iloc[-1] == "搜索"
 
 
 def test_english_is_one_switch_away(app_env):
