@@ -240,7 +240,8 @@ def test_export_tables_are_the_export_in_columns(loaded):
         assert set(_rows(t)) == rows, label
     for type_, t in got.edges.items():
         w = want.edges.get(type_)
-        rows = sorted((tuple(r.get(c) for c in t.columns) for r in w.to_dict("records")), key=repr) if w is not None else []
+        records = w.to_dict("records") if w is not None else []
+        rows = sorted((tuple(r.get(c) for c in t.columns) for r in records), key=repr)
         assert sorted(_rows(t), key=repr) == rows, type_
     assert got.nodes["Company"].set_index("key").loc[TAIFU, "founded"] == "2003-04-10"
     officers = _rows(got.edges["OFFICER_OF"])
@@ -264,7 +265,8 @@ def resolved(loaded):
     names the last one, another the firm Yang represents."""
     loaded.upsert_nodes([_n("Person", YANG2, name="杨天夫"), _n("Person", YANG3, name="杨天夫"),
                          _n("DishonestRecord", DR_YANG, case_no="(2019)黑01执1号", subject_name="杨天夫"),
-                         _n("DishonestRecord", DR_TAIFU, case_no="(2019)黑01执2号", subject_name="哈尔滨泰富电气有限公司")])
+                         _n("DishonestRecord", DR_TAIFU, case_no="(2019)黑01执2号",
+                            subject_name="哈尔滨泰富电气有限公司")])
     loaded.upsert_edges([_e("LISTED_IN", YANG3, DR_YANG, match="name"), _e("LISTED_IN", TAIFU, DR_TAIFU, match="uscc")])
     links = [{"a": YANG, "b": YANG2, "score": 0.9, "evidence": "{}", "method": "model"},
              {"a": YANG2, "b": YANG3, "score": 0.7, "evidence": "{}", "method": "model"}]
