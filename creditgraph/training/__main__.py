@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
                                  description="Train a shipped model on synthetic cities.")
     sub = ap.add_subparsers(dest="model", required=True, metavar="{persons,shell}")
     for name, (module, what) in _MODELS.items():
-        module.add_arguments(sub.add_parser(name, help=f"train {what}", description=module.__doc__.split("\n\n")[0]))
+        summary = (module.__doc__ or "").split("\n\n")[0]
+        module.add_arguments(sub.add_parser(name, help=f"train {what}", description=summary))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     return _MODELS[args.model][0].run(args)
