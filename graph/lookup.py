@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from creditgraph import normalize as nz
 from creditgraph.errors import SchemaError
 from creditgraph.graph.name_index import NameIndex, fold
 from creditgraph.graph.port import GraphStore
 from creditgraph.graph.records import Entity
 from creditgraph.graph.schema import schema
-from creditgraph import normalize as nz
 
 __all__ = ["Hit", "interpret", "lookup"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Mapping, Sequence
 
-from creditgraph.graph.schema import schema
 from creditgraph import normalize as nz
+from creditgraph.graph.schema import schema
 
 __all__ = ["node_key", "stock_key_parts"]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from creditgraph.errors import MappingError
 from creditgraph import normalize as nz
+from creditgraph.errors import MappingError
 from creditgraph.loaders.keys import node_key
 from creditgraph.loaders.mapping import BUILTIN_DIR, Condition, load_mapping
 from creditgraph.loaders.pipeline import load_paths
