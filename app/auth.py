@@ -1,6 +1,6 @@
 """Who is asking: the explorer's sign-in gate, the signed-in user and their role's disclosure.
 
-Three modes (:func:`creditgraph.access.auth_mode`), chosen by the settings:
+Three modes (:func:`creditgraph.logins.auth_mode`), chosen by the settings:
 
 - ``users``: ``<data dir>/users.yaml`` exists (``python -m creditgraph.access add-user``): a
   sign-in form; passwords checked against their scrypt hashes, failed attempts throttled per
@@ -23,10 +23,11 @@ from typing import Mapping
 
 import streamlit as st
 
-from creditgraph.access import AccessDenied, Disclosure, LoginThrottle, Policy, User, Users, auth_mode
+from creditgraph.access import Disclosure, Policy
 from creditgraph.app import state
 from creditgraph.audit import AuditLog, seal_key
-from creditgraph.errors import CreditGraphError
+from creditgraph.errors import AccessDenied, CreditGraphError
+from creditgraph.logins import LoginThrottle, User, Users, auth_mode
 
 __all__ = ["gate", "current_user", "current_role", "disclosure", "policy", "register", "sign_out", "mode", "text"]
 

@@ -13,11 +13,11 @@ import stat
 
 import pytest
 
-from creditgraph.access import (LoginThrottle, Policy, Users, check_listen_address, hash_password, main,
-                                mask_name, verify_password)
+from creditgraph.access import Policy, main, mask_name
 from creditgraph.errors import AccessDenied, CreditGraphError
 from creditgraph.graph.lookup import Hit
 from creditgraph.graph.records import Edge, Entity, Path, Subgraph
+from creditgraph.logins import LoginThrottle, Users, check_listen_address, hash_password, verify_password
 from creditgraph.settings import Settings
 
 TODAY = dt.date(2026, 12, 6)
@@ -28,10 +28,10 @@ MASKED = {"public", "analyst"}
 ACTIONS = {
     "public": {"search", "view"},
     "analyst": {"search", "view", "expand", "paths", "rankings", "export.csv"},
-    "regulator": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register", "export.csv",
-                  "export.graphml", "export.pdf", "export.register"},
-    "court": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "export.csv", "export.graphml",
-              "export.pdf"},
+    "regulator": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register",
+                  "export.csv", "export.graphml", "export.pdf", "export.register"},
+    "court": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "export.csv",
+              "export.graphml", "export.pdf"},
     "admin": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register", "export.csv",
               "export.graphml", "export.pdf", "export.register"},
 }
@@ -72,10 +72,10 @@ PERSON_RECORD = Entity(f"dr:(2020)京01执1号:{NAME}", "DishonestRecord", {
 FIRM_RECORD = Entity("dr:(2021)京01执2号:北京泰富科技有限公司", "DishonestRecord", {
     "case_no": "(2021)京01执2号", "subject_name": "北京泰富科技有限公司", "name": "北京泰富科技有限公司",
     "legal_rep_name": NAME, "published": "2021-01-01"})
-OLD_PENALTY = Entity("pn:京市监罚〔2019〕1号", "Penalty", {"decision_no": "京市监罚〔2019〕1号",
-                                                          "subject_name": "北京泰富科技有限公司", "decided": "2019-03-01"})
-NEW_PENALTY = Entity("pn:京市监罚〔2026〕9号", "Penalty", {"decision_no": "京市监罚〔2026〕9号",
-                                                          "subject_name": "北京泰富科技有限公司", "decided": "2026-03-01"})
+OLD_PENALTY = Entity("pn:京市监罚〔2019〕1号", "Penalty", {
+    "decision_no": "京市监罚〔2019〕1号", "subject_name": "北京泰富科技有限公司", "decided": "2019-03-01"})
+NEW_PENALTY = Entity("pn:京市监罚〔2026〕9号", "Penalty", {
+    "decision_no": "京市监罚〔2026〕9号", "subject_name": "北京泰富科技有限公司", "decided": "2026-03-01"})
 REMOVED_LISTING = Entity("ab:abnormal:北京泰富科技有限公司:2022-01-01", "AbnormalListing", {
     "subject_name": "北京泰富科技有限公司", "listed": "2022-01-01", "removed": "2023-01-01"})
 CASE = Entity("ca:(2020)京01民初1号", "Case", {"case_no": "(2020)京01民初1号", "name": f"{NAME}与李四借款合同纠纷",
@@ -234,6 +234,9 @@ def test_network_depth_and_path_length(policy, role):
     d.require_hops(HOPS[role])
     with pytest.raises(AccessDenied, match=f"not {HOPS[role] + 1}"):
         d.require_hops(HOPS[role] + 1)
+    assert d.neighbourhood(Subgraph((PERSON,), ()), HOPS[role]).nodes[0].key == d.key(PERSON.key)
+    with pytest.raises(AccessDenied):
+        d.neighbourhood(Subgraph((PERSON,), ()), HOPS[role] + 1)
     path = Path((FIRM, PERSON, PERSON_RECORD), (Edge("LEGAL_REP_OF", PERSON.key, FIRM.key),
                                                 Edge("LISTED_IN", PERSON.key, PERSON_RECORD.key)))
     through_old = Path((FIRM, OLD_PENALTY), (Edge("LISTED_IN", FIRM.key, OLD_PENALTY.key),))
@@ -295,7 +298,7 @@ def test_display_names_and_register_queries(policy, role):
 def test_an_unknown_role_or_token_is_refused(policy):
     with pytest.raises(AccessDenied, match="unknown role 'guest'"):
         policy.for_role("guest")
-    with pytest.raises(AccessDenied, match="earlier session"):
+    with pytest.raises(AccessDenied, match="earlier run"):
         view(policy, "public").real_key("pe:~aaaaaaaaaaaaaaaaaaaaaaaa")
 
 

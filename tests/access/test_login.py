@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from creditgraph.access import Policy, Users
+from creditgraph.access import Policy
+from creditgraph.logins import Users
 from creditgraph.settings import Settings
 
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
@@ -32,7 +33,7 @@ def explorer(tmp_path, monkeypatch):
     """The app's state on a stub store, with a users file of three users; returns the settings."""
     import streamlit as st
 
-    from creditgraph.app import auth, state
+    from creditgraph.app import state
 
     settings = Settings(data_dir=tmp_path, user="nobody-local", id_hash_key="login-test-key", _env_file=None)
     users = Users.load(settings.users_path)
@@ -190,7 +191,7 @@ def _record_as_session(token: str) -> None:
 
 
 def test_the_register_names_the_signed_in_user_and_the_store_key(explorer):
-    from creditgraph.access import User
+    from creditgraph.logins import User
     from creditgraph.app import auth
     from creditgraph.audit import AuditLog
 
