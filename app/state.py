@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any
 
@@ -38,19 +39,28 @@ def settings() -> Settings:
     return Settings()
 
 
+_WARM: dict[str, Future] = {}  # the name index being built in the background since the store opened
+
+
 @st.cache_resource(show_spinner=False)
 def store() -> GraphStore:
-    """The configured store, opened once per process and closed when the process ends."""
+    """The configured store, opened once per process and closed when the process ends. The
+    name index starts building beside it, so the first search does not wait for it."""
     stack = ExitStack()
     s = stack.enter_context(open_store(settings(), ensure_schema=False))
+    pool = ThreadPoolExecutor(1, thread_name_prefix="name-index")
+    _WARM["names"] = pool.submit(NameIndex.build, s)
+    pool.shutdown(wait=False)
     atexit.register(stack.close)
     return s
 
 
 @st.cache_resource(ttl=600, show_spinner=False)
 def name_index() -> NameIndex:
-    """Every firm's and person's name, for substring search; rebuilt every ten minutes."""
-    return NameIndex.build(store())
+    """Every firm's and person's name, for substring search; rebuilt every ten minutes (the
+    first one comes from the build started with the store)."""
+    warm = _WARM.pop("names", None)
+    return warm.result() if warm is not None else NameIndex.build(store())
 
 
 def audit() -> AuditLog:
