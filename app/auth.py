@@ -43,6 +43,7 @@ _TEXT = {
     "submit": {"zh": "登录", "en": "Sign in"},
     "sign_out": {"zh": "退出登录", "en": "Sign out"},
     "role": {"zh": "角色", "en": "Role"},
+    "nav_governance": {"zh": "信用治理", "en": "Governance"},
     "no_header": {"zh": "反向代理未提供登录用户（{header}），无法确定身份。",
                   "en": "The reverse proxy sent no signed-in user ({header}); access refused."},
     "refused": {"zh": "拒绝访问：{error}", "en": "Access refused: {error}"},

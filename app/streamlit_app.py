@@ -36,6 +36,7 @@ pages = {  # page (its file in app_pages/) → its entry; the role's table names
     "assets": st.Page("app_pages/assets.py", title=state.t("nav.assets"), icon=":material/move_down:"),
     "rankings": st.Page("app_pages/rankings.py", title=state.t("nav.rankings"), icon=":material/leaderboard:"),
     "audit": st.Page("app_pages/audit.py", title=state.t("nav.audit"), icon=":material/policy:"),
+    "governance": st.Page("app_pages/governance.py", title=auth.text("nav_governance"), icon=":material/gavel:"),
 }
 page = st.navigation([p for name, p in pages.items() if allowed.may_open(name)])
 

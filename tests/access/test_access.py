@@ -29,19 +29,19 @@ ACTIONS = {
     "public": {"search", "view"},
     "analyst": {"search", "view", "expand", "paths", "rankings", "export.csv"},
     "regulator": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register",
-                  "export.csv", "export.graphml", "export.pdf", "export.register"},
+                  "export.csv", "export.graphml", "export.pdf", "export.register", "governance"},
     "court": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "export.csv",
               "export.graphml", "export.pdf"},
     "admin": {"search", "search.id", "view", "expand", "paths", "hidden_assets", "rankings", "register", "export.csv",
-              "export.graphml", "export.pdf", "export.register"},
+              "export.graphml", "export.pdf", "export.register", "governance"},
 }
 ALL_ACTIONS = set().union(*ACTIONS.values())
 PAGES = {
     "public": {"search", "entity"},
     "analyst": {"search", "entity", "paths", "rankings"},
-    "regulator": {"search", "entity", "paths", "assets", "rankings", "audit"},
+    "regulator": {"search", "entity", "paths", "assets", "rankings", "audit", "governance"},
     "court": {"search", "entity", "paths", "assets", "rankings"},
-    "admin": {"search", "entity", "paths", "assets", "rankings", "audit"},
+    "admin": {"search", "entity", "paths", "assets", "rankings", "audit", "governance"},
 }
 #: role → the ID-derived person fields it sees.
 ID_FIELDS = {
@@ -108,7 +108,9 @@ def test_actions_are_granted_and_refused_as_the_table_says(policy, role):
         else:
             with pytest.raises(AccessDenied, match=f"role {role} may not"):
                 d.require(action)
-    assert {p for p in ("search", "entity", "paths", "assets", "rankings", "audit") if d.may_open(p)} == PAGES[role]
+    pages = ("search", "entity", "paths", "assets", "rankings", "audit", "governance")
+    assert {p for p in pages if d.may_open(p)} == PAGES[role]
+    assert not d.may_open("a-page-the-table-does-not-name")  # a new page stays shut until the table names it
 
 
 @pytest.mark.parametrize("role", ROLES)

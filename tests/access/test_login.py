@@ -94,7 +94,7 @@ def test_a_user_signs_in_and_the_sidebar_names_them_and_their_role(explorer):
     assert at.title[0].value == "搜索"
     assert "ada" in sidebar_text(at) and "admin" in sidebar_text(at)
     assert "_sign_in_password" not in at.session_state  # the typed password is not kept
-    assert nav_pages(at) == {"search", "entity", "paths", "assets", "rankings", "audit"}
+    assert nav_pages(at) == {"search", "entity", "paths", "assets", "rankings", "audit", "governance"}
 
 
 @pytest.mark.parametrize("name, pages", [
