@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from creditgraph.app import state
+from creditgraph.app.strings import label_name
 from creditgraph.errors import CreditGraphError
 from creditgraph.governance import Governance, State
 from creditgraph.governance import alerts as al
@@ -25,6 +26,7 @@ _TEXT = {
     "editions": ("红黑榜发布", "Published lists"),
     "file": ("提交异议", "File an objection"), "record": ("记录编号", "Record key"),
     "grounds": ("异议理由", "Grounds"), "subject": ("异议主体编号", "Subject key"),
+    "list": ("名单", "List"), "no": ("案号/文号", "Case / decision no."), "date": ("列入日期", "Listed"),
     "record_direct": ("或直接填写记录编号", "Or the record key"), "no_records": ("该主体没有名单记录", "No list records"),
     "submit": ("提交", "Submit"), "filed": ("已提交异议 {id}：记录显示为“异议中”", "Objection {id} filed: the record shows 异议中"),
     "open": ("待处理异议", "Open objections"), "none_open": ("没有待处理的异议", "No open objections"),
@@ -49,6 +51,12 @@ _TEXT = {
 }
 
 
+#: Why a record left the lists, as the page says it.
+_EXITS = {"period_ended": ("公示期届满", "period ended"), "performed": ("已履行", "performed"),
+          "removed": ("已移出", "removed"), "revoked": ("已撤销（决定机关）", "revoked"),
+          "withdrawn": ("已撤销（异议成立）", "withdrawn on objection"), "repaired": ("信用修复", "repaired")}
+
+
 def tr(key: str, **values) -> str:
     zh, en = _TEXT[key]
     text = zh if state.lang() == "zh" else en
@@ -68,7 +76,8 @@ def record_status(keys: list[str]) -> dict[str, str]:
         if p.get("objection"):
             out[e.key] = str(p["objection"])
         elif p.get("active") is False:
-            out[e.key] = f"{p.get('inactive_reason')} {str(p.get('inactive_since') or '')[:10]}".strip()
+            zh, en = _EXITS.get(str(p.get("inactive_reason")), (str(p.get("inactive_reason")),) * 2)
+            out[e.key] = f"{zh if state.lang() == 'zh' else en} {str(p.get('inactive_since') or '')[:10]}".strip()
         else:
             out[e.key] = tr("active")
     return out
@@ -103,9 +112,9 @@ with tabs[0]:
             st.error(str(e))
         if own:
             status = record_status([r["key"] for r in own])
-            st.table(pd.DataFrame([{tr("record"): r["key"], "label": r["label"],
-                                    "no.": r["props"].get("case_no") or r["props"].get("decision_no") or "",
-                                    "date": str(r["props"].get("published") or r["props"].get("listed")
+            st.table(pd.DataFrame([{tr("record"): r["key"], tr("list"): label_name(r["label"], state.lang()),
+                                    tr("no"): r["props"].get("case_no") or r["props"].get("decision_no") or "",
+                                    tr("date"): str(r["props"].get("published") or r["props"].get("listed")
                                                 or r["props"].get("decided") or "")[:10],
                                     tr("status"): status.get(r["key"], "")} for r in own]))
             picked = st.selectbox(tr("record"), [r["key"] for r in own], key="ob_pick")

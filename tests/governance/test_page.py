@@ -59,7 +59,7 @@ def test_an_objection_from_filing_to_withdrawal(page_env):
     submit(at, "提交", 1)  # the decision form's button (withdraw is the default)
     assert "评分已重新计算" in at.success[0].value and "个节点的评分已更新" in at.success[0].value
     table = at.table[1].value
-    assert table["记录状态"].iloc[0].startswith("withdrawn") and list(table["objection"]) == ["upheld"]
+    assert table["记录状态"].iloc[0].startswith("已撤销（异议成立）") and list(table["objection"]) == ["upheld"]
     assert not store.get(BOSS).props.get("repeat_cases")  # rescored without the withdrawn case
     actions = [e["action"] for e in AuditLog(settings.data_dir / "audit" / "queries.jsonl", "x").entries()]
     assert actions == ["governance.objection.file", "governance.objection.uphold", "governance.rescore"]
