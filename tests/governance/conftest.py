@@ -41,7 +41,22 @@ def record_status_declared():
 
 @pytest.fixture
 def small_city(arcadedb_store):
-    store = arcadedb_store
+    return _load(arcadedb_store)
+
+
+@pytest.fixture(params=["arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def any_city(request):
+    """The small city in each backend: what must give the same result on both."""
+    return _load(request.getfixturevalue(f"{request.param}_store"))
+
+
+@pytest.fixture
+def gov_any(any_city, tmp_path) -> Governance:
+    return Governance(any_city, State(tmp_path / "governance"), AuditLog(tmp_path / "audit" / "queries.jsonl", "reviewer"),
+                      "reviewer")
+
+
+def _load(store):
     store.wipe()
     nodes, edges = city_rows()
     store.upsert_nodes(nodes)

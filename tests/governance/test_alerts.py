@@ -15,7 +15,8 @@ KIN = "pe:test:kin"  # 王小: same surname and ID region as the debtor 王大
 NEWFIRM = "co:uscc:91350100TEST00003X"
 
 
-def test_a_changed_city_raises_exactly_the_expected_alerts(gov):
+def test_a_changed_city_raises_exactly_the_expected_alerts(gov_any):
+    gov = gov_any
     alerts.follow(gov, "entity", BOSS, note="debtor in (2024)闽01执5号")
     alerts.follow(gov, "list", "court=福州中院")  # every active debtor of that court: the firm
     first = alerts.record_run(gov, "load")

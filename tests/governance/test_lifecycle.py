@@ -86,7 +86,8 @@ def test_frames_leave_inactive_records_and_their_edges_out():
     assert len(every) == 3 and len(every.edges_of("LISTED_IN")) == 2
 
 
-def test_expiry_takes_records_off_with_a_register_entry_and_keeps_them(gov):
+def test_expiry_takes_records_off_with_a_register_entry_and_keeps_them(gov_any):
+    gov = gov_any
     out = expire(gov, as_of=D(2025, 6, 1))
     assert out["taken_off"] == 3, out  # the 2020 失信 record, the 2021 penalty, the removed listing
     off = {k: record(gov, k) for k in (OLD, PENALTY, ABNORMAL)}
@@ -104,7 +105,8 @@ def test_expiry_takes_records_off_with_a_register_entry_and_keeps_them(gov):
     assert expire(gov, as_of=D(2025, 7, 1))["taken_off"] == 0
 
 
-def test_an_expired_record_leaves_the_scores(gov):
+def test_an_expired_record_leaves_the_scores(gov_any):
+    gov = gov_any
     from creditgraph.resolution import run_resolution
     from creditgraph.scoring import run_scoring
 

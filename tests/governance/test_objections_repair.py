@@ -36,7 +36,8 @@ def test_an_open_objection_marks_the_record_and_keeps_it_off_the_blacklist(gov):
     assert actions(gov) == ["governance.objection.file"]
 
 
-def test_upheld_withdrawal_takes_the_record_off_and_rescores(gov):
+def test_upheld_withdrawal_takes_the_record_off_and_rescores(gov_any):
+    gov = gov_any
     from creditgraph.resolution import run_resolution
     from creditgraph.scoring import run_scoring
 
@@ -67,7 +68,8 @@ def test_a_rejected_objection_leaves_the_record_on_the_lists_with_the_reason(gov
     assert s["filed"] == 1 and s["open"] == 0 and s["rejected"] == 1 and s["median_days_to_decide"] >= 0
 
 
-def test_objections_and_corrections_survive_a_reload(gov):
+def test_objections_and_corrections_survive_a_reload(gov_any):
+    gov = gov_any
     opened = objections.file(gov, NEW, "wrong amount")
     fixed = objections.file(gov, OLD, "wrong court")
     objections.uphold(gov, fixed["id"], decision="corrected", reason="typo in the court's name",
