@@ -31,8 +31,8 @@ from typing import Any, Iterable, Sequence
 import networkx as nx
 
 from creditgraph.errors import SchemaError, StoreError
-from creditgraph.graph.port import GraphSink, edge_key, group_keys, merge_row, plain_props
-from creditgraph.graph.records import Counts, EdgeRow, NodeRow
+from creditgraph.graph.port import GraphSink, edge_key, export_table, group_keys, merge_row, plain, plain_props
+from creditgraph.graph.records import Counts, EdgeRow, GraphTables, NodeRow
 from creditgraph.graph.schema import schema
 
 __all__ = ["Fold", "write_neo4j_csv", "ImportFiles"]
@@ -122,6 +122,22 @@ class Fold(GraphSink):
                     props = plain_props(self.edges[ident])
                     G.add_edge(ident[1], ident[2], key=edge_key(type_, props), type=type_, **props)
         return G
+
+    def to_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
+        """The fold as ``GraphStore.export_tables`` gives it: per label the key and those of
+        ``node_props`` it declares, per type start, end and those of ``edge_props``; sorted."""
+        sch = schema()
+        by_label, by_type = self.by_label(), self.by_type()
+        nodes, edges = {}, {}
+        for label, spec in sch.nodes.items():
+            props = [p for p in node_props if p in spec.properties]
+            rows = [[key, *(plain(self.nodes[key].get(p)) for p in props)] for key in by_label.get(label, [])]
+            nodes[label] = export_table(["key", *props], rows, spec.properties)
+        for type_, rel in sch.relationships.items():
+            props = [p for p in edge_props if p in rel.properties]
+            rows = [[i[1], i[2], *(plain(self.edges[i].get(p)) for p in props)] for i in by_type.get(type_, [])]
+            edges[type_] = export_table(["start", "end", *props], rows, rel.properties)
+        return GraphTables(nodes, edges)
 
     def counts(self) -> Counts:
         sch = schema()

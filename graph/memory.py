@@ -27,14 +27,19 @@ from creditgraph.errors import NotFound, StoreError
 from creditgraph.graph import queries as q
 from creditgraph.graph.bulk import Fold
 from creditgraph.graph.port import (GraphStore, best_matches, check_judgement, check_resolvable, entity,
-                                    export_table, group_keys, path_order, plain, plain_props, rank_filters, score_rows,
+                                    group_keys, path_order, plain, plain_props, rank_filters, score_rows,
                                     walk_neighbourhood)
 from creditgraph.graph.records import Edge, EdgeRow, Entity, GraphTables, Path, Subgraph
 from creditgraph.graph.schema import schema
 
-__all__ = ["MemoryGraphStore"]
+__all__ = ["MemoryGraphStore", "NoCypher"]
 
 Ident = tuple  # (type, start, end, discriminator values): how a Fold keys an edge
+
+
+class NoCypher(StoreError, AttributeError):
+    """Asked to run a query: a store error (entry points report it) that is also an AttributeError,
+    so ``hasattr(store, "write_rows")`` is False and capability checks pass the store by."""
 
 
 def _cmp(op: Callable[[Any, Any], Any], a: Any, b: Any) -> bool:
@@ -126,11 +131,13 @@ class MemoryGraphStore(Fold, GraphStore):
     def await_indexes(self, seconds: int = 600) -> None:
         """Nothing to wait for."""
 
-    def read_rows(self, what: str, query: str, **params: Any) -> list[dict[str, Any]]:
-        raise StoreError(f"the memory store does not run Cypher ({what}); use a Bolt store "
-                         "(Neo4j or the embedded ArcadeDB) for run records and record governance")
-
-    write_rows = read_rows
+    def __getattr__(self, name: str) -> Any:
+        """No ``read_rows``/``write_rows``: run records (``graph/runs.py``) see a store that keeps
+        none and carry on; a direct call (record governance) gets :class:`NoCypher`."""
+        if name in ("read_rows", "write_rows"):
+            raise NoCypher(f"the memory store does not run Cypher ({name}); use a Bolt store (Neo4j or "
+                           "the embedded ArcadeDB) for record governance and run records")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- entity resolution --------------------------------------------------------
 
@@ -245,18 +252,7 @@ class MemoryGraphStore(Fold, GraphStore):
         return self.to_graph(keys)
 
     def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
-        sch = schema()
-        by_label, by_type = self.by_label(), self.by_type()
-        nodes, edges = {}, {}
-        for label, spec in sch.nodes.items():
-            props = [p for p in node_props if p in spec.properties]
-            rows = [[key, *(plain(self.nodes[key].get(p)) for p in props)] for key in by_label.get(label, [])]
-            nodes[label] = export_table(["key", *props], rows, spec.properties)
-        for type_, rel in sch.relationships.items():
-            props = [p for p in edge_props if p in rel.properties]
-            rows = [[i[1], i[2], *(plain(self.edges[i].get(p)) for p in props)] for i in by_type.get(type_, [])]
-            edges[type_] = export_table(["start", "end", *props], rows, rel.properties)
-        return GraphTables(nodes, edges)
+        return self.to_tables(node_props, edge_props)
 
     # -- the explorer ---------------------------------------------------------------
 
@@ -270,13 +266,9 @@ class MemoryGraphStore(Fold, GraphStore):
                limit: int = 100, skip: int = 0) -> list[Entity]:
         params = rank_filters(filters)
         q.ranked_nodes(label, by, sorted(params), flag=flag)  # checks by, flag and the filter names
-        hits = []
-        for key in self._keys(label):
-            n = self.nodes[key]
-            if (n.get(by) is not None and n.get("resolved") in (None, key)
-                    and all(_RANK_TESTS[name](n, v, by, flag) for name, v in params.items())):
-                hits.append(key)
-        hits.sort()
+        hits = sorted(k for k in self._keys(label) if (n := self.nodes[k]).get(by) is not None
+                      and n.get("resolved") in (None, k)
+                      and all(_RANK_TESTS[f](n, v, by, flag) for f, v in params.items()))
         hits.sort(key=lambda k: self.nodes[k][by], reverse=True)  # stable: ties stay in key order
         return [entity(k, self.nodes[k]) for k in hits[skip:skip + limit]]
 

@@ -16,6 +16,7 @@ from creditgraph.analytics.frames import SCORING_EDGE_PROPERTIES, SCORING_NODE_P
 from creditgraph.analytics.resolve.companies import resolve_companies
 from creditgraph.analytics.resolve.persons import resolve_persons
 from creditgraph.errors import CreditGraphError
+from creditgraph.graph import runs
 from creditgraph.graph.bulk import Fold
 from creditgraph.graph.memory import MemoryGraphStore
 from creditgraph.graph.port import GraphSink
@@ -62,11 +63,15 @@ def test_every_writer_is_a_sink():
         assert isinstance(sink, GraphSink), sink
 
 
-def test_cypher_is_refused_with_a_reason():
+def test_cypher_is_refused_with_a_reason_and_run_records_are_skipped(caplog):
     store = MemoryGraphStore()
-    for call in (store.read_rows, store.write_rows):
+    for name in ("read_rows", "write_rows"):
         with pytest.raises(CreditGraphError, match="memory store does not run Cypher"):
-            call("reading run records", "MATCH (n) RETURN n")
+            getattr(store, name)("reading run records", "MATCH (n) RETURN n")
+    assert not isinstance(store, runs.RunStore)
+    with runs.recorded(store, runs.RESOLVE) as run:
+        run.stage("resolving")
+    assert "keeps no run records" in caplog.text
 
 
 def test_sinks_fold_a_city_alike(small_city, tmp_path):
