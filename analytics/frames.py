@@ -25,8 +25,8 @@ import pyarrow.compute as pc
 
 from creditgraph.graph.records import GraphTables, text_columns
 
-__all__ = ["GraphFrames", "frames_from_tables", "graph_frames", "graph_tables", "active_tables", "SCORING_NODE_PROPERTIES",
-           "SCORING_EDGE_PROPERTIES", "NO_DAY", "days"]
+__all__ = ["GraphFrames", "frames_from_tables", "graph_frames", "graph_tables", "active_tables",
+           "SCORING_NODE_PROPERTIES", "SCORING_EDGE_PROPERTIES", "NO_DAY", "days"]
 
 #: Day number standing for "no date" in the int64 day columns (far below any real date).
 NO_DAY = np.iinfo(np.int64).min // 2

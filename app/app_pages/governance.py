@@ -27,8 +27,10 @@ _TEXT = {
     "file": ("提交异议", "File an objection"), "record": ("记录编号", "Record key"),
     "grounds": ("异议理由", "Grounds"), "subject": ("异议主体编号", "Subject key"),
     "list": ("名单", "List"), "no": ("案号/文号", "Case / decision no."), "date": ("列入日期", "Listed"),
-    "record_direct": ("或直接填写记录编号", "Or the record key"), "no_records": ("该主体没有名单记录", "No list records"),
-    "submit": ("提交", "Submit"), "filed": ("已提交异议 {id}：记录显示为“异议中”", "Objection {id} filed: the record shows 异议中"),
+    "record_direct": ("或直接填写记录编号", "Or the record key"),
+    "no_records": ("该主体没有名单记录", "No list records"),
+    "submit": ("提交", "Submit"),
+    "filed": ("已提交异议 {id}：记录显示为“异议中”", "Objection {id} filed: the record shows 异议中"),
     "open": ("待处理异议", "Open objections"), "none_open": ("没有待处理的异议", "No open objections"),
     "decide": ("处理异议", "Decide"), "which": ("异议", "Objection"), "decision": ("决定", "Decision"),
     "withdraw": ("成立：撤销记录", "Uphold: withdraw the record"), "reject": ("不成立：驳回", "Reject"),
@@ -37,7 +39,8 @@ _TEXT = {
     "rejected": ("异议 {id} 已驳回", "Objection {id} rejected"),
     "rescored": ("{n} 个节点的评分已更新", "{n} nodes rescored"),
     "stats": ("统计", "Statistics"), "all": ("全部异议", "Every objection"),
-    "status": ("记录状态", "Record status"), "active": ("有效", "active"), "pending": ("待审核申请", "Pending applications"),
+    "status": ("记录状态", "Record status"), "active": ("有效", "active"),
+    "pending": ("待审核申请", "Pending applications"),
     "approve": ("批准：记录退出，重新评分", "Approve: the record exits, scores recomputed"),
     "refuse": ("不予修复", "Refuse"), "approved": ("修复申请 {id} 已批准", "Repair {id} approved"),
     "refused": ("修复申请 {id} 未批准", "Repair {id} refused"),
@@ -193,7 +196,8 @@ with tabs[2]:
         target = c2.text_input(tr("target"), placeholder="pe:… / cl-00012 / all / court=福州市中级人民法院")
         if st.form_submit_button(tr("submit")):
             act(lambda: al.follow(gov, kind, target), "{id}")
-    st.caption(tr("watches") + ": " + ", ".join(f"{w['id']} {w['kind']} {w['target']}" for w in gov.state.rows("watchlists")))
+    watches = gov.state.rows("watchlists")
+    st.caption(tr("watches") + ": " + ", ".join(f"{w['id']} {w['kind']} {w['target']}" for w in watches))
     queue = al.queue(gov)
     st.subheader(tr("queue"))
     if not queue:
@@ -217,5 +221,6 @@ with tabs[3]:
         st.info(tr("none_editions"))
     else:
         st.dataframe(pd.DataFrame([{"id": e["id"], "as_of": e["as_of"], "published": e["at"],
-                                    "黑榜": e["counts"]["blacklist"], "红榜": e["counts"]["redlist"], "folder": e["folder"]}
+                                    "黑榜": e["counts"]["blacklist"], "红榜": e["counts"]["redlist"],
+                                    "folder": e["folder"]}
                                    for e in eds[::-1]]), hide_index=True, width="stretch", key="edition_table")

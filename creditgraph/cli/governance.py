@@ -109,7 +109,8 @@ def cmd_repair(args: argparse.Namespace) -> int:
                 ref, _, note = rest.partition(":")
                 evidence.append({"kind": kind, "ref": ref, "note": note})
             a = repair.apply(gov, args.record, evidence, applicant=args.applicant)
-            _print(args, a, [f"{a['id']}: repair application for {a['record']} filed ({len(evidence)} pieces of evidence)"])
+            _print(args, a, [f"{a['id']}: repair application for {a['record']} filed "
+                             f"({len(evidence)} pieces of evidence)"])
         elif args.action == "approve":
             a = repair.approve(gov, args.id, reason=args.reason, rescore=not args.no_rescore)
             _print(args, a, [f"{a['id']}: approved; {a['record']} left the lists"
@@ -151,7 +152,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         if action == "run":
             run = alerts.record_run(gov, args.after)
             _print(args, run, [f"{run['id']}: snapshot of {run['facts']} facts after {args.after}; "
-                               f"{len(run['alerts'])} alerts raised"] + [f"  {a['id']} {a['detail']['text']}" for a in run["alerts"]])
+                               f"{len(run['alerts'])} alerts raised"]
+                   + [f"  {a['id']} {a['detail']['text']}" for a in run["alerts"]])
         elif action == "confirm":
             a = alerts.confirm(gov, args.id, note=args.note or "")
             print(f"{a['id']}: confirmed")
@@ -228,7 +230,8 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     r = rsub.add_parser("apply", parents=[store], help="apply for a record to leave the lists")
     r.add_argument("record")
     r.add_argument("--evidence", action="append", required=True, metavar="KIND:REF[:NOTE]",
-                   help="performance, settlement, lifting_notice, training_certificate, commitment or other (repeatable)")
+                   help="performance, settlement, lifting_notice, training_certificate, commitment or other "
+                        "(repeatable)")
     r.add_argument("--applicant", help="the applicant's key")
     r = rsub.add_parser("approve", parents=[store], help="approve: the record exits and scores are recomputed")
     r.add_argument("id")
@@ -261,7 +264,8 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     s.add_argument("--all", action="store_true", help="decided alerts too")
     s.add_argument("--json", action="store_true", help="print JSON")
     asub = s.add_subparsers(dest="action", required=False)
-    a = asub.add_parser("run", parents=[store], help="snapshot now, raise the alerts of the difference with the last run")
+    a = asub.add_parser("run", parents=[store],
+                        help="snapshot now, raise the alerts of the difference with the last run")
     a.add_argument("--after", choices=["load", "score", "manual"], default="manual")
     a.add_argument("--json", action="store_true", help="print JSON")
     a = asub.add_parser("confirm", parents=[store])

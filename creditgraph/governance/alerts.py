@@ -33,7 +33,8 @@ from creditgraph.graph.governance import RECORD_LABELS
 from creditgraph.governance import Governance
 from creditgraph.governance.state import GovernanceError, now
 
-__all__ = ["follow", "unfollow", "snapshot", "diff", "record_run", "confirm", "dismiss", "queue", "KINDS", "WATCH_KINDS"]
+__all__ = ["follow", "unfollow", "snapshot", "diff", "record_run", "confirm", "dismiss", "queue", "KINDS",
+           "WATCH_KINDS"]
 
 KINDS = ("new_record", "dishonest_link", "associate_new_firm", "associate_new_stake", "legal_rep_change")
 WATCH_KINDS = ("entity", "cluster", "list")
@@ -82,7 +83,8 @@ def snapshot(store) -> dict[str, Any]:
         e = fr.edges_of(type_)
         a, b = e["u"].to_numpy(), e["v"].to_numpy()
         ok = fr.is_label(a, "Person", "Company") & fr.is_label(b, "Company")
-        ties.update((ent[fr.entity[x]], ent[fr.entity[y]], type_) for x, y in zip(a[ok], b[ok]) if fr.entity[x] != fr.entity[y])
+        ties.update((ent[fr.entity[x]], ent[fr.entity[y]], type_) for x, y in zip(a[ok], b[ok])
+                    if fr.entity[x] != fr.entity[y])
     companies = fr.of_label("Company")
     firms: dict[str, str] = {}
     clusters: dict[str, str] = {}
@@ -155,8 +157,9 @@ def diff(old: dict[str, Any], new: dict[str, Any], watched: set[str]) -> list[di
     for a, f, type_ in new_ties:
         for mine, other in ((a, f), (f, a)):
             if mine in watched and other in dishonest:
-                add("dishonest_link", mine, (a, f, type_), f"{name(mine)}: new {type_} tie with dishonest {name(other)}",
-                    holder=a, firm=f, tie=type_, dishonest=other)
+                add("dishonest_link", mine, (a, f, type_),
+                    f"{name(mine)}: new {type_} tie with dishonest {name(other)}", holder=a, firm=f, tie=type_,
+                    dishonest=other)
 
     # associates of each watched debtor, as they were before this run (plus kin in either run)
     by_firm: dict[str, set[str]] = defaultdict(set)
@@ -181,7 +184,8 @@ def diff(old: dict[str, Any], new: dict[str, Any], watched: set[str]) -> list[di
                 continue
             if f in new_firms:
                 add("associate_new_firm", d, (a, f), f"{name(d)}: {name(a)} ({assoc[a]}) has a new firm {name(f)}, "
-                    f"founded {new['firms'].get(f) or '?'}", associate=a, tie=assoc[a], firm=f, founded=new["firms"].get(f))
+                    f"founded {new['firms'].get(f) or '?'}", associate=a, tie=assoc[a], firm=f,
+                    founded=new["firms"].get(f))
             elif type_ == "SHAREHOLDER_OF":
                 add("associate_new_stake", d, (a, f), f"{name(d)}: {name(a)} ({assoc[a]}) took a stake in {name(f)}",
                     associate=a, tie=assoc[a], firm=f)
@@ -198,7 +202,8 @@ def diff(old: dict[str, Any], new: dict[str, Any], watched: set[str]) -> list[di
         if reps_old[f] != reps_new[f]:
             add("legal_rep_change", f, tuple(sorted(reps_new[f])),
                 f"{name(f)}: legal representative {', '.join(map(name, sorted(reps_old[f]))) or '-'} → "
-                f"{', '.join(map(name, sorted(reps_new[f]))) or '-'}", before=sorted(reps_old[f]), after=sorted(reps_new[f]))
+                f"{', '.join(map(name, sorted(reps_new[f]))) or '-'}", before=sorted(reps_old[f]),
+                after=sorted(reps_new[f]))
     return sorted(out.values(), key=lambda a: a["fact"])
 
 
@@ -216,7 +221,8 @@ def record_run(gov: Governance, what: str) -> dict[str, Any]:
         rows = []
         for w in gov.state.rows("watchlists"):
             for a in diff(old, snap, _watched(gov, w, snap)):
-                rows.append({"run": run["id"], "kind": a["kind"], "watch": w["id"], "entity": a["entity"], "fact": a["fact"],
+                rows.append({"run": run["id"], "kind": a["kind"], "watch": w["id"], "entity": a["entity"],
+                             "fact": a["fact"],
                              "detail": {**a["detail"], "text": a["text"], "owner": w["owner"]}, "raised_at": now()})
         raised = gov.state.insert_ignore("alerts", rows)
     gov.register("alerts.run", {"run": run["id"], "what": what, "since": last[-1]["id"] if last else None}, len(raised))

@@ -65,8 +65,8 @@ def expire(gov: Governance, *, as_of: dt.date | None = None, batch: int = 2000) 
     for label in gq.RECORD_LABELS:
         if label not in gov.rules.labels or not gov.rules.labels[label].rules:
             continue
-        rows = gov.store.read_rows(f"reading {label} records for expiry", gq.record_facts(label, gov.rules.fields(label)),
-                                   keys=None)
+        rows = gov.store.read_rows(f"reading {label} records for expiry",
+                                   gq.record_facts(label, gov.rules.fields(label)), keys=None)
         checked += len(rows)
         pending = []
         for r in rows:

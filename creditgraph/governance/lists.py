@@ -22,9 +22,9 @@ from creditgraph.governance.rules import Rules, exit_of, rules
 __all__ = ["LIST_NODE_PROPERTIES", "read_frames", "blacklist", "redlist", "BLACKLIST_COLUMNS", "REDLIST_COLUMNS"]
 
 #: What the lists read: the scorers' properties, the rules' fields, the objection mark, the flags.
-LIST_NODE_PROPERTIES = tuple(dict.fromkeys([*SCORING_NODE_PROPERTIES, "behaviour", "performance", "removed", "list_type",
-                                            "listed", "amount", "decided", "issued", "objection", "shell_flag",
-                                            "repeat_flag", "spread", "uscc"]))
+LIST_NODE_PROPERTIES = tuple(dict.fromkeys([*SCORING_NODE_PROPERTIES, "behaviour", "performance", "removed",
+                                            "list_type", "listed", "amount", "decided", "issued", "objection",
+                                            "shell_flag", "repeat_flag", "spread", "uscc"]))
 #: The date a record went on its list, first present wins.
 _LISTED_ON = ("published", "listed", "decided", "issued", "filed")
 BLACKLIST_COLUMNS = ["entity", "name", "kind", "cases", "case_nos", "courts", "unperformed", "last_published",
@@ -43,7 +43,8 @@ def _listed(fr: GraphFrames, labels: tuple[str, ...], as_of: dt.date, table: Rul
     u, v = li["u"].to_numpy(), li["v"].to_numpy()
     keep = fr.is_label(u, "Person", "Company") & fr.is_label(v, *labels)
     out = pd.DataFrame({"e": fr.entity[u[keep]], "subject": u[keep], "rec": v[keep],
-                        "label": np.asarray(fr.labels)[v[keep]], "match": fr.edge_prop("match", li["row"].to_numpy()[keep])})
+                        "label": np.asarray(fr.labels)[v[keep]],
+                        "match": fr.edge_prop("match", li["row"].to_numpy()[keep])})
     if out.empty:
         return out
     recs = out["rec"].to_numpy()

@@ -98,7 +98,8 @@ def reject(gov: Governance, oid: str, *, reason: str) -> dict[str, Any]:
         raise GovernanceError(f"{oid} was already decided ({o['status']} by {o['decided_by']} at {o['decided_at']})")
     o = gov.state.update("objections", oid, expect={"status": "open"}, status="rejected", reason=reason.strip(),
                          decided_by=gov.user, decided_at=now())
-    gov.store.write_rows(f"clearing the objection mark of {o['record']}", gq.clear_objection(o["label"]), key=o["record"])
+    gov.store.write_rows(f"clearing the objection mark of {o['record']}", gq.clear_objection(o["label"]),
+                         key=o["record"])
     gov.register("objection.reject", {"objection": oid, "record": o["record"], "reason": reason})
     return o
 
@@ -112,10 +113,11 @@ def apply_correction(gov: Governance, key: str, values: Mapping[str, Any]) -> No
 def statistics_of(gov: Governance) -> dict[str, Any]:
     """Open, upheld, rejected counts and the median days from filing to decision."""
     rows = gov.state.rows("objections")
-    days = [(dt.datetime.fromisoformat(o["decided_at"]) - dt.datetime.fromisoformat(o["filed_at"])).total_seconds() / 86400
-            for o in rows if o["decided_at"]]
+    days = [(dt.datetime.fromisoformat(o["decided_at"]) - dt.datetime.fromisoformat(o["filed_at"])).total_seconds()
+            / 86400 for o in rows if o["decided_at"]]
     return {"filed": len(rows), "open": sum(o["status"] == "open" for o in rows),
-            "upheld": sum(o["status"] == "upheld" for o in rows), "rejected": sum(o["status"] == "rejected" for o in rows),
+            "upheld": sum(o["status"] == "upheld" for o in rows),
+            "rejected": sum(o["status"] == "rejected" for o in rows),
             "median_days_to_decide": round(statistics.median(days), 2) if days else None}
 
 

@@ -49,7 +49,8 @@ def diff_editions(old: dict[str, pd.DataFrame] | None, new: dict[str, pd.DataFra
                                 "removed": [{"entity": k, "name": a.at[k, "name"]} for k in removed]}
         if "cases" in t.columns:
             both = sorted(set(a.index) & set(b.index))
-            part["changed"] = [{"entity": k, "name": b.at[k, "name"], "cases": [int(a.at[k, "cases"]), int(b.at[k, "cases"])]}
+            part["changed"] = [{"entity": k, "name": b.at[k, "name"],
+                                "cases": [int(a.at[k, "cases"]), int(b.at[k, "cases"])]}
                                for k in both if int(a.at[k, "cases"]) != int(b.at[k, "cases"])]
         out[name] = part
     return out
@@ -69,9 +70,11 @@ def publish_lists(gov: Governance, *, as_of: dt.date, audit_key: str | None, pdf
     entry and signed checkpoint. Refused without ``audit_key`` (an unsigned edition could be
     swapped unnoticed). Returns the edition (id, folder, counts, diff summary, checkpoint)."""
     if not audit_key:
-        raise GovernanceError("publishing needs CREDITGRAPH_AUDIT_KEY: every edition is signed with an audit checkpoint")
+        raise GovernanceError("publishing needs CREDITGRAPH_AUDIT_KEY: every edition is signed with an audit "
+                              "checkpoint")
     fr = read_frames(gov.store)
-    lists = {"blacklist": blacklist(fr, as_of=as_of, table=gov.rules), "redlist": redlist(fr, as_of=as_of, table=gov.rules)}
+    lists = {"blacklist": blacklist(fr, as_of=as_of, table=gov.rules),
+             "redlist": redlist(fr, as_of=as_of, table=gov.rules)}
     last = editions(gov)
     previous = _read(gov.state.folder / last[-1]["folder"]) if last else None
     change = diff_editions(previous, lists)
@@ -172,8 +175,9 @@ def _pdf(path: Path, gov: Governance, eid: str, as_of: dt.date, lists: dict[str,
     line("Rules", 11, 7)
     for key in ("blacklist", "redlist"):
         line(f"{spec.get(key, {}).get('name', key)}: {' '.join(str(spec.get(key, {}).get('rule', '')).split())}", 8)
-    line(f"Objections: blacklist_while_open = {gov.rules.objections.get('blacklist_while_open')}. Records that left the "
-         "lists (creditgraph/lifecycle.yaml: publicity periods and exits, with their legal sources) are not counted.", 8)
+    line(f"Objections: blacklist_while_open = {gov.rules.objections.get('blacklist_while_open')}. Records that "
+         "left the lists (creditgraph/lifecycle.yaml: publicity periods and exits, with their legal sources) are "
+         "not counted.", 8)
     line("Signed: the register entry of this edition names each file's SHA-256; the audit checkpoint in "
          "manifest.json anchors it (creditgraph audit verify).", 8)
     doc.add_page()

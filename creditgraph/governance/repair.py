@@ -20,7 +20,8 @@ __all__ = ["apply", "approve", "reject", "EVIDENCE_KINDS"]
 EVIDENCE_KINDS = ("performance", "settlement", "lifting_notice", "training_certificate", "commitment", "other")
 
 
-def apply(gov: Governance, key: str, evidence: Sequence[dict[str, Any]], *, applicant: str | None = None) -> dict[str, Any]:
+def apply(gov: Governance, key: str, evidence: Sequence[dict[str, Any]], *,
+          applicant: str | None = None) -> dict[str, Any]:
     """File a repair application for record ``key``; ``evidence``: ``{kind, ref, note}`` items
     (kind one of :data:`EVIDENCE_KINDS`, ref a document number or file name). One pending
     application per record."""
@@ -34,7 +35,8 @@ def apply(gov: Governance, key: str, evidence: Sequence[dict[str, Any]], *, appl
     label = record_label(key)
     r = record(gov, key)
     if r.get("active") is False:
-        raise GovernanceError(f"{key} is already off the lists ({r.get('inactive_reason')} since {r.get('inactive_since')})")
+        raise GovernanceError(f"{key} is already off the lists ({r.get('inactive_reason')} since "
+                              f"{r.get('inactive_since')})")
     if gov.state.rows("repairs", record=key, status="pending"):
         raise GovernanceError(f"{key} already has a pending repair application")
     a = gov.state.insert("repairs", record=key, label=label, applicant=applicant, evidence=items,

@@ -52,8 +52,8 @@ def any_city(request):
 
 @pytest.fixture
 def gov_any(any_city, tmp_path) -> Governance:
-    return Governance(any_city, State(tmp_path / "governance"), AuditLog(tmp_path / "audit" / "queries.jsonl", "reviewer"),
-                      "reviewer")
+    return Governance(any_city, State(tmp_path / "governance"),
+                      AuditLog(tmp_path / "audit" / "queries.jsonl", "reviewer"), "reviewer")
 
 
 def _load(store):
@@ -66,6 +66,6 @@ def _load(store):
 
 @pytest.fixture
 def gov(small_city, tmp_path) -> Governance:
-    return Governance(small_city, State(tmp_path / "governance"), AuditLog(tmp_path / "audit" / "queries.jsonl", "reviewer"),
-                      "reviewer")
+    return Governance(small_city, State(tmp_path / "governance"),
+                      AuditLog(tmp_path / "audit" / "queries.jsonl", "reviewer"), "reviewer")
 

@@ -14,7 +14,8 @@ from creditgraph.cli import main
 @pytest.fixture
 def cli(small_city, arcadedb_server, tmp_path, monkeypatch, capsys):
     ep = arcadedb_server.endpoint
-    for k, v in {"NEO4J_URI": ep.uri, "NEO4J_USER": ep.user, "NEO4J_PASSWORD": ep.password, "NEO4J_DATABASE": ep.database,
+    for k, v in {"NEO4J_URI": ep.uri, "NEO4J_USER": ep.user, "NEO4J_PASSWORD": ep.password,
+                 "NEO4J_DATABASE": ep.database,
                  "DATA_DIR": str(tmp_path), "USER": "clerk-01", "AUDIT_KEY": "cli-audit-key"}.items():
         monkeypatch.setenv(f"CREDITGRAPH_{k}", v)
 

@@ -47,15 +47,18 @@ def test_every_rule_names_its_source():
     # no publication date: the filing date, then the first time a source asserted it
     ("DishonestRecord", {"first_seen": "2019-05-31", "behaviour": "违反限制消费令"}, D(2021, 6, 1),
      ("dishonest.period", "period_ended", D(2021, 5, 31))),
-    ("AbnormalListing", {"listed": "2022-01-01", "removed": "2023-03-01", "list_type": "abnormal"}, D(2023, 2, 28), None),
+    ("AbnormalListing", {"listed": "2022-01-01", "removed": "2023-03-01", "list_type": "abnormal"}, D(2023, 2, 28),
+     None),
     ("AbnormalListing", {"listed": "2022-01-01", "removed": "2023-03-01", "list_type": "abnormal"}, D(2023, 3, 1),
      ("abnormal.removed", "removed", D(2023, 3, 1))),
     ("AbnormalListing", {"listed": "2022-01-01", "list_type": "abnormal"}, D(2030, 1, 1), None),
     ("AbnormalListing", {"listed": "2021-02-28", "list_type": "serious_violation"}, D(2024, 3, 1),
      ("serious_violation.period", "period_ended", D(2024, 2, 28))),
-    ("Penalty", {"decided": "2021-02-01", "amount": 50000.0}, D(2024, 2, 1), ("penalty.period", "period_ended", D(2024, 2, 1))),
+    ("Penalty", {"decided": "2021-02-01", "amount": 50000.0}, D(2024, 2, 1),
+     ("penalty.period", "period_ended", D(2024, 2, 1))),
     ("Penalty", {"decided": "2021-02-01", "amount": 50000.0}, D(2024, 1, 31), None),
-    ("Penalty", {"decided": "2024-11-30", "amount": 2000.0}, D(2025, 3, 1), ("penalty.minor_period", "period_ended", D(2025, 2, 28))),
+    ("Penalty", {"decided": "2024-11-30", "amount": 2000.0}, D(2025, 3, 1),
+     ("penalty.minor_period", "period_ended", D(2025, 2, 28))),
     ("Restriction", {"issued": "2000-01-01"}, D(2025, 1, 1), None),
 ])
 def test_exit_rules(label, props, as_of, want):
@@ -66,7 +69,8 @@ def test_exit_rules(label, props, as_of, want):
 def test_a_table_reading_an_undeclared_field_is_refused(tmp_path):
     bad = tmp_path / "lifecycle.yaml"
     bad.write_text("version: 1\nlabels:\n  Penalty:\n    name: x\n    rules:\n      - {id: p, exit: period_ended, "
-                   "period: {years: 1, from: [decided_on]}, source: somewhere real, checked: seen there}\n", encoding="utf-8")
+                   "period: {years: 1, from: [decided_on]}, source: somewhere real, checked: seen there}\n",
+                   encoding="utf-8")
     with pytest.raises(SchemaError, match="rule p reads Penalty.decided_on"):
         load_rules(bad)
 

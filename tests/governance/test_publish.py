@@ -42,8 +42,8 @@ def test_two_editions_diff_correctly(gov):
 
     # signed: the checkpoint is valid and anchors the publish entry naming the files
     assert verify_edition(gov, first["id"], audit_key=KEY) == []
-    verdict = verify_register(gov.audit.path, checkpoints=read_checkpoints([gov.audit.path.with_name("checkpoints.jsonl")]),
-                              audit_key=KEY)
+    checkpoints = read_checkpoints([gov.audit.path.with_name("checkpoints.jsonl")])
+    verdict = verify_register(gov.audit.path, checkpoints=checkpoints, audit_key=KEY)
     assert verdict.ok and verdict.checkpoints == 2, verdict.as_dict()
     (folder / "blacklist.csv").write_text("entity,name\nco:x,forged\n", encoding="utf-8")
     assert verify_edition(gov, first["id"], audit_key=KEY) == ["blacklist.csv differs from what was published"]

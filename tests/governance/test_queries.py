@@ -32,7 +32,8 @@ def test_taking_a_record_off_runs_one_parameterised_write():
     take_off(gov, "pn:榕市监罚〔2021〕1号", reason="period_ended", rule="penalty.period", since=dt.date(2024, 2, 1))
     store.write_rows.assert_called_once_with(
         "marking pn:榕市监罚〔2021〕1号", gq.set_status("Penalty"),
-        rows=[{"key": "pn:榕市监罚〔2021〕1号", "status": {"active": False, "inactive_since": dt.date(2024, 2, 1),
-                                                      "inactive_reason": "period_ended", "inactive_rule": "penalty.period"}}])
+        rows=[{"key": "pn:榕市监罚〔2021〕1号",
+               "status": {"active": False, "inactive_since": dt.date(2024, 2, 1), "inactive_reason": "period_ended",
+                          "inactive_rule": "penalty.period"}}])
     assert gq.set_status("Penalty") == ("UNWIND $rows AS r MATCH (n:Penalty {key: r.key}) SET n += r.status "
                                         "RETURN count(n) AS written")
