@@ -18,6 +18,7 @@ from creditgraph.governance import Governance, State
 from creditgraph.governance import alerts as al
 from creditgraph.governance import objections as ob
 from creditgraph.governance import repair as rp
+from creditgraph.governance.lifecycle import status_text
 from creditgraph.governance.publish import editions
 
 _TEXT = {
@@ -54,12 +55,6 @@ _TEXT = {
 }
 
 
-#: Why a record left the lists, as the page says it.
-_EXITS = {"period_ended": ("公示期届满", "period ended"), "performed": ("已履行", "performed"),
-          "removed": ("已移出", "removed"), "revoked": ("已撤销（决定机关）", "revoked"),
-          "withdrawn": ("已撤销（异议成立）", "withdrawn on objection"), "repaired": ("信用修复", "repaired")}
-
-
 def tr(key: str, **values) -> str:
     zh, en = _TEXT[key]
     text = zh if state.lang() == "zh" else en
@@ -73,17 +68,7 @@ def desk() -> Governance:
 
 def record_status(keys: list[str]) -> dict[str, str]:
     """What each record shows now: 异议中, inactive with its reason, or active."""
-    out = {}
-    for e in state.store().entities(keys):
-        p = e.props
-        if p.get("objection"):
-            out[e.key] = str(p["objection"])
-        elif p.get("active") is False:
-            zh, en = _EXITS.get(str(p.get("inactive_reason")), (str(p.get("inactive_reason")),) * 2)
-            out[e.key] = f"{zh if state.lang() == 'zh' else en} {str(p.get('inactive_since') or '')[:10]}".strip()
-        else:
-            out[e.key] = tr("active")
-    return out
+    return {e.key: status_text(e.props, state.lang()) or tr("active") for e in state.store().entities(keys)}
 
 
 def act(work, done: str) -> None:

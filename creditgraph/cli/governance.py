@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterator
 
 from creditgraph.cli.common import settings_from
@@ -25,7 +26,12 @@ def _desk(args: argparse.Namespace) -> Iterator[Any]:
 
     settings = settings_from(args)
     with open_store(settings) as store:
-        yield from_settings(settings, store)
+        gov = from_settings(settings, store)
+        if getattr(args, "rules", None):
+            from creditgraph.governance.rules import load_rules
+
+            gov.rules = load_rules(args.rules)
+        yield gov
 
 
 def _date(text: str) -> dt.date:
@@ -199,6 +205,7 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     s = sub.add_parser("expire", parents=[store], help="take records past their publicity period off the lists "
                        "(creditgraph/lifecycle.yaml); re-assert objections, corrections and repairs after a load")
     s.add_argument("--as-of", type=_date, help="the day to apply the rules on (default today)")
+    s.add_argument("--rules", type=Path, help="a lifecycle table other than creditgraph/lifecycle.yaml")
     s.add_argument("--json", action="store_true", help="print the summary as JSON")
     s.set_defaults(func=cmd_expire, store_key="read")
 
@@ -281,6 +288,7 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     p = psub.add_parser("lists", parents=[store], help="an edition as of a date, diffed with the last one")
     p.add_argument("--as-of", type=_date, help="the edition's date (default today)")
     p.add_argument("--no-pdf", action="store_true", help="CSV only (no CJK font at hand)")
+    p.add_argument("--rules", type=Path, help="a lifecycle table other than creditgraph/lifecycle.yaml")
     p = psub.add_parser("editions", parents=[store], help="every published edition")
     p = psub.add_parser("verify", parents=[store], help="check an edition's files against its signed register entry")
     p.add_argument("id")

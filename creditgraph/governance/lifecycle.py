@@ -21,7 +21,25 @@ from creditgraph.governance import Governance
 from creditgraph.governance.rules import _date, exit_of
 from creditgraph.governance.state import GovernanceError
 
-__all__ = ["expire", "sync", "record", "take_off", "mark", "record_label"]
+__all__ = ["expire", "sync", "record", "take_off", "mark", "record_label", "status_text", "EXIT_NAMES"]
+
+#: Why a record left the lists, in words (Chinese, English).
+EXIT_NAMES = {"period_ended": ("公示期届满", "period ended"), "performed": ("已履行", "performed"),
+              "removed": ("已移出", "removed"), "revoked": ("已撤销（决定机关）", "revoked"),
+              "withdrawn": ("已撤销（异议成立）", "withdrawn on objection"), "repaired": ("信用修复", "repaired")}
+
+
+def status_text(props: Mapping[str, Any], lang: str = "zh") -> str | None:
+    """What a record shows beside it wherever it appears: 异议中 while an objection is open, why and
+    since when it left the lists, or ``None`` for an active record. Pure; for every page."""
+    if props.get("objection"):
+        return str(props["objection"]) if lang == "zh" else "under objection (异议中)"
+    if props.get("active") is False:
+        reason = str(props.get("inactive_reason") or "")
+        zh, en = EXIT_NAMES.get(reason, (reason, reason))
+        since = str(props.get("inactive_since") or "")[:10]
+        return f"{zh if lang == 'zh' else en} {since}".strip()
+    return None
 
 log = logging.getLogger(__name__)
 

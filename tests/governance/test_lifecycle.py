@@ -127,3 +127,14 @@ def eval_json(text: str) -> dict:
     import json
 
     return json.loads(text)
+
+
+def test_every_page_can_say_why_a_record_is_off_the_lists():
+    from creditgraph.governance.lifecycle import status_text
+
+    assert status_text({}) is None and status_text({"active": True}) is None
+    assert status_text({"objection": "异议中", "active": False}) == "异议中"
+    assert status_text({"active": False, "inactive_reason": "period_ended", "inactive_since": "2022-01-10"}) \
+        == "公示期届满 2022-01-10"
+    assert status_text({"active": False, "inactive_reason": "repaired", "inactive_since": "2025-06-01"}, "en") \
+        == "repaired 2025-06-01"
