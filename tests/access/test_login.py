@@ -203,3 +203,17 @@ def test_the_register_names_the_signed_in_user_and_the_store_key(explorer):
     assert not at.exception, [e.value for e in at.exception]
     last = AuditLog(explorer.data_dir / "audit" / "queries.jsonl", "-").entries()[-1]
     assert last["user"] == "cy" and json.loads(last["query"]) == {"key": person}
+
+
+def test_a_local_role_the_table_does_not_know_is_refused(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from creditgraph.app import state
+
+    settings = Settings(data_dir=tmp_path, user="local-op", role="superuser", id_hash_key="k", _env_file=None)
+    monkeypatch.setattr(state, "settings", lambda: settings)
+    monkeypatch.setattr(state, "store", lambda: StubStore())
+    st.cache_resource.clear()
+    at = start()
+    assert "unknown role 'superuser'" in at.error[0].value
+    assert not nav_pages(at) and not at.title
