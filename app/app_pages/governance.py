@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from creditgraph.app import state
+from creditgraph.app import auth, state
 from creditgraph.app.strings import label_name
 from creditgraph.errors import CreditGraphError
 from creditgraph.governance import Governance, State
@@ -62,8 +62,12 @@ def tr(key: str, **values) -> str:
 
 
 def desk() -> Governance:
+    """The governance desk acting as the signed-in user, writing the register as they do."""
     s = state.settings()
-    return Governance(state.store(), State.of(s.data_dir), state.audit(), s.user)
+    user = auth.current_user()  # the page opens only behind auth.gate(): someone has signed in
+    if user is None:
+        return Governance(state.store(), State.of(s.data_dir), state.audit(), s.user)
+    return Governance(state.store(), State.of(s.data_dir), auth.register(), user.name)
 
 
 def record_status(keys: list[str]) -> dict[str, str]:
