@@ -42,7 +42,8 @@ class GraphSink(Protocol):
     as :func:`merge_row` says; an edge whose endpoint was never written is an error, not a drop.
     """
 
-    #: Which backend answers ("neo4j", "arcadedb", "memory", "bulk", "networkx"); the load report names it.
+    #: Which backend answers: a store's "neo4j", "arcadedb" or "memory", a sink's "bulk", "networkx" or
+    #: "recording" (tests); the load report names it.
     backend: str
 
     @abstractmethod
