@@ -23,7 +23,7 @@ from creditgraph.errors import CreditGraphError
 from creditgraph.graph.records import Entity, Subgraph
 
 __all__ = ["View", "inert", "node_id", "build_view", "merge_view", "risk_level", "to_networkx", "union", "COLOURS",
-           "class_name", "collapse", "LABELLED_UP_TO"]
+           "class_name", "collapse", "shown_name", "LABELLED_UP_TO"]
 
 #: Node colours by type; risky firms and people get their own class (and colour).
 COLOURS = {
@@ -55,6 +55,18 @@ def class_name(cls: str, lang: str = "zh") -> str:
     if cls in _CLASS_NAMES:
         return _CLASS_NAMES[cls][0 if lang == "zh" else 1]
     return label_name(cls, lang)
+
+
+_RECORDS = ("DishonestRecord", "Restriction", "Case", "Penalty", "AbnormalListing")
+
+
+def shown_name(e: Entity, lang: str = "zh") -> str:
+    """What a node is called in the drawing: a record by its case or decision number (its
+    ``name`` is its subject's, which would draw a second node named like the firm)."""
+    if e.label in _RECORDS:
+        p = e.props
+        return str(p.get("case_no") or p.get("decision_no") or label_name(e.label, lang))
+    return e.name
 
 
 def risk_level(props: Mapping[str, Any]) -> str:
@@ -91,7 +103,7 @@ def _node(e: Entity, lang: str, centre: str) -> tuple[dict, str]:
     ``label`` by its name, so the fields it shows are named in ``lang``."""
     level = risk_level(e.props)
     cls = f"{e.label}_risk" if e.label in ("Company", "Person") and level == "high" else e.label
-    data = {"id": node_id(e.key), "label": class_name(cls, lang), "name": inert(e.name[:24]),
+    data = {"id": node_id(e.key), "label": class_name(cls, lang), "name": inert(shown_name(e, lang)[:24]),
             t("col.risk", lang): t(f"risk.{level}", lang)}
     data.update({field_name(k, lang): inert(value_text(k, e.props[k], lang)) for k in _SHOWN
                  if e.props.get(k) not in (None, "")})

@@ -8,6 +8,7 @@ a few minutes (``st.cache_data``) and return plain records, never the store itse
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -98,8 +99,22 @@ def open_entity(key: str) -> None:
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
-    return lookup(store(), text, hash_key=settings().id_hash_key.get_secret_value(), limit=limit,
-                  names=name_index())
+    """What ``text`` finds, one hit per resolved entity: a source record's hit stands for the
+    entity it belongs to (read once), in the place of its best hit."""
+    kind, hits = lookup(store(), text, hash_key=settings().id_hash_key.get_secret_value(), limit=limit,
+                        names=name_index())
+    out: dict[str, Hit] = {}
+    for h in hits:
+        rid = h.entity.props.get("resolved") or h.entity.key
+        if rid in out:
+            continue
+        if rid != h.entity.key:
+            try:
+                h = dataclasses.replace(h, entity=store().get(rid))
+            except NotFound:
+                rid = h.entity.key
+        out.setdefault(rid, h)
+    return kind, list(out.values())
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
@@ -171,29 +186,24 @@ def canonical(key: str) -> str:
 
 
 #: Source records of one resolved entity read for its neighbourhood, at most.
-MAX_MEMBERS = 40
+MAX_MEMBERS = 60
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def resolved_neighbourhood(key: str, hops: int, per_node: int = 25, limit: int = 150) -> Subgraph:
     """The neighbourhood of the resolved entity behind ``key``, one node per resolved entity:
-    the neighbourhoods of its source records (found along its SAME_AS links, up to
-    :data:`MAX_MEMBERS`) joined, every record drawn as the entity it belongs to. Debtors with
-    asset-moving leads carry ``moved_assets`` (their badge counts the lead too)."""
+    the neighbourhoods of its source records (its name's records resolved to it, and those its
+    SAME_AS links reach; up to :data:`MAX_MEMBERS`) joined, every record drawn as the entity it
+    belongs to. Debtors with asset-moving leads carry ``moved_assets`` (their badge counts it)."""
     rid = canonical(key)
-    subs = [store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)]
-    seen, frontier = {rid}, [rid]
-    while frontier and len(seen) < MAX_MEMBERS:
-        nxt = []
-        for m in frontier:
-            sub = subs[0] if m == rid else store().neighbourhood(m, hops=1, per_node=per_node, limit=limit)
-            if m != rid:
-                subs.append(sub)
-            for n in sub.nodes:
-                if n.props.get("resolved") == rid and n.key not in seen and len(seen) < MAX_MEMBERS:
-                    seen.add(n.key)
-                    nxt.append(n.key)
-        frontier = nxt
+    first = store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)
+    centre = next((n for n in first.nodes if n.key == rid), None)
+    members = {n.key for n in first.nodes if n.props.get("resolved") == rid and n.key != rid}
+    if centre is not None and centre.label in ("Company", "Person") and centre.name:
+        members |= {n.key for n in store().find(centre.label, "name", centre.name, limit=MAX_MEMBERS * 2)
+                    if n.props.get("resolved") == rid and n.key != rid}
+    subs = [first] + [store().neighbourhood(m, hops=1, per_node=per_node, limit=limit)
+                      for m in sorted(members)[:MAX_MEMBERS]]
     return collapse(union(subs), entity, flagged=moved_from())
 
 

@@ -61,13 +61,18 @@ _EDGE_TYPES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF", "REGISTERED_AT", 
                "SAME_AS", "ARISES_FROM", "REPRESENTS", "JUDGED")
 
 
-def network_styles(lang: str, nodes: int) -> tuple[list, list]:
-    """Node and edge styles for a view of ``nodes`` nodes in ``lang`` (classes and relations are
-    named in the reader's language, which is what the info panel shows)."""
+def network_styles(lang: str, nodes: int, extent: float = 0.0) -> tuple[list, list]:
+    """Node and edge styles for a view of ``nodes`` nodes spread over ``extent`` layout pixels,
+    in ``lang`` (classes and relations are named in the reader's language, which is what the info
+    panel shows). Text grows with the layout, so a view that opens fitted to its frame
+    (about 800 px) shows names about 11 px high; views of up to :data:`LABELLED_UP_TO` nodes
+    never hide them."""
     small = nodes <= LABELLED_UP_TO
-    node_font = {"font-size": 9 if small else 7, "min-zoomed-font-size": 0 if small else 5,
-                 "text-wrap": "ellipsis", "text-max-width": 90}
-    edge_font = {"font-size": 6, "min-zoomed-font-size": 0 if small else 5}
+    size = max(9.0, min(40.0, 11.0 * extent / 800.0))
+    node = {"width": round(size * 1.6, 1), "height": round(size * 1.6, 1)} if size > 12 else {}
+    node_font = {"font-size": round(size, 1), "min-zoomed-font-size": 0 if small else 5,
+                 "text-wrap": "ellipsis", "text-max-width": round(size * 9, 1), **node}
+    edge_font = {"font-size": round(size * 0.6, 1), "min-zoomed-font-size": 0 if small else 5}
     nodes_ = [_AnyNode("*")] + [_NodeStyle(class_name(c, lang), colour, "name", font=node_font)
                                 for c, colour in COLOURS.items()]
     edges_ = [_EdgeStyle(rel_name(x, lang), caption="caption", directed=True, labeled=None, font=edge_font)
@@ -123,7 +128,9 @@ def pick_entity(label: str, *, key: str, default: str = "") -> str | None:
         return None
     if len(hits) == 1 or hits[0].entity.key == text.strip():
         return hits[0].entity.key
-    options = {h.entity.key: f"{h.entity.name} · {label_name(h.entity.label, state.lang())} · {h.entity.key}"
+    options = {h.entity.key: " · ".join(filter(None, [h.entity.name, label_name(h.entity.label, state.lang()),
+                                                     region(h.entity.props), h.entity.props.get("uscc")
+                                                     or h.entity.props.get("id_masked")]))
                for h in hits}
     return st.selectbox(state.t("paths.ambiguous", text=text), list(options), format_func=options.get,
                         key=f"{key}:pick")
@@ -144,7 +151,9 @@ def draw_network(view: View, *, key: str, expand: bool = False, height: int = 52
     preset layout: expanding a node adds nodes around it and moves nothing); a legend below.
     Returns the component's last event: ``select_node`` (tap) or ``expand_node`` (double tap)."""
     lang = state.lang()
-    node_styles, edge_styles = network_styles(lang, len(view.nodes))
+    xs, ys = [p[0] for p in view.pos.values()], [p[1] for p in view.pos.values()]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys)) if xs else 0.0
+    node_styles, edge_styles = network_styles(lang, len(view.nodes), extent)
     events = [Event("select_node", "tap", "node")] + ([Event("expand_node", "dbltap", "node")] if expand else [])
     out = st_link_analysis(view.elements, layout={"name": "preset", "fit": True, "padding": 20, "animate": False},
                            node_styles=node_styles, edge_styles=edge_styles, height=height, key=key,

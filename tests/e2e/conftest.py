@@ -61,6 +61,8 @@ class Browser:
     page: object
     requests: list[str] = field(default_factory=list)
     artifacts: Path = ARTIFACTS
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught exceptions, every page
+    failed: list[str] = field(default_factory=list)  # responses of 400 and above: "status url"
 
 
 def skip_or_fail(config: pytest.Config, reason: str) -> None:
@@ -156,9 +158,14 @@ def browser(pytestconfig) -> Browser:
         context.on("request", lambda r: seen.requests.append(r.url))
         seen.page = context.new_page()
         seen.page.on("websocket", lambda ws: seen.requests.append(ws.url))
+        seen.page.on("console", lambda m: seen.errors.append(f"{m.text} at {m.location.get('url', '')}")
+                     if m.type == "error" else None)
+        seen.page.on("pageerror", lambda e: seen.errors.append(f"pageerror: {e}"))
+        context.on("response", lambda r: seen.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         try:
             yield seen
         finally:
             (ARTIFACTS / "requests.txt").write_text("\n".join(seen.requests) + "\n", encoding="utf-8")
+            (ARTIFACTS / "console-errors.txt").write_text("\n".join(seen.errors + seen.failed) + "\n", encoding="utf-8")
             context.close()
             chromium.close()
