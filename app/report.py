@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from creditgraph.app.strings import indicator_name
-from creditgraph.app.text import date_text, enum_text, evidence_text, record_date, relation_text, repeat_text, ties_text
+from creditgraph.app.text import (cluster_text, date_text, enum_text, evidence_text, record_date, relation_text,
+                                  repeat_text, role_text, ties_text)
 from creditgraph.errors import ReportError
 from creditgraph.graph.records import Entity, Subgraph
 
@@ -215,7 +216,8 @@ def _linked(entity: Entity, sub: Subgraph, lang: str) -> list[tuple[str, str, st
         if e.type in _NOT_LINKED or entity.key not in (e.start, e.end) or e.start == e.end:
             continue
         other = e.end if e.start == entity.key else e.start
-        detail = e.props.get("role") or (f"{float(e.props['ratio']):.0%}" if isinstance(e.props.get("ratio"), numbers.Real) else "")
+        detail = role_text(e.props.get("role"), lang) or (f"{float(e.props['ratio']):.0%}"
+                                                          if isinstance(e.props.get("ratio"), numbers.Real) else "")
         found.setdefault((e.type, other), [])
         if detail and str(detail) not in found[(e.type, other)]:
             found[(e.type, other)].append(str(detail))
@@ -344,7 +346,7 @@ def _score_lines(scores: Mapping[str, Any], t: Mapping[str, Any], lang: str, *,
     if isinstance(scores.get("spread"), numbers.Real):
         lines.append((t["spread"], f"{scores['spread']:.3f}", False))
     if scores.get("cluster"):
-        lines.append((t["cluster"], _one_line(scores["cluster"]), False))
+        lines.append((t["cluster"], _one_line(cluster_text(scores["cluster"], lang)), False))
 
     def lead(h: Mapping[str, Any], *, other: str) -> str:
         parts = [names.get(str(h.get(other)), "") , _one_line(h.get("case_no")),

@@ -20,7 +20,7 @@ from creditgraph.analytics.evidence import render as _render_evidence
 
 __all__ = ["FIELDS", "field_name", "value_text", "money", "date_text", "local_time", "record_date", "region",
            "evidence_text", "repeat_text", "relation_text", "enum_text", "ties_text", "json_list", "score_text",
-           "yes_no", "sex_text", "zone", "role_text"]
+           "yes_no", "sex_text", "zone", "role_text", "cluster_text"]
 
 #: Property → (Chinese, English) name, for every property a profile shows; a property not
 #: here is not shown (it is an internal one: match keys, hashes, score bookkeeping).
@@ -266,6 +266,14 @@ def ties_text(ties: Any, lang: str = "zh") -> str:
         return ""
     items = [enum_text("tie", t.strip(), lang) for t in str(ties).split(",") if t.strip()]
     return ("、" if _zh(lang) else ", ").join(items)
+
+
+def cluster_text(cid: Any, lang: str = "zh") -> str:
+    """A cluster id (cl-00004) as a reader names it: 关联群 4 / cluster 4."""
+    if _missing(cid):
+        return ""
+    tail = str(cid).rsplit("-", 1)[-1].lstrip("0") or "0"
+    return f"关联群 {tail}" if _zh(lang) else f"cluster {tail}"
 
 
 def json_list(v: Any) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from creditgraph.app import state
 from creditgraph.app.export import table_csv
 from creditgraph.app.network import risk_level
 from creditgraph.app.strings import indicator_name
-from creditgraph.app.text import date_text, region, repeat_text
+from creditgraph.app.text import cluster_text, date_text, region, repeat_text
 from creditgraph.app.ui import record_once
 
 st.title(state.t("nav.rankings"))
@@ -44,11 +44,7 @@ SHOW_REASONS_FROM = 0.3  # as the entity page: an unflagged firm below it has no
 
 
 def cluster_name(cid: str | None) -> str:
-    """A cluster id (cl-00004) as a reader names it: 关联群 4."""
-    if not cid:
-        return ""
-    tail = str(cid).rsplit("-", 1)[-1].lstrip("0") or "0"
-    return f"{state.t('col.cluster')} {tail}"
+    return cluster_text(cid, lang)
 
 
 def number(v, digits: int = 2) -> float:
