@@ -33,7 +33,8 @@ def _uscc(rng: random.Random, region: str) -> str:
 
 
 def _id(rng: random.Random, region: str) -> str:
-    first17 = f"{region}19{rng.randrange(55, 95)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{rng.randrange(100, 999)}"
+    first17 = (f"{region}19{rng.randrange(55, 95)}{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}"
+               f"{rng.randrange(100, 999)}")
     return first17 + id_check_digit(first17)
 
 
@@ -65,10 +66,13 @@ def write_sample(folder: Path, *, seed: int = 7) -> Path:
     _write(folder / "shareholder_info.tsv", ["gpdm", "order", "name", "gdcg", "gdcgbl"], holders, "\t")
     boss_id = _id(rng, "350102")
     dishonest = [
-        {"被执行人姓名/名称": firms[0]["gsmc"], "身份证号码/组织机构代码": firms[0]["xydm"][:11] + "****" + firms[0]["xydm"][-3:],
+        {"被执行人姓名/名称": firms[0]["gsmc"],
+         "身份证号码/组织机构代码": firms[0]["xydm"][:11] + "****" + firms[0]["xydm"][-3:],
          "法定代表人或负责人姓名": people[0], "执行法院": "福州市鼓楼区人民法院", "省份": "福建",
-         "执行依据文号": f"（2019）闽0102民初{100 + n}号", "立案时间": "20190610", "案号": f"（2019）闽0102执{500 + n}号",
-         "做出执行依据单位": "福州市鼓楼区人民法院", "生效法律文书确定的义务": "偿还借款", "被执行人的履行情况": "全部未履行",
+         "执行依据文号": f"（2019）闽0102民初{100 + n}号", "立案时间": "20190610",
+         "案号": f"（2019）闽0102执{500 + n}号",
+         "做出执行依据单位": "福州市鼓楼区人民法院", "生效法律文书确定的义务": "偿还借款",
+         "被执行人的履行情况": "全部未履行",
          "失信被执行人行为具体情形": "有履行能力而拒不履行生效法律文书确定义务", "发布时间": "20191101"}
         for n in range(3)
     ]

@@ -75,7 +75,8 @@ class Profile:
             raise ValueError(f"profile {self.name}: layout must be 'registry' or 'listed', not {self.layout!r}")
         allowed = REGISTRY_FILES if self.layout == "registry" else LISTED_FILES
         if unknown := set(self.files) - set(allowed) or set(self.missing) - set(self.files):
-            raise ValueError(f"profile {self.name}: files {sorted(unknown)} are not written in the {self.layout} layout")
+            raise ValueError(f"profile {self.name}: files {sorted(unknown)} are not written in the "
+                             f"{self.layout} layout")
 
     def rate(self, file: str, column: str) -> float:
         return self.missing.get(file, {}).get(column, 0.0)
@@ -106,9 +107,11 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
             "registry", REGISTRY_FILES),
     Profile("registry", "a city platform's registry feed: gsxt files and court lists, some columns patchy, "
             "fewer IDs; shells smaller, some with capital paid in, most outlive two years",
-            "registry", tuple(f for f in REGISTRY_FILES if f not in ("judgments.jsonl", "dishonest_records_aggregator.csv")),
+            "registry",
+            tuple(f for f in REGISTRY_FILES if f not in ("judgments.jsonl", "dishonest_records_aggregator.csv")),
             missing={"enterprise_registration.csv": {"统一社会信用代码": 0.03, "成立日期": 0.05, "实缴资本": 0.35,
-                                                     "注销日期": 0.3, "联系电话": 0.5, "工商注册号": 0.5, "所属行业": 0.1},
+                                                     "注销日期": 0.3, "联系电话": 0.5, "工商注册号": 0.5,
+                                                     "所属行业": 0.1},
                      "shareholders.csv": {"认缴出资日期": 0.2, "实缴出资额": 0.35}},
             id_shown={"legal_rep": (0.40, 0.30), "officer": (0.10, 0.10), "holder": (0.30, 0.30)},
             world=WorldStyle(capital_tilt=0.3, popular_share=0.3),
@@ -121,7 +124,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
                          "dishonest_records_zxgk.csv"),
             missing={"enterprise_registration.csv": {"统一社会信用代码": 0.15, "成立日期": 0.2, "实缴资本": 0.6,
                                                      "注册资本": 0.1, "注销日期": 0.7, "联系电话": 1.0,
-                                                     "工商注册号": 1.0, "所属行业": 0.4, "企业类型": 0.3, "登记机关": 0.3},
+                                                     "工商注册号": 1.0, "所属行业": 0.4, "企业类型": 0.3,
+                                                     "登记机关": 0.3},
                      "shareholders.csv": {"认缴出资日期": 0.5, "实缴出资额": 0.6, "认缴出资额": 0.2}},
             id_shown={"legal_rep": (0.10, 0.10), "officer": (0.0, 0.0), "holder": (0.0, 0.0)},
             world=WorldStyle(capital_scale=0.5, capital_tilt=-0.3, popular_share=0.45, popular_pool=40),

@@ -36,8 +36,8 @@ PERSONNEL = ["统一社会信用代码", "公司名", "序号", "姓名", "职�
 SHAREHOLDERS = ["统一社会信用代码", "公司名", "股东名称", "股东类型", "证照号码", "认缴出资额", "实缴出资额",
                 "认缴出资日期", "持股比例", "更新日期"]
 ZXGK = ["被执行人姓名/名称", "身份证号码/组织机构代码", "法定代表人或负责人姓名", "执行法院", "省份", "执行依据文号",
-        "立案时间", "案号", "做出执行依据单位", "生效法律文书确定的义务", "被执行人的履行情况", "失信被执行人行为具体情形",
-        "发布时间"]
+        "立案时间", "案号", "做出执行依据单位", "生效法律文书确定的义务", "被执行人的履行情况",
+        "失信被执行人行为具体情形", "发布时间"]
 AGGREGATOR = ["数据来源", "案号", "失信被执行人名称", "企业法人姓名", "执行法院", "地域名称", "执行依据文号",
               "作出执行依据单位", "法律生效文书确定的义务", "被执行人的履行情况", "失信被执行人具体情形", "发布时间",
               "立案时间", "已履行部分", "未履行部分", "最新更新日期"]
@@ -217,7 +217,8 @@ def _registry(w: World, t: dict[str, _Table], rng: random.Random, advance, codes
                    "持股比例": f"{ratio * 100:.2f}%", "更新日期": asof}
             if kind == "P":
                 p = w.persons[ref]
-                row |= {"股东名称": p.name, "股东类型": "自然人股东", "证照号码": _shown_id(rng, p.idn, "holder", shown)}
+                row |= {"股东名称": p.name, "股东类型": "自然人股东",
+                        "证照号码": _shown_id(rng, p.idn, "holder", shown)}
                 sh.row(row, [("股东名称", ref)])
             else:
                 parent = w.firms[ref]
@@ -241,7 +242,8 @@ def _province(court: str) -> str:
 
 
 def _court_lists(w: World, t: dict[str, _Table], rng: random.Random) -> None:
-    zx, agg, rs = t["dishonest_records_zxgk.csv"], t["dishonest_records_aggregator.csv"], t["consumption_restrictions.csv"]
+    zx, agg = t["dishonest_records_zxgk.csv"], t["dishonest_records_aggregator.csv"]
+    rs = t["consumption_restrictions.csv"]
     for d in w.dishonest:
         c = w.cases[d.case]
         name, shown, rep, pid = _subject(w, d.subject)
@@ -307,13 +309,15 @@ def _abnormal_and_penalties(w: World, t: dict[str, _Table], codes: list[str]) ->
         authority = f"福州市{w.district_names[f.region]}市场监督管理局"
         ab.row({"统一社会信用代码": codes[f.fid], "企业名称": f.name, "列入经营异常名录原因": a.reason,
                 "列入日期": _ymd(a.listed), "列入作出决定机关": authority,
-                "移出经营异常名录原因": "列入经营异常名录3年内且依照《经营异常名录管理办法》第六条规定被列入经营异常名录的企业，"
-                                     "可以在补报未报年份的年度报告并公示后，申请移出" if a.removed else "",
+                "移出经营异常名录原因": ("列入经营异常名录3年内且依照《经营异常名录管理办法》第六条规定"
+                                         "被列入经营异常名录的企业，可以在补报未报年份的年度报告并公示后，申请移出"
+                                         if a.removed else ""),
                 "移出日期": _ymd(a.removed), "移出作出决定机关": authority if a.removed else ""})
     for p in w.penalties:
         f = w.firms[p.fid]
         pn.row({"行政处罚决定书文号": p.decision_no, "处罚类别": p.content, "违法行为类型": p.violation,
-                "处罚内容": f"{p.content}{p.fine:g}万元", "罚款金额(万元)": f"{p.fine:g}", "处罚决定日期": _ymd(p.decided),
+                "处罚内容": f"{p.content}{p.fine:g}万元", "罚款金额(万元)": f"{p.fine:g}",
+                "处罚决定日期": _ymd(p.decided),
                 "处罚机关": p.authority, "行政相对人名称": f.name, "统一社会信用代码": codes[f.fid],
                 "法定代表人": w.persons[f.legal_rep].name, "公示日期": _ymd(p.decided + dt.timedelta(days=7))},
                [("法定代表人", f.legal_rep)])

@@ -412,7 +412,8 @@ def test_normalize_case_no_is_idempotent(before, year, brackets, after):
 
 def test_normalize_company_name():
     assert normalize_company_name(" 哈爾濱泰富電氣有限公司 （中外合資） ") == "哈尔滨泰富电气有限公司(中外合资)"
-    assert normalize_company_name("珠海 神州 泰岳新兴产业投资企业（有限合伙）") == "珠海神州泰岳新兴产业投资企业(有限合伙)"
+    assert (normalize_company_name("珠海 神州 泰岳新兴产业投资企业（有限合伙）")
+            == "珠海神州泰岳新兴产业投资企业(有限合伙)")
     assert normalize_company_name("GANA  MACHINE CO.,LTD") == "GANA MACHINE CO.,LTD"
     with pytest.raises(ValueError):
         normalize_company_name(" \u3000")
