@@ -33,7 +33,7 @@ from itertools import islice
 from pathlib import Path
 
 from bench._measure import Table, machine
-from creditgraph import neo4j_local as neo4j_server
+from creditgraph import neo4j_local
 from creditgraph.graph.arcadedb_bulk import write_arcadedb
 from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
             del fold
             gc.collect()
             home = work / "neo4j"
-            inst = neo4j_server.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
+            inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
             store = connect_bolt(inst.uri, None, None, database=None, backend="neo4j", batch_size=5000)
             try:
                 store.ensure_schema()
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
                     row["rows"] = merged
             finally:
                 store.close()
-                neo4j_server.stop(home)
+                neo4j_local.stop(home)
             shutil.rmtree(home)
             if args.admin_baseline:
                 every = replace(files, multiline=[paths[-1] for paths in [*files.nodes.values(),
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
             with table.stage("Neo4j admin import: neo4j-admin database import full", kind="neo4j") as row:
                 import_full(home, files, cache_dir=NEO4J_CACHE, heap=args.heap)
                 row["rows"] = records
-            inst = neo4j_server.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
+            inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
             store = connect_bolt(inst.uri, None, None, database=None, backend="neo4j")
             try:
                 got = store.counts().as_dict()
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
                     log.warning("kept Neo4j home: schema indexes built in %.1f s", time.perf_counter() - t0)
             finally:
                 store.close()
-                neo4j_server.stop(home)
+                neo4j_local.stop(home)
     finally:
         for kept in ("embedded", "neo4j"):
             if args.keep and (work / kept).is_dir():

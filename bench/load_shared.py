@@ -19,7 +19,7 @@ from pathlib import Path
 
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.embedded import EmbeddedServer
-from creditgraph import neo4j_local as neo4j_server
+from creditgraph import neo4j_local
 from creditgraph.loaders.pipeline import load_paths
 
 log = logging.getLogger("bench.load_shared")
@@ -63,13 +63,13 @@ def main() -> None:
         inst = None
         uri = args.neo4j_uri
         if not uri:
-            inst = neo4j_server.start(tmp / "neo4j", cache_dir=Path(".cache/neo4j"), auth=False)
+            inst = neo4j_local.start(tmp / "neo4j", cache_dir=Path(".cache/neo4j"), auth=False)
             uri = inst.uri
         store = connect_bolt(uri, None, None, database=None, backend="neo4j")
         results.append(_run(store, args.data, tmp / "r-neo4j"))
         store.close()
         if inst:
-            neo4j_server.stop(inst.home)
+            neo4j_local.stop(inst.home)
 
     print(f"machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores; "
           f"peak RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.load import NEO4J_CACHE
-from creditgraph import neo4j_local as neo4j_server
+from creditgraph import neo4j_local
 from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt, open_store
 from creditgraph.graph.neo4j_import import import_full
@@ -43,13 +43,13 @@ def main(argv: list[str] | None = None) -> None:
     t1 = time.perf_counter()
     fold = Fold.from_graph(G)
     del G
-    neo4j_server.stop(home)
+    neo4j_local.stop(home)
     shutil.rmtree(home, ignore_errors=True)
     files = write_neo4j_csv(fold, home / "import-files")
     t2 = time.perf_counter()
     import_full(home, files, cache_dir=NEO4J_CACHE, heap=args.heap)
     t3 = time.perf_counter()
-    inst = neo4j_server.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
+    inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
     store = connect_bolt(inst.uri, None, None, database=None, backend="neo4j")
     try:
         store.ensure_schema()

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from creditgraph.errors import Neo4jServerError
-from creditgraph import neo4j_local as neo4j_server
+from creditgraph import neo4j_local
 
 __all__ = ["neo4j_instance", "neo4j_driver", "neo4j_start", "NEO4J_CACHE_DIR"]
 
@@ -55,13 +55,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"no Neo4j server: {reason}")
 
 
-def _external(uri: str) -> neo4j_server.Neo4jInstance:
+def _external(uri: str) -> neo4j_local.Neo4jInstance:
     """The server named by NEO4J_URI; pid 0 and home '.' mark it as not ours."""
     try:
         port = urlsplit(uri).port or 7687
     except ValueError as e:
         _unavailable(f"NEO4J_URI={uri!r} is not a valid URI: {e}")
-    return neo4j_server.Neo4jInstance(
+    return neo4j_local.Neo4jInstance(
         uri=uri,
         user=os.environ.get("NEO4J_USER", "neo4j"),
         password=os.environ.get("NEO4J_PASSWORD"),
@@ -71,12 +71,12 @@ def _external(uri: str) -> neo4j_server.Neo4jInstance:
     )
 
 
-def _auth(instance: neo4j_server.Neo4jInstance) -> tuple[str, str] | None:
+def _auth(instance: neo4j_local.Neo4jInstance) -> tuple[str, str] | None:
     return (instance.user, instance.password) if instance.password is not None else None
 
 
 @pytest.fixture(scope="session")
-def neo4j_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j_server.Neo4jInstance]:
+def neo4j_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j_local.Neo4jInstance]:
     """One Neo4j server for the whole session (see the module docstring)."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
@@ -98,7 +98,7 @@ def neo4j_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j_s
     home = tmp_path_factory.mktemp("neo4j-home")
     failure = None
     try:
-        instance = neo4j_server.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, **_TEST_SERVER)
+        instance = neo4j_local.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, **_TEST_SERVER)
     except Neo4jServerError as e:  # reported outside the handler, without the chained traceback
         failure = str(e)
     if failure:
@@ -106,11 +106,11 @@ def neo4j_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j_s
     try:
         yield instance
     finally:
-        neo4j_server.stop(home)
+        neo4j_local.stop(home)
 
 
 @pytest.fixture(scope="session")
-def neo4j_driver(neo4j_instance: neo4j_server.Neo4jInstance) -> Iterator[Any]:
+def neo4j_driver(neo4j_instance: neo4j_local.Neo4jInstance) -> Iterator[Any]:
     """The official driver, connected to ``neo4j_instance``; closed at session end."""
     from neo4j import GraphDatabase
 
@@ -119,15 +119,15 @@ def neo4j_driver(neo4j_instance: neo4j_server.Neo4jInstance) -> Iterator[Any]:
 
 
 @pytest.fixture
-def neo4j_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., neo4j_server.Neo4jInstance]]:
+def neo4j_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., neo4j_local.Neo4jInstance]]:
     """Start extra local servers, each in a fresh home; all are stopped after the test."""
     homes: list[Path] = []
 
-    def _start(**kwargs: Any) -> neo4j_server.Neo4jInstance:
+    def _start(**kwargs: Any) -> neo4j_local.Neo4jInstance:
         home = kwargs.pop("home", None) or tmp_path_factory.mktemp("neo4j-extra")
         homes.append(home)
         try:
-            return neo4j_server.start(home, **{"cache_dir": NEO4J_CACHE_DIR, **_TEST_SERVER, **kwargs})
+            return neo4j_local.start(home, **{"cache_dir": NEO4J_CACHE_DIR, **_TEST_SERVER, **kwargs})
         except Neo4jServerError as e:
             failure = str(e)
         _unavailable(failure)
@@ -137,4 +137,4 @@ def neo4j_start(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[.
         yield _start
     finally:
         for home in homes:
-            neo4j_server.stop(home)
+            neo4j_local.stop(home)

@@ -36,19 +36,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_neo4j(args: argparse.Namespace) -> int:
-    from creditgraph import neo4j_local as neo4j_server
+    from creditgraph import neo4j_local
 
     settings = settings_from(args)
     home, cache = settings.neo4j_home, settings.data_dir / "cache"
     if args.action == "start":
-        inst = neo4j_server.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth)
+        inst = neo4j_local.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth)
         print(inst.uri)
         if inst.password:
             print(f"user {inst.user}; password in {home / 'neo4j.password'}")
     elif args.action == "stop":
-        print("stopped" if neo4j_server.stop(home) else "not running")
+        print("stopped" if neo4j_local.stop(home) else "not running")
     else:
-        inst = neo4j_server.status(home)
+        inst = neo4j_local.status(home)
         print(f"running at {inst.uri} (pid {inst.pid})" if inst else "not running")
         return 0 if inst else 1
     return 0

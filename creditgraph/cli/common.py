@@ -23,9 +23,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
     neo4j = getattr(args, "neo4j", None)
     if neo4j:
         if neo4j == "local":
-            from creditgraph import neo4j_local as neo4j_server
+            from creditgraph import neo4j_local
 
-            inst = neo4j_server.status(settings.neo4j_home)
+            inst = neo4j_local.status(settings.neo4j_home)
             if inst is None:
                 raise CreditGraphError("no local Neo4j is running; start one with `creditgraph neo4j start`")
             settings = settings.model_copy(update={"neo4j_uri": inst.uri, "neo4j_user": inst.user,

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from creditgraph.errors import StoreError
-from creditgraph import neo4j_local as neo4j_server
+from creditgraph import neo4j_local
 from creditgraph.graph import arcadedb_bulk as bulk_module
 from creditgraph.graph.arcadedb_bulk import _close, write_arcadedb
 from creditgraph.graph.bulk import Fold, write_neo4j_csv
@@ -50,14 +50,14 @@ def _admin_imported(fold: Fold, tmp_path):
     files = write_neo4j_csv(fold, tmp_path / "import")
     home = tmp_path / "home"
     import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m")
-    server = neo4j_server.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
+    server = neo4j_local.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
                                 pagecache="64m", timeout=180)
     store = connect_bolt(server.uri, None, None, database=None, backend="neo4j")
     try:
         yield store, files
     finally:
         store.close()
-        neo4j_server.stop(home)
+        neo4j_local.stop(home)
 
 
 def _indexes(db) -> list[tuple[str, str, bool]]:
