@@ -175,8 +175,8 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: i
                 user: str | None = None) -> dict:
     """Score every firm and person in ``store`` (resolve first: scores count resolved entities).
 
-    Stages — read the tables, columns, each scorer, clear the last run's scores, write back — are logged with their seconds
-    (``stage_seconds`` in the summary) and shown as a progress bar on a terminal. With two
+    Stages — read the tables, columns, each scorer, clear the last run's scores, write back — are logged with their
+    seconds (``stage_seconds`` in the summary) and shown as a progress bar on a terminal. With two
     ``processes`` the graph stages (:func:`graph_stages`) run in a forked child while this process
     scores firms (:class:`~creditgraph.beside.Beside`; not beside the embedded store's in-process
     JVM, where all runs here); their seconds are the child's.

@@ -35,8 +35,8 @@ import yaml
 
 from creditgraph.errors import CreditGraphError, SchemaError
 
-__all__ = ["RunSchema", "run_schema", "Run", "RunRecord", "RunStore", "recorded", "unfinished_runs", "report_unfinished",
-           "recent_runs", "REPAIR", "BULK_LOAD", "RESOLVE", "SCORE"]
+__all__ = ["RunSchema", "run_schema", "Run", "RunRecord", "RunStore", "recorded", "unfinished_runs",
+           "report_unfinished", "recent_runs", "REPAIR", "BULK_LOAD", "RESOLVE", "SCORE"]
 
 log = logging.getLogger(__name__)
 
@@ -322,4 +322,5 @@ def recorded(store: Any, command: str, *, user: str | None = None, options: Mapp
     store.write_rows(f"recording the end of {key}", _q()["finish"], key=key, at=_now(),
                      counts=json.dumps(record.counts, sort_keys=True, default=str, ensure_ascii=False),
                      repairs=record.repairs)
-    log.info("%s run %s finished%s", command, key, f"; it repaired {', '.join(record.repairs)}" if record.repairs else "")
+    log.info("%s run %s finished%s", command, key,
+             f"; it repaired {', '.join(record.repairs)}" if record.repairs else "")

@@ -76,7 +76,8 @@ def bulk_first_load(settings: Settings, load, *, paths=()):
         elif present:
             raise CreditGraphError(f"--bulk is for the first load of an empty store; this one holds {present:,} "
                                    "nodes: load without --bulk (MERGE keeps loads idempotent)")
-        with runs.recorded(store, runs.BULK_LOAD, user=settings.user, options={"paths": [str(p) for p in paths]}) as run:
+        options = {"paths": [str(p) for p in paths]}
+        with runs.recorded(store, runs.BULK_LOAD, user=settings.user, options=options) as run:
             run.stage("mapping the files")
             fold = Fold()
             report = load(fold)

@@ -89,7 +89,8 @@ def test_a_run_is_recorded_before_its_work_and_finished_after_it():
     assert start["props"]["pid"] == os.getpid() and json.loads(start["props"]["options"]) == {"incremental": True}
     finish = next(p for q, p in store.calls if q == _q()["finish"])
     assert finish == {"key": key, "at": finish["at"], "counts": '{"persons": {"links": 3}}', "repairs": []}
-    assert store.queries().index(_q()["start"]) < store.queries().index(_q()["stage"]) < store.queries().index(_q()["finish"])
+    order = store.queries()
+    assert order.index(_q()["start"]) < order.index(_q()["stage"]) < order.index(_q()["finish"])
     assert runs.unfinished_runs(store) == []
     (done,) = runs.recent_runs(store)
     assert done.state == "finished" and done.counts == {"persons": {"links": 3}} and done.stage is None
