@@ -133,6 +133,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "q.flagged": {"zh": "只看已标记", "en": "flagged only"}, "q.founded_from": {"zh": "成立不早于", "en": "founded from"},
     "q.founded_to": {"zh": "成立不晚于", "en": "founded to"},
     "field.field": {"zh": "项目", "en": "Field"},
+    "entity.key": {"zh": "编号：{key}", "en": "Key: {key}"},
     "field.value": {"zh": "内容", "en": "Value"},
     "entity.record_of": {"zh": "这是一条来源记录，已转到它所属的主体：", "en": "This is a source record; shown here is the entity it belongs to:"},
     "entity.no_reasons": {"zh": "没有明显的空壳特征（得分低）。", "en": "No marked shell traits (low score)."},

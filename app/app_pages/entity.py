@@ -52,7 +52,7 @@ moved = state.leads_of(key)
 props = dict(e.props) | ({"moved_assets": True} if moved else {})
 
 st.title(md(e.name))
-st.caption(f"{label_name(e.label, lang)} · {state.t('col.key')}：{md(e.key)} · {badge(props)}")
+st.caption(f"{label_name(e.label, lang)} · {state.t('entity.key', key=md(e.key))} · {badge(props)}")
 if record is not None:
     st.caption(state.t("entity.record_of") + " " + md(record.name))
 

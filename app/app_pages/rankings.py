@@ -70,7 +70,8 @@ def firm_table(entities, score: str) -> pd.DataFrame:
             continue
         reasons = shell_reasons(e) if score == "shell_score" else repeat_text(p.get("repeat_reason"), lang)
         rows.append({state.t("col.name"): e.name,
-                     state.t("col.score"): number(p.get(score)) if score == "shell_score" else int(number(p.get(score))),
+                     **({state.t("col.score"): number(p.get(score))} if score == "shell_score"
+                        else {state.t("col.cases"): int(number(p.get(score)))}),
                      state.t("col.reasons"): reasons or repeat_text(p.get("repeat_reason"), lang),
                      state.t("col.industry"): p.get("industry", ""), state.t("col.region"): region(p),
                      state.t("col.founded"): date_text(p.get("founded")), state.t("col.cluster"): cluster_name(p.get("cluster")),
@@ -99,10 +100,16 @@ def black_table(entities) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Scores with the digits the entity page and the PDF show (a score of 1 reads 1.00, not 1).
+SCORE_FORMAT = {state.t("col.score"): st.column_config.NumberColumn(format="%.2f"),
+                state.t("entity.shell"): st.column_config.NumberColumn(format="%.2f"),
+                state.t("entity.spread"): st.column_config.NumberColumn(format="%.3f")}
+
+
 def show(table: pd.DataFrame, *, name: str) -> None:
     """A ranking table; picking a row opens that entity; CSV download of what is shown."""
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key=f"table:{name}")
+                          key=f"table:{name}", column_config=SCORE_FORMAT)
     st.download_button(state.t("export.csv"), table_csv(table), file_name=f"{name}.csv", mime="text/csv",
                        key=f"csv:{name}", on_click=state.audit().record,
                        args=("export", {"what": f"{name}.csv", **{k: v for k, v in filters.items() if v}}, len(table)))
@@ -154,7 +161,7 @@ with cluster_tab:
     if quiet and not everything:
         st.caption(state.t("rank.clusters_quiet", n=quiet))
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="table:clusters")
+                          key="table:clusters", column_config=SCORE_FORMAT)
     rows = picked.selection.rows if picked else []
     if rows:
         cluster = table.iloc[rows[0]][state.t("col.key")]
