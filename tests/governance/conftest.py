@@ -14,11 +14,12 @@ from creditgraph.governance.state import State
 from govcity import city_rows
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def record_status_declared():
     """The record_status block of graph/schema.yaml merged into the record labels, as
     graph/schema.py is to do it (test_schema.py::test_the_schema_declares_record_status says
-    whether it does yet); without it export_tables hands scoring no ``active`` column."""
+    whether it does yet); without it export_tables hands scoring no ``active`` column. Per module,
+    and undone after it, so that no other folder's tests see a schema the product does not have."""
     if status_declared():
         yield
         return
