@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from creditgraph.cli.common import log, settings_from
+from creditgraph.logins import check_listen_address
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
@@ -25,6 +26,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     import creditgraph.app
 
     settings = settings_from(args)
+    check_listen_address(args.address, settings)  # beyond loopback only where people must sign in
     env = dict(os.environ, CREDITGRAPH_DATA_DIR=str(Path(settings.data_dir).resolve()),
                CREDITGRAPH_USER=args.user or settings.user)
     env.pop("CREDITGRAPH_AUDIT_KEY", None)  # the explorer never holds the checkpoint key
@@ -94,6 +96,7 @@ def _end_group(proc, grace: float) -> None:
 def register(sub, store: argparse.ArgumentParser) -> None:
     s = sub.add_parser("explore", parents=[store], help="the Streamlit explorer: search, networks, paths, rankings")
     s.add_argument("--port", type=int, default=8501, help="HTTP port (default 8501)")
-    s.add_argument("--address", default="127.0.0.1", help="listen address (loopback by default)")
+    s.add_argument("--address", default="127.0.0.1",
+                   help="listen address (loopback by default; any other needs logins: python -m creditgraph.access)")
     s.add_argument("--user", help="who is asking, for the query register (default: CREDITGRAPH_USER)")
     s.set_defaults(func=cmd_explore, store_key="read")
