@@ -173,9 +173,12 @@ def load_schema(path: Path | None = None) -> Schema:
     """Parse and check a schema file (default: the packaged ``schema.yaml``)."""
     path = path or Path(__file__).with_name("schema.yaml")
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    status = raw.get("record_status") or {}  # lifecycle/objection status the governance writes onto records
     nodes = {}
     for label, spec in raw["nodes"].items():
         props = _props(spec.get("properties"), label)
+        if label in status.get("labels", ()):
+            props.update(_props(status.get("properties"), f"record_status.{label}"))
         search = tuple(spec.get("search", ()))
         for s in search:
             if s not in props:

@@ -6,38 +6,10 @@ from __future__ import annotations
 import pytest
 
 from creditgraph.audit import AuditLog
-from creditgraph.graph.governance import RECORD_LABELS, status_declared
-from creditgraph.graph.schema import _props, schema
 from creditgraph.governance import Governance
 from creditgraph.governance.state import State
 
 from govcity import city_rows
-
-
-@pytest.fixture(scope="module", autouse=True)
-def record_status_declared():
-    """The record_status block of graph/schema.yaml merged into the record labels, as
-    graph/schema.py is to do it (test_schema.py::test_the_schema_declares_record_status says
-    whether it does yet); without it export_tables hands scoring no ``active`` column. Per module,
-    and undone after it, so that no other folder's tests see a schema the product does not have."""
-    if status_declared():
-        yield
-        return
-    import yaml
-
-    from creditgraph.graph import governance as gq
-
-    raw = yaml.safe_load(gq.Path(gq.__file__).with_name("schema.yaml").read_text(encoding="utf-8"))["record_status"]
-    added = {}
-    for label in RECORD_LABELS:
-        props = schema().node(label).properties
-        new = {k: v for k, v in _props(raw["properties"], label).items() if k not in props}
-        props.update(new)
-        added[label] = list(new)
-    yield
-    for label, names in added.items():
-        for n in names:
-            schema().node(label).properties.pop(n, None)
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from creditgraph.governance.rules import exit_of, load_rules, rules
 D = dt.date
 
 
-@pytest.mark.xfail(strict=True, reason="graph/schema.py does not merge the record_status block yet (the lead's "
-                                       "change); remove this mark once it does")
 def test_the_schema_declares_record_status():
     sch = load_schema()
     assert all(p in sch.node(l).properties for l in RECORD_LABELS for p in STATUS_PROPERTIES)
