@@ -1,6 +1,6 @@
 """One step of a run-record test, in its own process (each owns its embedded store and its JVM):
 ``python driver.py DATA_DIR STEP,STEP... [--city CITY] [--kill-after WHAT:N]``. Steps, in one
-process and one store: ``load`` (MERGE), ``resolve``, ``resolve-incremental``, ``score``, ``runs``,
+process and one store: ``wipe``, ``load`` (MERGE), ``resolve``, ``resolve-incremental``, ``score``, ``runs``,
 ``digest`` (digests of what each command writes); or ``bulk`` alone (the CLI's ``load --bulk``).
 Prints one JSON line on stdout: the unfinished runs before and after, each summary, the digests.
 
@@ -112,7 +112,10 @@ def main() -> None:
     with open_store(settings) as store:
         out["unfinished_before"] = [r.as_dict() for r in unfinished_runs(store)]
         for step in steps:
-            if step == "load":
+            if step == "wipe":  # a shared Neo4j: start from nothing
+                store.wipe()
+                out["unfinished_before"] = []
+            elif step == "load":
                 from creditgraph.loaders.pipeline import load_paths
 
                 load_paths(store, [args.city / "data"], hash_key=settings.id_hash_key.get_secret_value(),

@@ -20,25 +20,23 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.embedded
-
 DRIVER = Path(__file__).with_name("driver.py")
 
 
 def _env(**more) -> dict:
-    env = {**os.environ, "CREDITGRAPH_USER": "tester", **more}
+    env = {**os.environ, "CREDITGRAPH_USER": "tester"}
     env.pop("CREDITGRAPH_NEO4J_URI", None)
-    return env
+    return {**env, **more}
 
 
 def _drive(data_dir: Path, steps: str, *, city: Path | None = None, kill_after: str | None = None,
-           batch_size: int | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+           batch_size: int | None = None, neo4j: dict | None = None) -> tuple[subprocess.CompletedProcess, dict]:
     args = [sys.executable, str(DRIVER), str(data_dir), steps]
     if city:
         args += ["--city", str(city)]
     if kill_after:
         args += ["--kill-after", kill_after]
-    env = _env(**({"CREDITGRAPH_BATCH_SIZE": str(batch_size)} if batch_size else {}))
+    env = _env(**({"CREDITGRAPH_BATCH_SIZE": str(batch_size)} if batch_size else {}), **(neo4j or {}))
     out = subprocess.run(args, env=env, capture_output=True, text=True, timeout=400)
     if kill_after:
         assert out.returncode == -signal.SIGKILL, (out.returncode, out.stderr[-3000:])
@@ -75,6 +73,7 @@ def _copy(clean_dir: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(clean_dir, tmp_path / "store"))
 
 
+@pytest.mark.embedded
 def test_a_resolve_killed_mid_write_is_seen_and_the_next_incremental_resolve_redoes_it(clean, tmp_path):
     clean_dir, want = clean
     data = _copy(clean_dir, tmp_path)
@@ -94,6 +93,7 @@ def test_a_resolve_killed_mid_write_is_seen_and_the_next_incremental_resolve_red
     assert out["unfinished_after"] == []
 
 
+@pytest.mark.embedded
 def test_a_score_killed_mid_write_is_seen_and_the_next_score_redoes_it(clean, tmp_path):
     clean_dir, want = clean
     data = _copy(clean_dir, tmp_path)
@@ -108,6 +108,7 @@ def test_a_score_killed_mid_write_is_seen_and_the_next_score_redoes_it(clean, tm
     assert out["unfinished_after"] == []
 
 
+@pytest.mark.embedded
 def test_a_bulk_load_killed_mid_write_is_seen_refused_over_and_started_over(clean, small_city, tmp_path):
     _, want = clean
     data = tmp_path / "bulk"
@@ -125,6 +126,24 @@ def test_a_bulk_load_killed_mid_write_is_seen_refused_over_and_started_over(clea
     (got,) = out["digests"]
     assert got["loaded"] == want["loaded"] and (got["nodes"], got["edges"]) == (want["nodes"], want["edges"])
     assert out["unfinished_before"] == []  # the new load marked the stopped one repaired
+
+
+@pytest.mark.neo4j
+def test_a_resolve_killed_on_neo4j_is_seen_and_redone(neo4j_instance, small_city, tmp_path):
+    """The same on Neo4j, against its own clean run (the store is the session's shared server)."""
+    env = {"CREDITGRAPH_NEO4J_URI": neo4j_instance.uri, "CREDITGRAPH_NEO4J_USER": neo4j_instance.user}
+    if neo4j_instance.password is not None:
+        env["CREDITGRAPH_NEO4J_PASSWORD"] = neo4j_instance.password
+    _, out = _drive(tmp_path, "wipe,load,resolve,digest", city=small_city, neo4j=env)
+    (want,) = out["digests"]
+    _drive(tmp_path, "resolve", kill_after="writing 100 Person resolution links:2", batch_size=100, neo4j=env)
+    _, out = _drive(tmp_path, "digest,resolve-incremental,digest", neo4j=env)
+    (stopped,) = out["unfinished_before"]
+    assert stopped["command"] == "resolve" and stopped["state"] == "stopped"
+    before, after = out["digests"]
+    assert before["resolution"] != want["resolution"] and after["resolution"] == want["resolution"]
+    assert out["resolve-incremental"]["repaired"] == [stopped["key"]] and out["unfinished_after"] == []
+    _drive(tmp_path, "wipe", neo4j=env)
 
 
 _OWNER = """
@@ -154,6 +173,7 @@ with open_store(Settings(data_dir=sys.argv[1])) as s:
 """
 
 
+@pytest.mark.embedded
 @pytest.mark.parametrize("how", ["exits", "is killed"])
 def test_a_joined_process_says_the_owner_ended_and_to_rerun(tmp_path, how):
     def start(code: str) -> subprocess.Popen:
