@@ -30,7 +30,7 @@ from creditgraph.settings import Settings
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
            "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
-           "moved_from", "names", "READ_TTL"]
+           "moved_from", "names", "members", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -197,14 +197,28 @@ def resolved_neighbourhood(key: str, hops: int, per_node: int = 25, limit: int =
     belongs to. Debtors with asset-moving leads carry ``moved_assets`` (their badge counts it)."""
     rid = canonical(key)
     first = store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)
-    centre = next((n for n in first.nodes if n.key == rid), None)
-    members = {n.key for n in first.nodes if n.props.get("resolved") == rid and n.key != rid}
-    if centre is not None and centre.label in ("Company", "Person") and centre.name:
-        members |= {n.key for n in store().find(centre.label, "name", centre.name, limit=MAX_MEMBERS * 2)
-                    if n.props.get("resolved") == rid and n.key != rid}
-    subs = [first] + [store().neighbourhood(m, hops=1, per_node=per_node, limit=limit)
-                      for m in sorted(members)[:MAX_MEMBERS]]
+    subs = [first] + [store().neighbourhood(m.key, hops=1, per_node=per_node, limit=limit)
+                      for m in members(rid) if m.key != rid]
     return collapse(union(subs), entity, flagged=moved_from())
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def members(key: str) -> list[Entity]:
+    """The source records of the resolved entity behind ``key``, itself first: the records its
+    SAME_AS links reach and the records of its name resolved to it (up to :data:`MAX_MEMBERS`)."""
+    rid = canonical(key)
+    try:
+        centre = store().get(rid)
+    except NotFound:
+        return []
+    if centre.label not in ("Company", "Person"):
+        return [centre]
+    near = store().neighbourhood(rid, hops=1, per_node=MAX_MEMBERS, limit=MAX_MEMBERS * 2)
+    found = {n.key: n for n in near.nodes if n.props.get("resolved") == rid and n.key != rid}
+    if centre.name:
+        found |= {n.key: n for n in store().find(centre.label, "name", centre.name, limit=MAX_MEMBERS * 2)
+                  if n.props.get("resolved") == rid and n.key != rid}
+    return [centre] + [found[k] for k in sorted(found)][:MAX_MEMBERS]
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)

@@ -134,6 +134,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "q.founded_to": {"zh": "成立不晚于", "en": "founded to"},
     "field.field": {"zh": "项目", "en": "Field"},
     "entity.key": {"zh": "编号：{key}", "en": "Key: {key}"},
+    "entity.members": {"zh": "由 {n} 条来源记录归并而成", "en": "Joined from {n} source records"},
+    "col.ident": {"zh": "证件号（脱敏）/信用代码", "en": "ID (masked) / USCC"},
     "field.value": {"zh": "内容", "en": "Value"},
     "entity.record_of": {"zh": "这是一条来源记录，已转到它所属的主体：", "en": "This is a source record; shown here is the entity it belongs to:"},
     "entity.no_reasons": {"zh": "没有明显的空壳特征（得分低）。", "en": "No marked shell traits (low score)."},

@@ -81,6 +81,14 @@ def profile(e: Entity) -> None:
         elif v:
             prov[field_name(k, lang)] = value_text(k, v, lang)
     facts_table(prov)
+    records = state.members(e.key)
+    if len(records) > 1:  # the resolved entity, expandable to the source records it joins
+        with st.expander(state.t("entity.members", n=len(records))):
+            st.dataframe(pd.DataFrame([{state.t("col.name"): r.name,
+                                        field_name("sources", lang): value_text("sources", r.props.get("sources"), lang),
+                                        state.t("col.ident"): r.props.get("id_masked") or r.props.get("uscc") or "",
+                                        state.t("col.key"): r.key} for r in records]),
+                         hide_index=True, width="stretch")
 
 
 def risk(e: Entity) -> None:

@@ -160,6 +160,10 @@ def test_a_source_record_opens_the_resolved_entity(app_env, city):
     caption = at.caption[0].value.replace("\\", "")
     assert record.props["resolved"] in caption and record.key not in caption
     assert record.props["resolved"] in str(at.query_params["entity"])  # the URL names what is shown
+    joined = [x for x in at.expander if x.label.startswith("由 ")]  # expandable to its source records
+    assert joined and int(joined[0].label.split()[1]) >= 2
+    records = [d.value for d in at.dataframe if "编号" in d.value.columns and "数据来源" in d.value.columns][0]
+    assert record.key in set(records["编号"])
 
 
 def test_rankings_page_puts_shells_first_with_reasons(app_env, city):
