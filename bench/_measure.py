@@ -44,7 +44,8 @@ def _uss(pid: str) -> int:
     """Bytes resident in ``pid`` and in no other process (private pages: what a forked child adds)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
-            return sum(int(line.split()[1]) * 1024 for line in f if line.startswith(("Private_Clean:", "Private_Dirty:")))
+            return sum(int(line.split()[1]) * 1024 for line in f
+                       if line.startswith(("Private_Clean:", "Private_Dirty:")))
     except OSError:  # a child that just ended
         return 0
 

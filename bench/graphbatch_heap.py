@@ -90,7 +90,8 @@ def main() -> None:
             rows = [_vertex(i, args.records) for i in range(start, min(args.vertices, start + _CHUNK))]
             rids += bulk._create_vertices(batch, "V", rows)
     seconds = time.perf_counter() - t0
-    print(f"{'vertices':<28} {len(rids):>11,} {seconds:>8.1f} {len(rids) / seconds:>10,.0f} {live_gb():>13.2f}", flush=True)
+    print(f"{'vertices':<28} {len(rids):>11,} {seconds:>8.1f} {len(rids) / seconds:>10,.0f} {live_gb():>13.2f}",
+          flush=True)
     rng, done = random.Random(1), 0
     while done < args.edges:
         n, t1 = min(args.edges_per_batch, args.edges - done), time.perf_counter()
@@ -102,7 +103,8 @@ def main() -> None:
                                 [_edge(done + start + j, args.records) for j in range(m)])
                 batch.flush()
         done, seconds = done + n, time.perf_counter() - t1
-        print(f"{f'edges to {done:,}':<28} {n:>11,} {seconds:>8.1f} {n / seconds:>10,.0f} {live_gb():>13.2f}", flush=True)
+        print(f"{f'edges to {done:,}':<28} {n:>11,} {seconds:>8.1f} {n / seconds:>10,.0f} {live_gb():>13.2f}",
+              flush=True)
     print(f"all in {time.perf_counter() - t0:.0f} s")
     server.stop()
     shutil.rmtree(root, ignore_errors=True)

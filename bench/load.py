@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--merge-limit", type=int, default=0, help="records per label/type for the MERGE routes (0: all)")
     ap.add_argument("--skip-neo4j", action="store_true")
     ap.add_argument("--skip-embedded", action="store_true",
-                    help="leave out both embedded routes (at 1M the fold alone is ~16 GB by the 100k figure; the JVM beside it may not fit)")
+                    help="leave out both embedded routes (at 1M the fold alone is ~16 GB by the 100k figure; "
+                         "the JVM beside it may not fit)")
     ap.add_argument("--admin-baseline", action="store_true",
                     help="also time the admin import with multi-line parsing on (how it always ran before)")
     ap.add_argument("--keep", type=Path, default=None,
@@ -167,7 +168,8 @@ def main(argv: list[str] | None = None) -> None:
             records = len(fold.nodes) + len(fold.edges)
             row["rows"] = report.rows_read
             row["note"] = (f"{report.rows_read:,} source rows -> {records:,} records "
-                           f"({len(fold.nodes):,} nodes, {len(fold.edges):,} edges); {report.rows_quarantined} quarantined")
+                           f"({len(fold.nodes):,} nodes, {len(fold.edges):,} edges); "
+                           f"{report.rows_quarantined} quarantined")
         # At 1M firms the fold is tens of millions of long-lived dicts and lists: a full
         # collection over them stalls the process ~4 s. Frozen objects are left out. (The 1M
         # embedded run once failed its Bolt handshake right after the fold; cause not known.)
@@ -189,7 +191,8 @@ def main(argv: list[str] | None = None) -> None:
             del fold
             gc.collect()
             home = work / "neo4j"
-            inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
+            inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g",
+                                     timeout=300)
             store = connect_bolt(inst.uri, None, None, database=None, backend="neo4j", batch_size=5000)
             try:
                 store.ensure_schema()
@@ -210,7 +213,8 @@ def main(argv: list[str] | None = None) -> None:
             with table.stage("Neo4j admin import: neo4j-admin database import full", kind="neo4j") as row:
                 import_full(home, files, cache_dir=NEO4J_CACHE, heap=args.heap)
                 row["rows"] = records
-            inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g", timeout=300)
+            inst = neo4j_local.start(home, cache_dir=NEO4J_CACHE, auth=False, heap=args.heap, pagecache="2g",
+                                     timeout=300)
             store = connect_bolt(inst.uri, None, None, database=None, backend="neo4j")
             try:
                 got = store.counts().as_dict()

@@ -83,7 +83,8 @@ def run_city(profile: str, seed: int, companies: int, curve: bool = False) -> li
         n = noid_metrics(canonical, truth, ms, inferable)
         p = pair_metrics(canonical, truth, ms)
         rows.append({"profile": profile, "seed": seed, "method": method, "records": len(ms), **n,
-                     "f1_all": p["all"]["f1"], "f1_masked": p["masked"]["f1"], "masked_pairs": p["masked"]["true_pairs"],
+                     "f1_all": p["all"]["f1"], "f1_masked": p["masked"]["f1"],
+                     "masked_pairs": p["masked"]["true_pairs"],
                      "decoys": f"{_decoys_merged(canonical, truth, decoys)}/{len(decoys)}",
                      "candidates": cands, "seconds": s})
     if curve:

@@ -78,7 +78,8 @@ def main(argv=None) -> int:
         for seed in seeds:
             rows.append(run(profile, seed, args.companies))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
-    header = (f"# python -m bench.score_quality --profiles {args.profiles} --seeds {args.seeds} --companies {args.companies}\n"
+    header = (f"# python -m bench.score_quality --profiles {args.profiles} --seeds {args.seeds} "
+              f"--companies {args.companies}\n"
               f"# shell model trained on: {trained.get('trained_on')}; every other profile is held out of training\n")
     text = header + table(rows)
     print(text)

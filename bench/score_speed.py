@@ -130,10 +130,12 @@ def _as_exported(tables):
     sch = schema()
     keep = lambda t, fixed, declared: text_columns(t[[c for c in t.columns if c in fixed or c in declared]])
     return GraphTables({label: keep(t, ("key",), sch.node(label).properties) for label, t in tables.nodes.items()},
-                       {type_: keep(t, ("start", "end"), sch.rel(type_).properties) for type_, t in tables.edges.items()})
+                       {type_: keep(t, ("start", "end"), sch.rel(type_).properties)
+                        for type_, t in tables.edges.items()})
 
 
-def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float, seed: int) -> list[tuple[str, float, float, str]]:
+def _kernel_rows(table: Table, frames, fg, spread_inputs, nx_limit: float,
+                 seed: int) -> list[tuple[str, float, float, str]]:
     """Each accelerated kernel, fast path then plain NetworkX, on the same input; returns
     (kernel, fast seconds, NetworkX seconds, what NetworkX ran on)."""
     from creditgraph.analytics.kernels import community_labels, component_labels, ppr
@@ -333,7 +335,8 @@ def main(argv=None) -> None:
           f"target ≤ 60 s, ≤ 6 GB: "
           f"{'met' if total <= 60 else 'MISSED'} / {'met' if peak <= 6 else 'MISSED'}")
     for name, fast, slow, on in kernels:
-        print(f"ratio {name:<18} plain NetworkX {slow:8.2f} s / fast {fast:7.3f} s = {slow / max(fast, 1e-9):7.1f}×  ({on})")
+        print(f"ratio {name:<18} plain NetworkX {slow:8.2f} s / fast {fast:7.3f} s "
+              f"= {slow / max(fast, 1e-9):7.1f}×  ({on})")
     print("ratio line: scoring {:.1f} s, peak {:.2f} GB at {:,} companies; ".format(total, peak, args.companies)
           + ", ".join(f"{name} {slow / max(fast, 1e-9):.0f}×" for name, fast, slow, _ in kernels))
 

@@ -83,7 +83,8 @@ def main() -> None:
         for i, f in enumerate(firms):
             key = f"co:uscc:{f['统一社会信用代码']}"
             # a full name, its trade name (the middle: 福州|荣悦|网络科技有限公司), a USCC, a case number
-            query = [f["公司名"], f["公司名"][2:6], f["统一社会信用代码"], rng.choice(cases) if cases else f["公司名"]][i % 4]
+            query = [f["公司名"], f["公司名"][2:6], f["统一社会信用代码"],
+                     rng.choice(cases) if cases else f["公司名"]][i % 4]
             timed("search", lookup, store, query, hash_key=hash_key, limit=30, names=names)
             if i % 4 == 1 and i < 4 * args.baseline:
                 timed("search: substring scan (baseline)", lookup, store, query, hash_key=hash_key, limit=30)
@@ -125,7 +126,8 @@ def _pages(store, settings, firms: list[dict], times: dict[str, list[float]]) ->
     state.settings = lambda: bench_settings
     app = str(Path(state.__file__).parent / "streamlit_app.py")
     for f in firms:
-        for name, page, params in (("entity page (AppTest)", "app_pages/entity.py", {"entity": f"co:uscc:{f['统一社会信用代码']}"}),
+        for name, page, params in (("entity page (AppTest)", "app_pages/entity.py",
+                                    {"entity": f"co:uscc:{f['统一社会信用代码']}"}),
                                    ("search page (AppTest)", "app_pages/search.py", {"q": f["公司名"][2:6]})):
             at = AppTest.from_file(app, default_timeout=120)
             at.run()  # the frame and an empty search page
