@@ -71,9 +71,17 @@ def neo4j_store(neo4j_instance):
     store.close()
 
 
-@pytest.fixture(params=["arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture
+def memory_store():
+    """The in-memory store (graph/memory.py): no JVM, the contract's semantics."""
+    from creditgraph.graph.memory import MemoryGraphStore
+
+    return MemoryGraphStore()
+
+
+@pytest.fixture(params=["memory", "arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request):
-    """An empty store of each backend; every test that takes it runs on both."""
+    """An empty store of each backend; every test that takes it runs on all three."""
     s = request.getfixturevalue(f"{request.param}_store")
     s.wipe()
     return s

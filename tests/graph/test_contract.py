@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 
 from creditgraph.errors import NotFound, SchemaError, StoreError
-from creditgraph.graph.memory import MemoryGraphStore
 from creditgraph.graph.port import GraphSink, GraphStore
 from creditgraph.graph.records import TEXT, EdgeRow, NodeRow
 
@@ -55,17 +54,6 @@ EDGES = [
 ]
 
 
-@pytest.fixture
-def memory_store():
-    return MemoryGraphStore()
-
-
-@pytest.fixture(params=["memory", "arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def store(request):
-    """An empty store of each backend: conftest's two Bolt stores and the in-memory one."""
-    s = request.getfixturevalue(f"{request.param}_store")
-    s.wipe()
-    return s
 
 
 @pytest.fixture
