@@ -140,7 +140,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "entity.record_of": {"zh": "这是一条来源记录，已转到它所属的主体：", "en": "This is a source record; shown here is the entity it belongs to:"},
     "entity.no_reasons": {"zh": "没有明显的空壳特征（得分低）。", "en": "No marked shell traits (low score)."},
     "entity.unseen": {"zh": "缺少数据、未能评估的指标：{names}", "en": "Not assessed for lack of data: {names}"},
-    "entity.cases_unit": {"zh": "{n} 起", "en": "{n} cases"},
     "entity.moved": {"zh": "判决后转移的资产", "en": "Assets moved after its judgments"},
     "entity.moved_help": {"zh": "本主体为被执行人：判决后，其关联人、亲属或共用联系方式的企业新设企业或受让股权。",
                           "en": "It is a debtor: after its judgments its associates, kin or firms sharing its contacts founded firms or took stakes."},

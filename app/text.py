@@ -20,7 +20,8 @@ from creditgraph.analytics.evidence import render as _render_evidence
 
 __all__ = ["FIELDS", "field_name", "value_text", "money", "date_text", "local_time", "record_date", "region",
            "evidence_text", "repeat_text", "relation_text", "enum_text", "ties_text", "json_list", "score_text",
-           "yes_no", "sex_text", "zone", "role_text", "cluster_text"]
+           "yes_no", "sex_text", "zone", "role_text", "cluster_text",
+           "repeat_summary"]
 
 #: Property → (Chinese, English) name, for every property a profile shows; a property not
 #: here is not shown (it is an internal one: match keys, hashes, score bookkeeping).
@@ -227,6 +228,17 @@ def repeat_text(reason: Any, lang: str = "zh", *, cases: Any = None) -> str:
     if not parts:
         return text
     return ("；" if _zh(lang) else "; ").join(parts)
+
+
+def repeat_summary(props: Mapping[str, Any], lang: str = "zh") -> str:
+    """The repeat-offender count a reader can square with the flag: its own 失信 cases, or —
+    flagged with none of its own — the firms it was legal rep of that each became dishonest."""
+    cases = int(props.get("repeat_cases") or 0)
+    serial = _SERIAL.search(str(props.get("repeat_reason") or ""))
+    if cases == 0 and serial:
+        k = int(serial[1])
+        return f"所任法定代表人的 {k} 家企业失信" if _zh(lang) else f"legal rep of {k} dishonest firm{'s' * (k != 1)}"
+    return f"{cases} 起" if _zh(lang) else f"{cases} case{'s' * (cases != 1)}"
 
 
 def relation_text(row: Mapping[str, Any], lang: str = "zh") -> str:

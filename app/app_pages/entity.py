@@ -19,7 +19,7 @@ from creditgraph.app.leads import by_judgment, lead_table
 from creditgraph.app.network import build_view, merge_view, union
 from creditgraph.app.strings import indicator_name, label_name, rel_name
 from creditgraph.app.text import (FIELDS, evidence_text, field_name, json_list, record_date, region,
-                                  relation_text, repeat_text, role_text, value_text, zone)
+                                  relation_text, repeat_summary, repeat_text, role_text, value_text, zone)
 from creditgraph.app.ui import badge, draw_network, entity_link, md, record_once
 from creditgraph.errors import CreditGraphError, NotFound
 from creditgraph.graph.records import Entity, Subgraph
@@ -104,8 +104,7 @@ def risk(e: Entity) -> None:
         cols[0].metric(state.t("entity.shell"), f"{float(score):.2f}", flag, delta_color="off", delta_arrow="off")
     if p.get("repeat_cases") is not None or p.get("repeat_flag"):
         flag = state.t("entity.flagged") if p.get("repeat_flag") else state.t("entity.not_flagged")
-        cols[1].metric(state.t("entity.repeat"), state.t("entity.cases_unit", n=int(p.get("repeat_cases") or 0)), flag,
-                       delta_color="off", delta_arrow="off")
+        cols[1].metric(state.t("entity.repeat"), repeat_summary(p, lang), flag, delta_color="off", delta_arrow="off")
     if isinstance(p.get("spread"), (int, float)):
         cols[2].metric(state.t("entity.spread"), f"{float(p['spread']):.3f}")
     reasons = state.reasons(e)

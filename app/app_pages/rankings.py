@@ -12,7 +12,7 @@ from creditgraph.app import state
 from creditgraph.app.export import table_csv
 from creditgraph.app.network import risk_level
 from creditgraph.app.strings import indicator_name
-from creditgraph.app.text import cluster_text, date_text, region, repeat_text
+from creditgraph.app.text import cluster_text, date_text, region, repeat_summary, repeat_text
 from creditgraph.app.ui import record_once
 
 st.title(state.t("nav.rankings"))
@@ -88,7 +88,7 @@ def black_table(entities) -> pd.DataFrame:
             continue
         why = []
         if p.get("repeat_flag"):
-            why.append(f"{state.t('entity.repeat')}（{state.t('entity.cases_unit', n=int(number(p.get('repeat_cases'))))}）")
+            why.append(f"{state.t('entity.repeat')}（{repeat_summary(p, lang)}）")
         if p.get("shell_flag"):
             why.append(f"{state.t('rank.why_shell')}（{number(p.get('shell_score')):.2f}）")
         rows.append({state.t("col.name"): e.name, state.t("col.why"): "；".join(why),

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from creditgraph.analytics.evidence import TEMPLATES, parse, render
-from creditgraph.app.text import (cluster_text, local_time, money, record_date, region, relation_text, repeat_text,
-                                  role_text, ties_text, value_text)
+from creditgraph.app.text import (cluster_text, local_time, money, record_date, region, relation_text,
+                                  repeat_summary, repeat_text, role_text, ties_text, value_text)
 
 #: Sentences as scoring runs stored them (English), one per template.
 STORED = {
@@ -59,6 +59,12 @@ def test_repeat_reasons_in_chinese():
     assert repeat_text("1 dishonest case in 1 court in 1 year; legal rep of 3 firms that each became dishonest") == \
         "1 年内在 1 个法院共 1 起失信案件；担任法定代表人的 3 家企业均成为失信被执行人"
     assert repeat_text("1 dishonest case in 1 court in 1 year", "en") == "1 dishonest case in 1 court in 1 year"
+
+
+def test_a_flag_without_own_cases_says_what_flagged_it():
+    serial = {"repeat_cases": 0, "repeat_flag": True, "repeat_reason": "legal rep of 3 firms that each became dishonest"}
+    assert repeat_summary(serial) == "所任法定代表人的 3 家企业失信"
+    assert repeat_summary({"repeat_cases": 8}) == "8 起" and repeat_summary({"repeat_cases": 1}, "en") == "1 case"
 
 
 def test_values_as_a_reader_reads_them():
