@@ -283,8 +283,10 @@ def recorded(store: Any, command: str, *, user: str | None = None, options: Mapp
     are ``earlier``: the block must redo their work, and finishing marks them repaired by this run.
     """
     if not isinstance(store, RunStore):
-        log.warning("this store (%s) keeps no run records: a %s stopped half-way will not be seen",
-                    type(store).__name__, command)
+        # a store in memory loses everything with its process, a half-written run included: nothing to see
+        level = logging.INFO if getattr(store, "backend", None) == "memory" else logging.WARNING
+        log.log(level, "this store (%s) keeps no run records: a %s stopped half-way will not be seen",
+                type(store).__name__, command)
         yield RunRecord(None, "", command, [])
         return
     store.write_rows("creating the run records' key constraint", _q()["constraint"])
