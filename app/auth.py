@@ -2,7 +2,7 @@
 
 Three modes (:func:`creditgraph.logins.auth_mode`), chosen by the settings:
 
-- ``users``: ``<data dir>/users.yaml`` exists (``python -m creditgraph.access add-user``): a
+- ``users``: ``<data dir>/users.yaml`` exists (``creditgraph users add``): a
   sign-in form; passwords checked against their scrypt hashes, failed attempts throttled per
   name; the file is re-read when it changes, so a removed user is signed out at their next click
   and a changed role applies at once.

@@ -14,7 +14,7 @@ Masked views hand out opaque keys (``pe:~…``) for entities whose keys carry a 
 process, so such a link lasts as long as the server).
 
 Who is signed in is :mod:`creditgraph.logins` (users file, password hashes, throttle, the
-listen-address rule; re-exported here). ``python -m creditgraph.access add-user NAME --role
+listen-address rule; re-exported here). ``creditgraph users add NAME --role
 ROLE`` adds a user.
 """
 
@@ -473,66 +473,3 @@ def _json_map(text: str, f: Callable[[dict], dict]) -> str:
     if not isinstance(items, list):
         return text
     return json.dumps([f(i) if isinstance(i, dict) else i for i in items], ensure_ascii=False)
-
-
-# -- python -m creditgraph.access -------------------------------------------------------
-
-def main(argv: Sequence[str] | None = None) -> int:
-    import argparse
-    import getpass
-    import sys
-
-    from creditgraph.settings import Settings
-
-    parser = argparse.ArgumentParser(prog="python -m creditgraph.access", description="explorer users and roles")
-    parser.add_argument("--users-file", type=Path, help="default: CREDITGRAPH_USERS_FILE or <data dir>/users.yaml")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add-user", help="add a user with a role and a password (asked for, or one line on stdin)")
-    add.add_argument("name")
-    add.add_argument("--role", required=True)
-    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    add.add_argument("--proxy-only", action="store_true", help="no password: the user signs in through the proxy")
-    add.add_argument("--replace", action="store_true", help="change an existing user's role and password")
-    rm = sub.add_parser("remove-user", help="remove a user")
-    rm.add_argument("name")
-    sub.add_parser("list-users", help="names and roles")
-    sub.add_parser("table", help="the disclosure table, one row per role")
-    args = parser.parse_args(argv)
-
-    policy = Policy.load(secret=b"-")  # tokens are not used here
-    try:
-        path = args.users_file or Settings().users_path
-        if args.command == "table":
-            rows = policy.table()
-            cols = list(rows[0])
-            print("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))  # noqa: T201 (a command's answer is its stdout)
-            for r in rows:
-                print("| " + " | ".join(r[c] for c in cols) + " |")  # noqa: T201 (a command's answer is its stdout)
-            return 0
-        users = Users.load(path, policy)
-        if args.command == "list-users":
-            for u in users.listing():
-                print(f"{u.name}\t{u.role}")  # noqa: T201 (a command's answer is its stdout)
-            return 0
-        if args.command == "remove-user":
-            users.remove(args.name)
-            print(f"removed {args.name} from {path}")  # noqa: T201 (a command's answer is its stdout)
-            return 0
-        if args.proxy_only:
-            password = None
-        elif args.password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = getpass.getpass(f"password for {args.name}: ")
-            if getpass.getpass("again: ") != password:
-                raise CreditGraphError("the two passwords differ")
-        user = users.add(args.name, args.role, password, policy=policy, replace=args.replace)
-        print(f"{user.name} ({user.role}) written to {path}")  # noqa: T201 (a command's answer is its stdout)
-        return 0
-    except CreditGraphError as e:
-        print(f"error: {e}", file=sys.stderr)  # noqa: T201 (a command's answer is its stdout)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

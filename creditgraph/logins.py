@@ -107,7 +107,7 @@ class Users:
     """The users file (``<data dir>/users.yaml``): name → role and password hash.
 
     ``users: {zhang.san: {role: analyst, password: "scrypt$..."}}``; written by
-    :meth:`add` (``python -m creditgraph.access add-user``), never with a clear password."""
+    :meth:`add` (``creditgraph users add``), never with a clear password."""
 
     def __init__(self, path: Path, entries: Mapping[str, _Entry]) -> None:
         self.path, self._entries = Path(path), dict(entries)
@@ -183,7 +183,7 @@ class Users:
 
     def _write(self) -> None:
         body = {"users": {n: e.model_dump(exclude_none=True) for n, e in sorted(self._entries.items())}}
-        text = ("# creditgraph explorer logins (python -m creditgraph.access add-user NAME --role ROLE).\n"
+        text = ("# creditgraph explorer logins (creditgraph users add NAME --role ROLE).\n"
                 "# Passwords are scrypt hashes; roles are those of creditgraph/access.yaml.\n"
                 + yaml.safe_dump(body, allow_unicode=True, sort_keys=False))
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -262,5 +262,5 @@ def check_listen_address(address: str, settings: Any) -> None:
     if users is None or not users.with_password:
         raise CreditGraphError(
             f"--address {address} would serve the explorer beyond this machine without logins: add a user with "
-            f"`python -m creditgraph.access add-user NAME --role ROLE` (writes {settings.users_path}), "
+            f"`creditgraph users add NAME --role ROLE` (writes {settings.users_path}), "
             "or keep the default 127.0.0.1")

@@ -97,6 +97,6 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     s = sub.add_parser("explore", parents=[store], help="the Streamlit explorer: search, networks, paths, rankings")
     s.add_argument("--port", type=int, default=8501, help="HTTP port (default 8501)")
     s.add_argument("--address", default="127.0.0.1",
-                   help="listen address (loopback by default; any other needs logins: python -m creditgraph.access)")
+                   help="listen address (loopback by default; any other needs logins: creditgraph users add)")
     s.add_argument("--user", help="who is asking, for the query register (default: CREDITGRAPH_USER)")
     s.set_defaults(func=cmd_explore, store_key="read")

@@ -13,7 +13,8 @@ import stat
 
 import pytest
 
-from creditgraph.access import Policy, main, mask_name
+from creditgraph.access import Policy, mask_name
+from creditgraph.cli import main
 from creditgraph.errors import AccessDenied, CreditGraphError
 from creditgraph.graph.lookup import Hit
 from creditgraph.graph.records import Edge, Entity, Path, Subgraph
@@ -446,18 +447,18 @@ def test_a_trusted_proxy_header_keeps_the_explorer_on_loopback(settings, policy)
         check_listen_address("0.0.0.0", proxied)
 
 
-# -- python -m creditgraph.access -------------------------------------------------------
+# -- creditgraph users -------------------------------------------------------
 
-def test_add_user_from_the_command_line(tmp_path, monkeypatch, capsys, policy):
+def test_add_user_from_the_command_line(tmp_path, monkeypatch, capsys, caplog, policy):
     path = tmp_path / "users.yaml"
     monkeypatch.setattr("sys.stdin", io.StringIO("li-si-password-9\n"))
-    assert main(["--users-file", str(path), "add-user", "li.si", "--role", "court", "--password-stdin"]) == 0
+    assert main(["users", "--users-file", str(path), "add", "li.si", "--role", "court", "--password-stdin"]) == 0
     assert "li.si (court) written to" in capsys.readouterr().out
     assert Users.load(path, policy).authenticate("li.si", "li-si-password-9").role == "court"
-    assert main(["--users-file", str(path), "list-users"]) == 0
+    assert main(["users", "--users-file", str(path), "list"]) == 0
     assert capsys.readouterr().out == "li.si\tcourt\n"
     monkeypatch.setattr("sys.stdin", io.StringIO("another-password\n"))
-    assert main(["--users-file", str(path), "add-user", "wang", "--role", "root", "--password-stdin"]) == 2
-    assert "unknown role 'root'" in capsys.readouterr().err
-    assert main(["--users-file", str(path), "remove-user", "li.si"]) == 0
+    assert main(["users", "--users-file", str(path), "add", "wang", "--role", "root", "--password-stdin"]) == 3
+    assert "unknown role 'root'" in caplog.text
+    assert main(["users", "--users-file", str(path), "remove", "li.si"]) == 0
     assert len(Users.load(path, policy)) == 0

@@ -22,7 +22,7 @@ def test_explore_on_all_interfaces_without_logins_is_refused_before_it_starts(no
     started = []
     monkeypatch.setattr("subprocess.Popen", lambda *a, **k: started.append(a))
     assert cli.main(["explore", "--address", "0.0.0.0", "--data-dir", str(no_env / "d")]) == cli.EXIT_ERROR
-    assert "without logins" in caplog.text and "python -m creditgraph.access add-user" in caplog.text
+    assert "without logins" in caplog.text and "creditgraph users add" in caplog.text
     assert not started
 
 
