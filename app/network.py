@@ -191,7 +191,8 @@ def _refresh_more(view: View, lang: str) -> None:
         if n <= 0 or owner not in view.nodes:
             continue
         mid = "m" + owner[1:]
-        view.nodes[mid] = {"data": {"id": mid, "label": class_name("More", lang), "name": inert(t("net.more", lang, n=n))}}
+        view.nodes[mid] = {"data": {"id": mid, "label": class_name("More", lang),
+                                    "name": inert(t("net.more", lang, n=n))}}
         view.edges[mid] = {"data": {"id": mid, "label": t("net.more_edge", lang), "source": owner, "target": mid,
                                     "caption": ""}}
         view.classes.add("More")

@@ -203,7 +203,8 @@ def _listing_cells(row: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> t
     date = record_date(p)  # the date the page and the CSV show
     via = t["self"] if row.get("via") == "self" else relation_text(row, lang)
     conf = row.get("confidence")
-    return (_LABELS[lang].get(label, label), p.get("case_no") or p.get("decision_no") or p.get("name") or row.get("key"),
+    return (_LABELS[lang].get(label, label),
+            p.get("case_no") or p.get("decision_no") or p.get("name") or row.get("key"),
             p.get("court") or p.get("authority") or "", str(date)[:10], via,
             f"{conf:.2f}" if isinstance(conf, numbers.Real) else _one_line(conf))
 

@@ -33,8 +33,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "province": ("省份", "Province"), "city": ("城市", "City"), "district": ("区县", "District"),
     "region_code": ("行政区划代码", "Region code"), "founded": ("成立日期", "Founded"),
     "dissolved": ("注销日期", "Deregistered"), "registered_capital": ("注册资本", "Registered capital"),
-    "paid_in_capital": ("实缴资本", "Paid-in capital"), "registration_authority": ("登记机关", "Registration authority"),
-    "stock_code": ("股票代码", "Stock code"), "scope": ("经营范围", "Business scope"), "country": ("国家/地区", "Country"),
+    "paid_in_capital": ("实缴资本", "Paid-in capital"),
+    "registration_authority": ("登记机关", "Registration authority"),
+    "stock_code": ("股票代码", "Stock code"), "scope": ("经营范围", "Business scope"),
+    "country": ("国家/地区", "Country"),
     "vat_id": ("税号", "VAT ID"), "phone": ("电话", "Phone"), "id_masked": ("身份证号（脱敏）", "ID number (masked)"),
     "sex": ("性别", "Sex"), "birth_year": ("出生年份", "Birth year"), "age": ("年龄", "Age"),
     "age_as_of": ("年龄截至", "Age as of"), "nationality": ("国籍", "Nationality"), "text": ("地址", "Address"),
@@ -61,7 +63,8 @@ _SOURCES = {"gsxt": ("国家企业信用信息公示系统", "national enterpris
             "zxgk": ("中国执行信息公开网", "court enforcement disclosure"),
             "dishonest_aggregator": ("失信信息汇总", "dishonesty aggregator"),
             "wenshu": ("中国裁判文书网", "court judgments"), "abnormal": ("经营异常名录", "abnormal-operation list"),
-            "penalty": ("行政处罚公示", "administrative penalties"), "listed": ("上市公司公告", "listed-company filings")}
+            "penalty": ("行政处罚公示", "administrative penalties"),
+            "listed": ("上市公司公告", "listed-company filings")}
 _ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "mode": {"new_firm": ("判决后新设企业", "new firm after the judgment"),
              "equity_transfer": ("判决后股权转入", "stake taken after the judgment")},
@@ -72,7 +75,8 @@ _ENUMS: dict[str, dict[str, tuple[str, str]]] = {
     "sex": {"M": ("男", "male"), "F": ("女", "female"), "男": ("男", "male"), "女": ("女", "female")},
     "via": {"self": ("本主体", "itself")},
     # PARTY_TO roles, as loaders/judgments.py names them
-    "role": {"plaintiff": ("原告", "plaintiff"), "defendant": ("被告", "defendant"), "third_party": ("第三人", "third party"),
+    "role": {"plaintiff": ("原告", "plaintiff"), "defendant": ("被告", "defendant"),
+             "third_party": ("第三人", "third party"),
              "applicant": ("申请人", "applicant"), "respondent": ("被执行人/被申请人", "respondent"),
              "appellant": ("上诉人", "appellant"), "appellee": ("被上诉人", "appellee"), "party": ("当事人", "party")},
 }
@@ -186,7 +190,8 @@ def region(props: Mapping[str, Any]) -> str:
     for k in ("city", "province"):
         if not _missing(props.get(k)):
             district = props.get("district")
-            return f"{props[k]}{district}" if not _missing(district) and district not in str(props[k]) else str(props[k])
+            within = not _missing(district) and district not in str(props[k])
+            return f"{props[k]}{district}" if within else str(props[k])
     auth = props.get("registration_authority")
     if not _missing(auth):
         place = _AUTHORITY.sub("", str(auth))

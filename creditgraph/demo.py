@@ -104,7 +104,8 @@ def _demo_tour(store, truth) -> None:
           f"fronted by {truth.names[shell['facts']['nominee']]}; e.g. {first.name}")
     offender = next(t for t in truth.of("repeat_offender") if "person" in t["subject"])
     name = truth.names[offender["subject"]["person"]]
-    records = [e for e in store.search(name, labels=["DishonestRecord"], limit=50) if e.props.get("subject_name") == name]
+    records = [e for e in store.search(name, labels=["DishonestRecord"], limit=50)
+               if e.props.get("subject_name") == name]
     courts = sorted({e.props.get("court") for e in records})
     print(f"  repeat offender {name}: {len(records)} dishonest records across {len(courts)} courts "
           f"({', '.join(courts[:3])}{' …' if len(courts) > 3 else ''})")

@@ -85,7 +85,8 @@ def profile(e: Entity) -> None:
     if len(records) > 1:  # the resolved entity, expandable to the source records it joins
         with st.expander(state.t("entity.members", n=len(records))):
             st.dataframe(pd.DataFrame([{state.t("col.name"): r.name,
-                                        field_name("sources", lang): value_text("sources", r.props.get("sources"), lang),
+                                        field_name("sources", lang):
+                                            value_text("sources", r.props.get("sources"), lang),
                                         state.t("col.ident"): r.props.get("id_masked") or r.props.get("uscc") or "",
                                         state.t("col.key"): r.key} for r in records]),
                          hide_index=True, width="stretch")
@@ -169,7 +170,8 @@ def records_table(e: Entity) -> pd.DataFrame:
     return pd.DataFrame([{
         state.t("col.via"): relation_text(r, lang),
         state.t("col.type"): label_name(r["label"], lang),
-        state.t("col.record"): r["props"].get("case_no") or r["props"].get("decision_no") or r["props"].get("name") or r["key"],
+        state.t("col.record"): (r["props"].get("case_no") or r["props"].get("decision_no") or r["props"].get("name")
+                                or r["key"]),
         state.t("col.court"): r["props"].get("court") or r["props"].get("authority") or "",
         state.t("col.date"): record_date(r["props"]),
         state.t("col.confidence"): r["confidence"],

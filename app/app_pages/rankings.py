@@ -24,8 +24,8 @@ with st.expander(state.t("rank.filters"), expanded=False):
     cities = [v for v, _ in state.facet("Company", "city")]
     by_authority = not cities  # registries without a city column: the district the registry authority serves
     if by_authority:
-        cities = sorted({region({"registration_authority": a}) for a, _ in state.facet("Company", "registration_authority")}
-                        - {""})
+        authorities = state.facet("Company", "registration_authority")
+        cities = sorted({region({"registration_authority": a}) for a, _ in authorities} - {""})
     industries = [ANY] + [v for v, _ in state.facet("Company", "industry")]
     city = f1.selectbox(state.t("col.region"), [ANY] + cities)
     industry = f2.selectbox(state.t("col.industry"), industries)
@@ -74,7 +74,8 @@ def firm_table(entities, score: str) -> pd.DataFrame:
                         else {state.t("col.cases"): int(number(p.get(score)))}),
                      state.t("col.reasons"): reasons or repeat_text(p.get("repeat_reason"), lang),
                      state.t("col.industry"): p.get("industry", ""), state.t("col.region"): region(p),
-                     state.t("col.founded"): date_text(p.get("founded")), state.t("col.cluster"): cluster_name(p.get("cluster")),
+                     state.t("col.founded"): date_text(p.get("founded")),
+                     state.t("col.cluster"): cluster_name(p.get("cluster")),
                      state.t("col.key"): e.key})
     return pd.DataFrame(rows)
 

@@ -141,7 +141,8 @@ def pages(p: dict, lang: str):
 def test_no_machine_text_on_any_page(app_env, city, lang):
     store, settings = app_env
     # the user's name and role are the deployment's words (the sidebar shows them as configured)
-    allowed = ALLOWED_EN | set(ENGLISH.findall(settings.user)) | set(ENGLISH.findall(str(getattr(settings, "role", ""))))
+    role = str(getattr(settings, "role", ""))
+    allowed = ALLOWED_EN | set(ENGLISH.findall(settings.user)) | set(ENGLISH.findall(role))
     p = planted(city)
     bad = {}
     for page, params in pages(p, lang):

@@ -15,7 +15,8 @@ from creditgraph.app.text import (cluster_text, local_time, money, record_date, 
 STORED = {
     "firms_at_address": "38 firms registered at 北京市海淀区中关村大街1号",
     "registered_together": "5 firms at its address founded within 90 days of it, itself included",
-    "same_rep_batch": "22 firms at its address founded within 90 days of it under a legal rep named 翁惠荣, itself included",
+    "same_rep_batch": "22 firms at its address founded within 90 days of it under a legal rep named 翁惠荣, "
+                      "itself included",
     "rep_fronts_firms": "legal rep 王五 is legal rep of 2 firms",
     "officer_fronts_firms": "翹麗投資(股) holds posts in 3 firms",
     "shared_crew": "1 other firm share two or more of its people",  # the old singular, still read
@@ -48,7 +49,8 @@ def test_a_stored_sentence_reads_back_and_renders_in_both_languages(template):
 
 
 def test_parameters_keep_names_and_numbers():
-    assert render(STORED["same_rep_batch"], "zh") == "同一地址 90 天内以 翁惠荣 为法定代表人成立了 22 家企业（含本企业）"
+    assert render(STORED["same_rep_batch"], "zh") == \
+        "同一地址 90 天内以 翁惠荣 为法定代表人成立了 22 家企业（含本企业）"
     assert render(STORED["unpaid_capital"], "zh") == "注册资本 50 万元，实缴 0 万元"
     assert render(STORED["unavailable"], "zh") == "无法计算：无电话"
     assert render("something else entirely", "zh") == "something else entirely"  # unknown: as stored
@@ -62,7 +64,8 @@ def test_repeat_reasons_in_chinese():
 
 
 def test_a_flag_without_own_cases_says_what_flagged_it():
-    serial = {"repeat_cases": 0, "repeat_flag": True, "repeat_reason": "legal rep of 3 firms that each became dishonest"}
+    serial = {"repeat_cases": 0, "repeat_flag": True,
+              "repeat_reason": "legal rep of 3 firms that each became dishonest"}
     assert repeat_summary(serial) == "所任法定代表人的 3 家企业失信"
     assert repeat_summary({"repeat_cases": 8}) == "8 起" and repeat_summary({"repeat_cases": 1}, "en") == "1 case"
 
