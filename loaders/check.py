@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from creditgraph.errors import BadFileError
 from creditgraph.graph.records import EdgeRow, NodeRow
@@ -57,12 +57,12 @@ class MappingCheck:
                 lines.append(f"    ({n.label}) {n.key}  {_props(n.props)}")
             for e in r.edges:
                 lines.append(f"    {e.start} -[{e.type}]-> {e.end}  {_props(e.props)}")
-        for risk, n in self.risks.items():
-            lines.append(f"  risk: {n} × {risk}")
+        for risk, count in self.risks.items():
+            lines.append(f"  risk: {count} × {risk}")
         return "\n".join(lines)
 
 
-def _props(props: dict[str, Any]) -> str:
+def _props(props: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v!r}" for k, v in props.items())
 
 

@@ -35,8 +35,11 @@ def judgment_parties(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+_JSON_KINDS: dict[type, str] = {dict: "object", list: "array"}
+
+
 def _json_kind(value: Any) -> str:
-    return {dict: "object", list: "array"}.get(type(value), type(value).__name__)
+    return _JSON_KINDS.get(type(value), type(value).__name__)
 
 
 EXPANDERS: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {

@@ -101,7 +101,8 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
     quarantine = QuarantineWriter(report_dir / "quarantine.jsonl")
     before = store.counts()
     single = mapping if isinstance(mapping, SourceMapping) else None
-    candidates = builtin_mappings() if mapping is None else [single] if single else mapping
+    candidates: Sequence[SourceMapping] = (builtin_mappings() if mapping is None
+                                           else [mapping] if isinstance(mapping, SourceMapping) else mapping)
     files = iter_files(paths)
     try:
         with progress_bar(progress) as bar:

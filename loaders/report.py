@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from creditgraph.loaders.transforms import scrub_ids
 
@@ -128,7 +128,7 @@ class QuarantineWriter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fh = None
+        self._fh: TextIO | None = None
         self.count = 0
 
     def write(self, file: str, line: int, reason: str, raw: str) -> None:

@@ -115,7 +115,7 @@ class SourceMapping:
                 continue
             label = ent.label_for(row)
             props = _props(ent.props, row, lookups, label, ent.name, hash_key) if label else {}
-            if not props:
+            if not label or not props:  # (props is empty where there is no label)
                 if ent.optional:
                     continue
                 raise RowError(f"{ent.name}: no value in {_columns(ent.props)}")

@@ -45,8 +45,8 @@ class Condition:
 
     def holds(self, row: Mapping[str, Any]) -> bool:
         if self.op == "not":
-            return not self.negated.holds(row)
-        v = row.get(self.column)
+            return not self._operand().holds(row)
+        v = row.get(self._column())
         if v is not None and str(v) in self.nulls:
             v = None
         if self.op == "present":
@@ -68,7 +68,15 @@ class Condition:
         raise AssertionError(self.op)
 
     def columns(self) -> set[str]:
-        return self.negated.columns() if self.op == "not" else {self.column}
+        return self._operand().columns() if self.op == "not" else {self._column()}
+
+    def _operand(self) -> Condition:
+        assert self.negated is not None, "a 'not' condition is built with its operand"
+        return self.negated
+
+    def _column(self) -> str:
+        assert self.column is not None, "a test other than 'not' is built with its column"
+        return self.column
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,8 @@ class PropSpec:
             table, on, fld = self.lookup
             hit = lookups[table].get(row.get(on) or "")
             v = nz.clean_text(hit.get(fld)) if hit else None
-        else:
-            v = row.get(self.column)
+        else:  # a row's keys are column names: no column (a ``value: null`` spec) reads as absent
+            v = row.get(self.column) if self.column is not None else None
         if isinstance(v, (dict, list)):  # JSON lines: an object or array where a value belongs
             raise RowError(f"{self.name} ({self.column}): expected one value, got a JSON "
                            f"{'object' if isinstance(v, dict) else 'array'}")
@@ -129,6 +137,7 @@ class EntitySpec:
     def label_for(self, row: Mapping[str, Any]) -> str | None:
         if self.label:
             return self.label
+        assert self.choose is not None, "an entity without a fixed label is built with its choice"
         how, column, choices = self.choose
         v = row.get(column)
         if how == "by_name":
