@@ -15,7 +15,8 @@ FULL_ID = re.compile(r"\d{17}[\dXx]")
 
 def _doc(title: str, *header: str, body: str = "本院认为，……") -> str:
     """A document laid out like the real ones: title, date, court, doc type, case number, header, body."""
-    return "\n".join([title, "2017-01-01", "某某市某某区人民法院", "民 事 判 决 书", "（2017）黑0103民初1号", *header, body])
+    return "\n".join([title, "2017-01-01", "某某市某某区人民法院", "民 事 判 决 书", "（2017）黑0103民初1号",
+                      *header, body])
 
 
 # ------------------------------------------------------------------ headers
@@ -44,8 +45,10 @@ def test_plaintiff_defendant_third_party_with_rep_and_agents():
 
 
 def test_agents_and_lawyers_are_never_parties():
-    text = _doc("甲与乙公司纠纷", "原告甲某，住北京市。", "委托代理人王某，男，1975年4月1日出生，汉族，北京某某律师事务所律师。",
-                "委托诉讼代理：徐某，男，该公司员工。", "被告乙有限公司，住所地北京市。", "三被告委托代理人尹某，律师。")
+    text = _doc("甲与乙公司纠纷", "原告甲某，住北京市。",
+                "委托代理人王某，男，1975年4月1日出生，汉族，北京某某律师事务所律师。",
+                "委托诉讼代理：徐某，男，该公司员工。", "被告乙有限公司，住所地北京市。",
+                "三被告委托代理人尹某，律师。")
     names = [p.name for p in parse_parties("", text)]
     assert names == ["甲某", "乙有限公司"]
 
@@ -66,8 +69,10 @@ def test_appeal_roles_use_the_primary_role_and_keep_original_trial_parties():
 def test_enforcement_roles_masked_id_and_bracketed_role():
     text = _doc(
         "", "申请执行人：蒋某某，身份证号2301031962****0329，女，1962年11月21日生，汉族，住哈尔滨市道外区。",
-        "异议人（申请执行人）：曲某，女，汉族。", "被执行人：某某实业有限公司，住所地哈尔滨市，组织机构代码74419092-7。法定代表人杨某。",
-        "被执行人杨某，住哈尔滨市香坊区。", "申请人张某。", "被申请人：某某银行股份有限公司某某支行。", "主要负责人：刘某，该支行行长。",
+        "异议人（申请执行人）：曲某，女，汉族。",
+        "被执行人：某某实业有限公司，住所地哈尔滨市，组织机构代码74419092-7。法定代表人杨某。",
+        "被执行人杨某，住哈尔滨市香坊区。", "申请人张某。", "被申请人：某某银行股份有限公司某某支行。",
+        "主要负责人：刘某，该支行行长。",
     )
     got = [(p.name, p.role, p.legal_rep) for p in parse_parties("", text)]
     assert got == [
@@ -79,7 +84,8 @@ def test_enforcement_roles_masked_id_and_bracketed_role():
 
 
 def test_masked_legal_rep_is_dropped():
-    text = _doc("", "原告：华融某某租赁股份有限公司。住所地：浙江省杭州市。", "法定代表人：ＸＸ，董事长。", "被告：杨某。")
+    text = _doc("", "原告：华融某某租赁股份有限公司。住所地：浙江省杭州市。", "法定代表人：ＸＸ，董事长。",
+                "被告：杨某。")
     assert parse_parties("", text)[0] == Party("华融某某租赁股份有限公司", "plaintiff", "organisation", None)
 
 
@@ -129,7 +135,8 @@ def test_doc_parties_summary_counts_documents_not_mentions():
 
 @pytest.mark.parametrize(("case_no", "kind"), [
     ("(2017)黑01执750号", "执行"), ("（2016）黑0103执2474号之五", "执行"), ("(2016)黑01民初123号", "民事一审"),
-    ("〔2016〕黑民初12号", "民事一审"), ("（2015）哈民四商初字第109号", "民事一审"), ("（2017）最高法民终631号", "民事二审"),
+    ("〔2016〕黑民初12号", "民事一审"), ("（2015）哈民四商初字第109号", "民事一审"),
+    ("（2017）最高法民终631号", "民事二审"),
     ("（2017）粤0303执恢99号", "执行恢复"), ("(2017)黑01执异18号", "执行异议"), ("（2017）黑执复28号", "执行复议"),
     ("（2017）黑0103民督11号", "督促"), ("（2018）黑0102刑初5号", "刑事"), ("（2017）津0113民7266号", "民事"),
     ("黑01执750号", None), ("", None), ("（2017）黑01第5号", None),
@@ -140,8 +147,9 @@ def test_case_kind(case_no, kind):
 
 # ---------------------------------------------------------------- real data
 
-FIRMS = ["哈尔滨泰富电气有限公司", "哈尔滨泰富小额贷款有限公司", "北京融昌航投资咨询有限公司", "威海泰富西玛电机有限公司",
-         "哈尔滨泰富实业有限公司", "上海泰尔富电气有限公司", "西安泰富西玛电机有限公司", "北京安普鼎盛投资控股有限公司"]
+FIRMS = ["哈尔滨泰富电气有限公司", "哈尔滨泰富小额贷款有限公司", "北京融昌航投资咨询有限公司",
+         "威海泰富西玛电机有限公司", "哈尔滨泰富实业有限公司", "上海泰尔富电气有限公司",
+         "西安泰富西玛电机有限公司", "北京安普鼎盛投资控股有限公司"]
 PERSONS = ["杨天夫", "揣云辉", "罗茜", "卢德强"]
 # Documents with the name as a party. SOURCE.md's counts are of documents "naming" the firm; the
 # differences are explained by the texts: the name appears only in the narrative or as a party's

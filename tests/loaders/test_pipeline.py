@@ -98,10 +98,12 @@ def test_full_id_numbers_never_reach_the_store_or_quarantine(tmp_path):
     full = first + id_check_digit(first)
     mp = tmp_path / "m.yaml"
     mp.write_text(MAPPING.replace("name: {column: boss, transform: person_name}",
-                                  "name: {column: boss, transform: person_name}\n      id: {column: founded, transform: id_number}"),
+                                  "name: {column: boss, transform: person_name}\n"
+                                  "      id: {column: founded, transform: id_number}"),
                   encoding="utf-8")
     f = tmp_path / "in.csv"
-    f.write_text(f"name,uscc,boss,founded,share\n福州甲有限公司,,林建国,{full},\n福州乙有限公司,,,{full},x\n", encoding="utf-8")
+    f.write_text(f"name,uscc,boss,founded,share\n福州甲有限公司,,林建国,{full},\n福州乙有限公司,,,{full},x\n",
+                 encoding="utf-8")
     store = RecordingStore()
     report = load_paths(store, [f], hash_key=KEY, report_dir=tmp_path / "r", mapping=load_mapping(mp), progress=False)
     assert report.rows_quarantined == 2  # `founded` is not a date in row 1; `x` is not a percent in row 2
@@ -145,7 +147,8 @@ def test_mapping_errors_name_the_problem(tmp_path):
 
 def test_builtin_layouts_are_told_apart(tmp_path):
     mappings = builtin_mappings()
-    for name, header in [("stock_industry_prep.csv", "code,name,c_name"), ("stock_concept_prep.csv", "code,name,c_name")]:
+    for name, header in [("stock_industry_prep.csv", "code,name,c_name"),
+                         ("stock_concept_prep.csv", "code,name,c_name")]:
         (tmp_path / name).write_text(header + "\n600000,浦发银行,银行\n", encoding="utf-8")
     assert detect(tmp_path / "stock_industry_prep.csv", mappings)[0].name == "ashare_industry"
     assert detect(tmp_path / "stock_concept_prep.csv", mappings)[0] is None

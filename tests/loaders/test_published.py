@@ -4,7 +4,6 @@ market, organisation-held seats as two linked entities (issue 20)."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
