@@ -134,6 +134,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "q.founded_to": {"zh": "成立不晚于", "en": "founded to"},
     "field.field": {"zh": "项目", "en": "Field"},
     "entity.key": {"zh": "编号：{key}", "en": "Key: {key}"},
+    "entity.linked_count": {"zh": "关联企业和人员 {n} 个", "en": "{n} linked firms and people"},
     "entity.members": {"zh": "由 {n} 条来源记录归并而成", "en": "Joined from {n} source records"},
     "col.ident": {"zh": "证件号（脱敏）/信用代码", "en": "ID (masked) / USCC"},
     "field.value": {"zh": "内容", "en": "Value"},

@@ -186,19 +186,26 @@ def records(e: Entity) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
+_ROLE_ORDER = {"LEGAL_REP_OF": 0, "SHAREHOLDER_OF": 1, "OFFICER_OF": 2, "REPRESENTS": 3}
+
+
 def linked(sub: Subgraph) -> list[Entity]:
-    """The firms and people one hop away (one per resolved entity), with the roles that tie them."""
-    roles: dict[str, list[str]] = {}
+    """The firms and people one hop away (one per resolved entity), with the roles that tie them,
+    the most telling first (法定代表人, 股东, 任职)."""
+    roles: dict[str, set[tuple[int, str]]] = {}
     for ed in sub.edges:
         other = ed.end if ed.start == e.key else ed.start if ed.end == e.key else None
         if other:
-            roles.setdefault(other, []).append(" ".join(filter(None, [rel_name(ed.type, lang),
-                                                                       role_text(ed.props.get("role"), lang)])))
+            text = " ".join(filter(None, [rel_name(ed.type, lang), role_text(ed.props.get("role"), lang)]))
+            roles.setdefault(other, set()).add((_ROLE_ORDER.get(ed.type, 9), text))
     near = [n for n in sub.nodes if n.key in roles and n.label in ("Company", "Person")]
+    near.sort(key=lambda n: (min(roles[n.key])[0], n.label != "Company", n.name))
+    if near:
+        st.caption(state.t("entity.linked_count", n=len(near)))
     for n in near:
         with st.container(horizontal=True):
             entity_link(n)
-            st.caption(md("、".join(sorted(set(roles[n.key])))) + " · " + badge(dict(n.props)))
+            st.caption(md("、".join(text for _, text in sorted(roles[n.key]))) + " · " + badge(dict(n.props)))
     return near
 
 
