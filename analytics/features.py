@@ -99,7 +99,8 @@ def _firm_nodes(fr: GraphFrames) -> tuple[np.ndarray, np.ndarray]:
         rank[pd.Series(keys, dtype=object).str.startswith(prefix).to_numpy(dtype=bool)] = i
     ent = fr.entity[firms]
     canonical = fr.entity_node[ent] == firms  # the node resolution named for the firm: rankings list that one
-    order = np.lexsort((keys.astype(str), rank, -facts[firms], ~canonical, ent))  # per entity: that node, most facts, key kind
+    # per entity: that node, most facts, key kind
+    order = np.lexsort((keys.astype(str), rank, -facts[firms], ~canonical, ent))
     head = np.ones(len(order), dtype=bool)
     head[1:] = ent[order][1:] != ent[order][:-1]
     firms = np.sort(firms[order[head]])
@@ -148,7 +149,8 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
     officer = (pe["type"] == "OFFICER_OF").to_numpy()
     independent = np.zeros(len(pe), dtype=bool)
     posts = pd.Series(fr.edge_prop("role", pe["row"].to_numpy()[officer]), dtype=object).fillna("")
-    independent[officer] = posts.map({p: has_role(p, INDEPENDENT_DIRECTOR) for p in posts.unique()}).to_numpy(dtype=bool)
+    is_independent = {p: has_role(p, INDEPENDENT_DIRECTOR) for p in posts.unique()}
+    independent[officer] = posts.map(is_independent).to_numpy(dtype=bool)
     has_people = np.zeros(nf, dtype=bool)
     has_people[row_of[pe["v"].to_numpy()]] = True  # officers published, even if none counts below
     pe = pe[~independent]
@@ -211,10 +213,12 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
     batch = np.full(nf, np.nan)
     ok = (address >= 0) & has_founded & np.array([bool(x) for x in rep_name.tolist()], dtype=bool)
     if ok.any():
-        group = pd.factorize(pd.Series(address[ok].astype(str), dtype=object) + "|" + pd.Series(rep_name[ok], dtype=object))[0]
+        address_rep = pd.Series(address[ok].astype(str), dtype=object) + "|" + pd.Series(rep_name[ok], dtype=object)
+        group = pd.factorize(address_rep)[0]
         gkey = group.astype(np.int64) * 10**7 + (founded[ok] - base)
         sorted_key = np.sort(gkey)
-        batch[ok] = np.searchsorted(sorted_key, gkey + _BATCH_DAYS, side="right") - np.searchsorted(sorted_key, gkey - _BATCH_DAYS)
+        batch[ok] = (np.searchsorted(sorted_key, gkey + _BATCH_DAYS, side="right")
+                     - np.searchsorted(sorted_key, gkey - _BATCH_DAYS))
     pf, pv = contact("HAS_PHONE")
     on_phone = np.bincount(pv, minlength=len(fr))
     phone_mates = np.full(nf, np.nan)

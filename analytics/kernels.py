@@ -21,8 +21,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-__all__ = ["present", "component_labels", "ppr", "community_labels", "connected_components", "strongly_connected_components",
-           "pagerank", "modularity_communities"]
+__all__ = ["present", "component_labels", "ppr", "community_labels", "connected_components",
+           "strongly_connected_components", "pagerank", "modularity_communities"]
 
 
 def present(n: int, *ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
