@@ -24,7 +24,7 @@ def effective_stakes(G: nx.MultiDiGraph, firm: str, *, max_depth: int = MAX_DEPT
     label = nx.get_node_attributes(G, "label")
     ent = lambda n: G.nodes[n].get("resolved") or n
     stakes: dict[str, float] = defaultdict(float)
-    frontier = [(firm, 1.0, (firm,))]
+    frontier: list[tuple[str, float, tuple[str, ...]]] = [(firm, 1.0, (firm,))]
     for _ in range(max_depth):
         nxt = []
         for node, share, seen in frontier:

@@ -8,8 +8,9 @@ contributes nothing (it sits at the training average), and the score lists it un
 every training firm is repeated with each indicator hidden at random — so its weights do not
 lean on one input the others could stand in for, and a threshold is then read for each of the
 2^k availability patterns off held-out firms showing exactly those indicators (the lowest
-logit at which precision is still ≥ ``min_precision``: the most shells found at that precision). A pattern whose held-out firms reach that
-precision nowhere gets no threshold: its firms are ranked, never flagged, and say so.
+logit at which precision is still ≥ ``min_precision``: the most shells found at that precision).
+A pattern whose held-out firms reach that precision nowhere gets no threshold: its firms are
+ranked, never flagged, and say so.
 
 Trained where labels exist — generated cities of several generator profiles
 (:mod:`creditgraph.training.shell`), decoys (group HQs, agent addresses, professional
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -36,8 +38,8 @@ from creditgraph.analytics.model_file import load_model, save_model
 __all__ = ["ShellModel", "SHELL_MODEL_PATH", "transform", "availability", "score_shells", "fit_shell_model"]
 
 SHELL_MODEL_PATH = Path(__file__).with_name("shell_model.json")
-_COUNTS = {"firms_at_address", "registered_together", "same_rep_batch", "rep_fronts_firms", "officer_fronts_firms", "shared_crew",
-           "abnormal_listings", "firms_on_phone"}
+_COUNTS = {"firms_at_address", "registered_together", "same_rep_batch", "rep_fronts_firms", "officer_fronts_firms",
+           "shared_crew", "abnormal_listings", "firms_on_phone"}
 _MIN_POSITIVES = 5  # held-out shells a pattern needs before a threshold is read for it
 
 
@@ -109,8 +111,9 @@ def fit_shell_model(X: pd.DataFrame, y: pd.Series, *, min_precision: float = 0.9
                     copies: int = 3, seed: int = 0, groups: pd.Series | None = None) -> ShellModel:
     """Logistic regression on 70 % of the firms (each repeated ``copies`` times with every
     indicator hidden with probability ``dropout``), thresholds per availability pattern read
-    off the other 30 % (each the lowest logit at precision ≥ ``min_precision``). ``groups`` (e.g. the city of each firm): hold out whole groups instead
-    (every third), so thresholds are read off cities the weights never saw."""
+    off the other 30 % (each the lowest logit at precision ≥ ``min_precision``). ``groups`` (e.g.
+    the city of each firm): hold out whole groups instead (every third), so thresholds are read
+    off cities the weights never saw."""
     from sklearn.linear_model import LogisticRegression
 
     rng = np.random.default_rng(seed)
@@ -154,7 +157,7 @@ def fit_shell_model(X: pd.DataFrame, y: pd.Series, *, min_precision: float = 0.9
                       tuple(thresholds), provenance)
 
 
-def score_shells(X: pd.DataFrame, evidence: dict[str, dict[str, str]], *, model: ShellModel | None = None,
+def score_shells(X: pd.DataFrame, evidence: Mapping[str, Mapping[str, str]], *, model: ShellModel | None = None,
                  top: int = 3) -> pd.DataFrame:
     """Per firm: ``score``, ``flag``, ``reasons`` (top indicators with evidence, as a list of
     dicts) and ``unseen`` (the indicators it could not be scored on)."""
@@ -180,16 +183,19 @@ def score_shells(X: pd.DataFrame, evidence: dict[str, dict[str, str]], *, model:
     Cs = np.take_along_axis(C, order, axis=1)
     Ct, Vt = np.round(Cs, 3).tolist(), np.take_along_axis(V, order, axis=1).tolist()
     Pt = (Cs > 0).tolist()
-    lazy = isinstance(evidence, Evidence) and evidence.index.equals(T.index)
+    # company_indicators' evidence, in this frame's row order: its sentences written after ranking
+    lazy_evidence = evidence if isinstance(evidence, Evidence) and evidence.index.equals(T.index) else None
+    lazy = lazy_evidence is not None
     reasons = []
     for f, js, cs, vs, ps in zip(T.index, order.tolist(), Ct, Vt, Pt):  # one pass, plain Python values
         ev = {} if lazy else evidence.get(f, {})
         reasons.append([{"indicator": names[j], "contribution": c, "value": v,
-                         "evidence": None if lazy else ev.get(names[j], "")} for j, c, v, p in zip(js, cs, vs, ps) if p])
-    if lazy:  # company_indicators' evidence: write the sentences used, one indicator at a time
+                         "evidence": None if lazy else ev.get(names[j], "")}
+                        for j, c, v, p in zip(js, cs, vs, ps) if p])
+    if lazy_evidence is not None:  # write the sentences used, one indicator at a time
         for j, name in enumerate(names):
             rows, kk = np.nonzero((order == j) & (Cs > 0))  # positives lead each row: kk is the list position
-            for i, k, text in zip(rows.tolist(), kk.tolist(), evidence.sentences(rows, name)):
+            for i, k, text in zip(rows.tolist(), kk.tolist(), lazy_evidence.sentences(rows, name)):
                 reasons[i][k]["evidence"] = text
     unseen_of = {m: [n for j, n in enumerate(names) if not (m >> j) & 1] for m in np.unique(masks).tolist()}
     return pd.DataFrame({"score": score.round(4), "flag": flag, "reasons": reasons,

@@ -75,13 +75,13 @@ def _positions(d: Mapping) -> str:
 class FirmContext:
     """What the graph says around each canonical firm; counts weigh how telling a shared item is.
     Also each Person node's firms and cases, gathered in the same pass. O(V + E)."""
-    addresses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    phones: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    addresses: dict[str, frozenset[str]] = field(default_factory=lambda: defaultdict(frozenset))
+    phones: dict[str, frozenset[str]] = field(default_factory=lambda: defaultdict(frozenset))
     founded: dict[str, int] = field(default_factory=dict)        # ordinal day
-    owners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    holdings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    cases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    owners: dict[str, frozenset[str]] = field(default_factory=lambda: defaultdict(frozenset))
+    holdings: dict[str, frozenset[str]] = field(default_factory=lambda: defaultdict(frozenset))
+    cases: dict[str, frozenset[str]] = field(default_factory=lambda: defaultdict(frozenset))
+    names: dict[str, frozenset[str]] = field(default_factory=lambda: defaultdict(frozenset))
     firms_at: dict[str, int] = field(default_factory=dict)            # address → firms registered there
     firms_with_phone: dict[str, int] = field(default_factory=dict)
     firms_with_name: dict[str, int] = field(default_factory=dict)     # name → firms with a person of it
@@ -139,6 +139,13 @@ def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None
             c = canon.get(k, k)
             if day is not None and (c not in ctx.founded or k == c):
                 ctx.founded[c] = day
+    # per canonical firm, gathered as sets and frozen at the end
+    addresses: dict[str, set[str]] = defaultdict(set)
+    phones: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, set[str]] = defaultdict(set)
+    holdings: dict[str, set[str]] = defaultdict(set)
+    cases: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
     listed: dict[str, set[str]] = defaultdict(set)
     record_cases: dict[str, set[str]] = defaultdict(set)
     for u, v, t, d in _typed_edges(G):
@@ -149,21 +156,21 @@ def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None
                 ctx.person_firms[u].add(f)
                 # a professional independent director sits on many boards: his name ties no two people
                 if u in name_of and not (t == "OFFICER_OF" and _independent(d.get("role"))):
-                    ctx.names[f].add(name_of[u])
+                    names[f].add(name_of[u])
                     ctx.firms_of_name[name_of[u]].add(f)
             elif lu == "Company" and t == "SHAREHOLDER_OF":
                 o = canon.get(u, u)
                 if o != f:
-                    ctx.owners[f].add(o)
-                    ctx.holdings[o].add(f)
+                    owners[f].add(o)
+                    holdings[o].add(f)
         elif t == "REGISTERED_AT":
             if lu == "Company":
-                ctx.addresses[canon.get(u, u)].add(v)
+                addresses[canon.get(u, u)].add(v)
         elif t == "HAS_PHONE":
-            ctx.phones[canon.get(u, u)].add(v)
+            phones[canon.get(u, u)].add(v)
         elif t == "PARTY_TO":
             if lu == "Company":
-                ctx.cases[canon.get(u, u)].add(v)
+                cases[canon.get(u, u)].add(v)
             elif lu == "Person":
                 ctx.person_cases[u].add(v)
         elif t == "LISTED_IN":
@@ -174,17 +181,19 @@ def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None
     for u, records in listed.items():
         for r in records:
             ctx.person_cases[u] |= record_cases.get(r, set())
-    for field_, count in ((ctx.addresses, "firms_at"), (ctx.phones, "firms_with_phone"),
-                          (ctx.names, "firms_with_name")):
+    for field_, count in ((addresses, "firms_at"), (phones, "firms_with_phone"), (names, "firms_with_name")):
         n: dict[str, int] = defaultdict(int)
         for items in field_.values():
             for x in items:
                 n[x] += 1
         setattr(ctx, count, dict(n))
-    for per_firm in (ctx.addresses, ctx.phones, ctx.owners, ctx.holdings, ctx.cases, ctx.names):
-        for f, items in per_firm.items():
-            per_firm[f] = frozenset(items)
+    ctx.addresses, ctx.phones, ctx.owners = _frozen(addresses), _frozen(phones), _frozen(owners)
+    ctx.holdings, ctx.cases, ctx.names = _frozen(holdings), _frozen(cases), _frozen(names)
     return ctx
+
+
+def _frozen(per_firm: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
+    return defaultdict(frozenset, {f: frozenset(items) for f, items in per_firm.items()})
 
 
 class _Names(dict):

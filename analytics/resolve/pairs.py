@@ -12,7 +12,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from itertools import combinations
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from creditgraph.analytics.resolve.mentions import HIDDEN, FirmContext, Mention
 
@@ -81,7 +81,7 @@ def candidate_pairs(ms: Mapping[str, Mention]) -> Iterator[tuple[str, str]]:
             if item[0] in "apho" and len(keys) > CONTEXT_CAP:
                 # sorted neighbourhood: each record against the next few founded around its time
                 keys.sort(key=lambda k: (order[k], k))
-                pairs = ((keys[i], keys[j]) for i in range(len(keys))
+                pairs: Iterable[tuple[str, str]] = ((keys[i], keys[j]) for i in range(len(keys))
                          for j in range(i + 1, min(i + 1 + WINDOW, len(keys))))
             else:
                 pairs = combinations(keys, 2)

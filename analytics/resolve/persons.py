@@ -233,9 +233,9 @@ def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental:
     judged = [(a, b, v) for a, b, v in judgements if a in ms and b in ms]
     kept, refused, n = score_candidates(ms, model, ctx)
     clusters = _Clusters(ms, [(a, b) for a, b, v in judged if v == "not_same"])
-    for members in earlier.values():  # accepted by an earlier run
-        for k in members[1:]:
-            clusters.union(members[0], k)
+    for before in earlier.values():  # accepted by an earlier run
+        for k in before[1:]:
+            clusters.union(before[0], k)
     reviewer = [Link(a, b, 1.0, {"reviewer": True}, "reviewer") for a, b, v in judged if v == "same"]
     accepted = []
     for link in reviewer + sorted(kept, key=lambda l: (-l.score, l.a, l.b)):
