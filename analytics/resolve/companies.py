@@ -185,9 +185,9 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
         if n.startswith(uscc_prefix) or not code or len(by_stock.get(str(code), ())) != 1:
             continue
         target = by_stock[str(code)][0]
-        names = [G.nodes[n].get("name"), G.nodes[target].get("name")]
+        both = [G.nodes[n].get("name"), G.nodes[target].get("name")]
         links.append(Link(n, target, SCORE_NAME_AND_ID,
-                          {"rule": "same_stock_code", "stock_code": str(code), "names": names}))
+                          {"rule": "same_stock_code", "stock_code": str(code), "names": both}))
         canonical[n] = target
     for key, members in groups.items():
         registry = [n for n in members if n.startswith(uscc_prefix)]

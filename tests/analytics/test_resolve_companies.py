@@ -274,3 +274,17 @@ def test_a_stock_keyed_record_joins_the_registry_firm_listing_that_code():
     res = resolve_companies(G)
     assert res.canonical["co:stock:601058"] == "co:uscc:913702007180307125"
     assert res.links[0].evidence["rule"] == "same_stock_code" and res.links[0].score == 1.0
+
+
+def test_a_stock_code_link_leaves_the_same_name_links_their_names():
+    """The stock-code pass once overwrote the name table with its evidence list: the same-name
+    pass after it then failed with a TypeError on the first firm it tried."""
+    u = _uscc(30)
+    G = _graph(("co:stock:601058", {"name": "赛轮轮胎", "stock_code": "601058"}),
+               ("co:uscc:913702007180307125", {"name": "赛轮集团股份有限公司", "stock_code": "601058"}),
+               _reg(u, "福州甲贸易有限公司"), _named("福州甲贸易有限公司"))
+    res = resolve_companies(G)
+    assert res.canonical["co:stock:601058"] == "co:uscc:913702007180307125"
+    assert res.canonical["co:name:福州甲贸易有限公司"] == f"co:uscc:{u}"
+    same_name, = [link for link in res.links if link.evidence["rule"] == "same_name"]
+    assert same_name.evidence["names"] == ["福州甲贸易有限公司", "福州甲贸易有限公司"]
