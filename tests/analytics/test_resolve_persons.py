@@ -42,7 +42,8 @@ def test_masked_list_entry_links_to_the_registry_holder_of_a_compatible_id():
 
 
 def test_a_visible_id_character_that_differs_rules_the_pair_out():
-    G = _graph(("pe:gsxt:id:h1", FULL, []), ("pe:zxgk:林建国@b", {"name": "林建国", "id_masked": "3501021973****3656"}, []))
+    G = _graph(("pe:gsxt:id:h1", FULL, []),
+               ("pe:zxgk:林建国@b", {"name": "林建国", "id_masked": "3501021973****3656"}, []))
     ms = mentions(G)
     assert "ID characters [10]" in contradiction(ms["pe:gsxt:id:h1"], ms["pe:zxgk:林建国@b"])
     assert len(set(resolve_persons(G).canonical.values())) == 2
@@ -83,9 +84,10 @@ def test_a_not_same_judgement_wins_over_the_model_and_same_forces_a_link():
 
 
 def test_gender_or_age_that_differ_keep_board_members_apart():
-    G = _graph(("pe:a:宋军@1", {"name": "宋军", "sex": "M", "age": 48, "age_as_of": "2018-06-30"}, [(FIRM, "OFFICER_OF")]),
-               ("pe:a:宋军@2", {"name": "宋军", "sex": "M", "age": 61, "age_as_of": "2018-06-30"}, [(FIRM, "OFFICER_OF")]),
-               ("pe:a:宋军@3", {"name": "宋军", "sex": "F", "age": 48, "age_as_of": "2018-06-30"}, [(FIRM, "OFFICER_OF")]))
+    board = [(FIRM, "OFFICER_OF")]
+    G = _graph(("pe:a:宋军@1", {"name": "宋军", "sex": "M", "age": 48, "age_as_of": "2018-06-30"}, board),
+               ("pe:a:宋军@2", {"name": "宋军", "sex": "M", "age": 61, "age_as_of": "2018-06-30"}, board),
+               ("pe:a:宋军@3", {"name": "宋军", "sex": "F", "age": 48, "age_as_of": "2018-06-30"}, board))
     assert len(set(resolve_persons(G).canonical.values())) == 3
 
 

@@ -258,8 +258,8 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
             for k in nodes_of[firm]:
                 want[k]["cluster"] = f"cl-{i:05d}"
     def plain(row: dict) -> dict:  # JSON columns compare as the values they hold, not their spacing
-        return {c: json.loads(v) if c in ("shell_reasons", "shell_unseen", "asset_hiding") else v for c, v in row.items()
-                if v is not None}
+        return {c: json.loads(v) if c in ("shell_reasons", "shell_unseen", "asset_hiding") else v
+                for c, v in row.items() if v is not None}
 
     got = node_scores(fr, **r)
     assert {k: plain(row) for k, row in got.iterrows()} == {k: plain(row) for k, row in want.items()}

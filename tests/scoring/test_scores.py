@@ -148,5 +148,6 @@ def test_a_store_missing_inputs_says_so_and_still_scores_every_firm(store, spars
     assert 0.2 < cover["unpaid_capital"] < 0.6
     said = " ".join(summary["warnings"])
     assert "phones are not published" in said and "no abnormal-operation list was loaded" in said
-    firm = next(e for e in store.search("有限公司", labels=["Company"], limit=50) if e.props.get("shell_score") is not None)
+    firm = next(e for e in store.search("有限公司", labels=["Company"], limit=50)
+                if e.props.get("shell_score") is not None)
     assert {"firms_on_phone", "abnormal_listings"} <= set(json.loads(firm.props["shell_unseen"]))

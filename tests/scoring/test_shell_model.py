@@ -91,7 +91,8 @@ def test_coverage_warnings_say_in_plain_words_what_is_missing():
 
 def test_repeat_reasons_count_in_plain_english():
     assert _reason(1, 1, 1, 0) == "1 dishonest case in 1 court in 1 year"
-    assert _reason(3, 2, 2, 2) == "3 dishonest cases in 2 courts over 2 years; legal rep of 2 firms that each became dishonest"
+    assert _reason(3, 2, 2, 2) == ("3 dishonest cases in 2 courts over 2 years; "
+                                   "legal rep of 2 firms that each became dishonest")
 
 
 def test_firm_rankings_give_every_firm_one_place_and_break_ties_by_a_documented_key():
