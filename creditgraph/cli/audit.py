@@ -20,14 +20,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
     audit_key = settings.audit_key.get_secret_value() if settings.audit_key else None
     seal = seal_key(settings.id_hash_key.get_secret_value())
 
+    shipped = getattr(args, "checkpoints", None) or []
+
     def verdict():
-        return verify_register(register, checkpoints=read_checkpoints([local, *(getattr(args, "checkpoints", None) or [])]),
+        return verify_register(register, checkpoints=read_checkpoints([local, *shipped]),
                                audit_key=audit_key, seal_key=seal, strict=getattr(args, "strict", False))
 
     if args.action == "checkpoint":
         if not audit_key:
-            raise AuditError("a checkpoint is signed with CREDITGRAPH_AUDIT_KEY, which is not set: set it (env or .env) "
-                             "for the operator who anchors the register — never for the explorer")
+            raise AuditError("a checkpoint is signed with CREDITGRAPH_AUDIT_KEY, which is not set: set it "
+                             "(env or .env) for the operator who anchors the register — never for the explorer")
         v = verdict()
         if not v.ok:
             raise AuditError("the register does not verify, and a checkpoint would anchor it as it is: "

@@ -69,6 +69,7 @@ def _to_redo(store) -> set[str]:
 
 def cmd_pipeline(args: argparse.Namespace) -> int:
     from creditgraph.cli.store import bulk_first_load
+    from creditgraph.governance import after
     from creditgraph.graph.connect import open_store
     from creditgraph.loaders.mapping import load_mappings
     from creditgraph.loaders.pipeline import load_paths
@@ -101,6 +102,8 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     if args.bulk and "load" not in state["done"]:
         run_stage("load", lambda: bulk_first_load(settings, load, paths=args.paths).as_dict()["rows_read"])
     with open_store(settings) as store:
+        if args.bulk and table and table[-1][0] == "load":
+            after(settings, store, "load")
         redo = _to_redo(store)
         for name in STAGES:
             if redo_from is None and (name not in state["done"] or name in redo):
@@ -110,10 +113,12 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
                 continue
             if name == "load":
                 run_stage(name, lambda: load(store).as_dict()["rows_read"])
+                after(settings, store, "load")
             elif name == "resolve":
-                run_stage(name, lambda: run_resolution(store)[0].as_dict()["persons"]["entities"])
+                run_stage(name, lambda: run_resolution(store, user=settings.user)[0].as_dict()["persons"]["entities"])
             else:
                 run_stage(name, lambda: _score(store, settings, report_dir))
+                after(settings, store, "score")
     print(f"{'stage':<9} {'':<13} {'seconds':>9} {'peak MB':>9}")
     for name, what, seconds, rss in table:
         print(f"{name:<9} {what:<13} {'' if seconds is None else f'{seconds:9.1f}':>9} {rss:9.0f}")
@@ -124,7 +129,7 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
 def _score(store, settings, report_dir: Path) -> dict:
     from creditgraph.scoring import run_scoring
 
-    summary = run_scoring(store, processes=settings.scoring_processes)
+    summary = run_scoring(store, processes=settings.scoring_processes, user=settings.user)
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "score.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     for w in summary.get("warnings", []):

@@ -25,12 +25,17 @@ def cmd_load(args: argparse.Namespace) -> int:
     report_dir = args.report_dir or settings.data_dir / "reports" / stamp
     load = functools.partial(load_paths, paths=args.paths, hash_key=settings.id_hash_key.get_secret_value(),
                              report_dir=report_dir, mapping=mapping, batch_rows=settings.batch_size)
+    from creditgraph.governance import after
+
     if args.bulk:
         report = bulk_first_load(settings, load, paths=args.paths)
+        with open_store(settings) as store:
+            after(settings, store, "load")
     else:
         with open_store(settings) as store:
             _refuse_after_stopped_bulk(store)
             report = load(store)
+            after(settings, store, "load")  # objections and repairs a reload overwrote; the run's alerts
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -248,7 +253,8 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     s.set_defaults(func=cmd_stats, store_key="read")
 
     s = sub.add_parser("search", parents=[store], help="find entities by name, USCC or case number")
-    s.add_argument("text", help="a name (either script, either bracket style), USCC, ID number, stock code or case number")
+    s.add_argument("text", help="a name (either script, either bracket style), USCC, ID number, stock code "
+                                "or case number")
     s.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
     s.set_defaults(func=cmd_search, store_key="read")
 
