@@ -26,7 +26,7 @@ if broken is None:
 else:
     st.error(state.t("audit.broken", line=broken))
 tz = state.settings().display_tz
-st.caption(state.t("audit.tz", tz=tz))
+st.caption(state.t("audit.tz", tz=state.t("audit.beijing") if tz == "Asia/Shanghai" else tz))
 
 
 def action_name(action: str) -> str:
@@ -67,7 +67,7 @@ def query_text(raw: str, names: dict[str, str]) -> str:
         elif k == "what" and isinstance(v, str):
             shown = file_kind(v)
         parts.append(f"{label}：{shown}")
-    return "；".join(parts)
+    return "；".join(parts) or state.t("rank.any")
 
 
 newest = entries[::-1]
