@@ -106,7 +106,8 @@ def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_k
                      "p_at_100": _at(shells["score"], y, 100), "planted": int(y.sum()),
                      "planted_missing": len({u for p in of("shell_cluster") for u in p["companies"]} - set(firm)),
                      "group_hq_in_top_100": decoys.get("group_hq", 0), "decoys_in_top_100": dict(decoys)},
-           "baseline": {**_prf(base >= base.quantile(0.99), y), "p_at_50": _at(base, y, 50), "p_at_100": _at(base, y, 100)}}
+           "baseline": {**_prf(base >= base.quantile(0.99), y),
+                        "p_at_50": _at(base, y, 50), "p_at_100": _at(base, y, 100)}}
     cut = max(1, math.ceil(TOP_SHARE * len(X)))
     dishonest, hiding = scores["dishonest"], scores["hiding"]
     serial = [firm.get(u) for p in of("serial_defaulter") for u in p["companies"]]

@@ -124,7 +124,8 @@ def check_store_key(settings: Settings, *, writes: bool = False, demo: bool = Fa
         log.info("recorded this ID-hash key's fingerprint for the %s store in %s", sid, _path(data_dir))
         return
     if rec.get("fingerprint") != fp:
-        built = "the public demo key" if rec.get("demo") else f"another key (fingerprint {rec.get('fingerprint', '?')[:12]}…)"
+        built = ("the public demo key" if rec.get("demo")
+                 else f"another key (fingerprint {rec.get('fingerprint', '?')[:12]}…)")
         raise KeyRefused(
             f"the {sid} store in {data_dir} was built with {built}, not with this CREDITGRAPH_ID_HASH_KEY "
             f"(fingerprint {fp[:12]}…): set the key it was built with, or rebuild it with this one "
