@@ -33,9 +33,9 @@ NO_DAY = np.iinfo(np.int64).min // 2
 
 #: The node and edge properties the scorers read (``GraphFrames.attr`` / ``edge_prop``): what
 #: ``run_scoring`` asks the store's table export for. A scorer reading another property must add it here.
-SCORING_NODE_PROPERTIES = ("resolved", "name", "name_key", "text", "id_masked", "founded", "dissolved", "registered_capital",
-                           "paid_in_capital", "status", "case_no", "unperformed_amount", "court", "filed", "published",
-                           "judgment_date", "basis_doc_no", "active")
+SCORING_NODE_PROPERTIES = ("resolved", "name", "name_key", "text", "id_masked", "founded", "dissolved",
+                           "registered_capital", "paid_in_capital", "status", "case_no", "unperformed_amount", "court",
+                           "filed", "published", "judgment_date", "basis_doc_no", "active")
 SCORING_EDGE_PROPERTIES = ("role", "match", "since", "ratio")
 
 
@@ -203,7 +203,8 @@ def frames_from_tables(tables: GraphTables, *, active_only: bool = True) -> Grap
     n = start
     # Keys come first, so a key's code is its position; a resolved key or edge end coded >= n is no node.
     pool = pa.system_memory_pool()  # malloc gives the ~2 GB back at once; Arrow's default pool keeps it a while
-    every = pa.concat_arrays([*keys_parts, *resolved_parts, *ends] or [pa.array([], pa.large_string())], memory_pool=pool)
+    parts = [*keys_parts, *resolved_parts, *ends] or [pa.array([], pa.large_string())]
+    every = pa.concat_arrays(parts, memory_pool=pool)
     encoded = pc.dictionary_encode(every, memory_pool=pool)
     del every
     ids, uniques = encoded.indices.to_numpy().astype(np.int64), encoded.dictionary

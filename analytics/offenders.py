@@ -122,7 +122,8 @@ def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, b
     out["unperformed"] = out["unperformed"].fillna(0.0)
     out["last_published"] = out["last_published"].fillna("")
     out["flag"] = (out["cases"] >= REPEAT_CASES) | (out["serial_firms"] >= SERIAL_FIRMS)
-    out["reason"] = [_reason(n, c, y, s) for n, c, y, s in zip(out["cases"], out["courts"], out["years"], out["serial_firms"])]
+    columns = zip(out["cases"], out["courts"], out["years"], out["serial_firms"])
+    out["reason"] = [_reason(n, c, y, s) for n, c, y, s in columns]
     if not by_id:
         out.index = pd.Index(fr.entities[out.index.to_numpy()], dtype=object)
     cols = ["kind", "cases", "courts", "years", "restrictions", "unperformed", "last_published", "serial_firms",
@@ -194,7 +195,8 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     by_filing = np.isnan(start) & (filed != NO_DAY)
     start = np.where(by_filing, filed - _UNPUBLISHED_JUDGMENT_DAYS, np.nan_to_num(start, nan=NO_DAY)).astype(np.int64)
     end = np.where(by_filing, filed, start) + HIDING_WINDOW_DAYS
-    R = pd.DataFrame({"debtor": d["e"].to_numpy(), "company": d["company"].to_numpy(), "case_no": fr.attr("case_no", rec),
+    R = pd.DataFrame({"debtor": d["e"].to_numpy(), "company": d["company"].to_numpy(),
+                      "case_no": fr.attr("case_no", rec),
                       "start": start, "end": end})
     R = R[R["start"] != NO_DAY].drop_duplicates().reset_index(drop=True)
     if R.empty:
@@ -218,15 +220,18 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     found = []
     a = assoc.merge(ties, on="p")
     a["moved_on"] = founded[a["f"].to_numpy(dtype=np.int64)]
-    found.append(within(a, "moved_on").assign(mode="new_firm", via=lambda x: fr.entities[x["p"].to_numpy(dtype=np.int64)],
+    found.append(within(a, "moved_on").assign(mode="new_firm",
+                                              via=lambda x: fr.entities[x["p"].to_numpy(dtype=np.int64)],
                                               tie=0, part=0))
     b = within(assoc.merge(new_stakes, on="p"), "since").rename(columns={"since": "moved_on"})
-    found.append(b.assign(mode="equity_transfer", via=lambda x: fr.entities[x["p"].to_numpy(dtype=np.int64)], tie=0, part=1))
+    found.append(b.assign(mode="equity_transfer", via=lambda x: fr.entities[x["p"].to_numpy(dtype=np.int64)],
+                          tie=0, part=1))
     q = pd.concat([pe[["rid", "debtor"]].rename(columns={"debtor": "p"}), co[["rid"]].merge(assoc, on="rid")])
     k = q.merge(kin, on="p").merge(kin_stakers, on="key")
     k = k[k["kin"] != k["p"]][["rid", "kin"]].drop_duplicates()
     k = within(k.merge(new_stakes, left_on="kin", right_on="p"), "since").rename(columns={"since": "moved_on"})
-    found.append(k.assign(mode="equity_transfer", via=lambda x: fr.entities[x["kin"].to_numpy(dtype=np.int64)], tie=1, part=2))
+    found.append(k.assign(mode="equity_transfer", via=lambda x: fr.entities[x["kin"].to_numpy(dtype=np.int64)],
+                          tie=1, part=2))
     f0 = pd.concat([co[["rid", "debtor"]].rename(columns={"debtor": "f0"}),
                     pe[["rid", "debtor"]].merge(ties, left_on="debtor", right_on="p")[["rid", "f"]]
                     .rename(columns={"f": "f0"})]).drop_duplicates()
@@ -241,7 +246,8 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
         return pd.DataFrame(columns=cols + ["ties", "strength"]).astype({"strength": int})
     df = df.merge(R[["rid", "debtor", "case_no", "start"]], on="rid").sort_values(["rid", "part"], kind="stable")
     # strength: how many kinds of tie point from this debtor to this firm (associate, family-like, contact)
-    mask = df[["debtor", "f", "tie"]].drop_duplicates().assign(mask=lambda x: np.left_shift(1, x["tie"].to_numpy(dtype=np.int64))) \
+    bits = df[["debtor", "f", "tie"]].drop_duplicates()
+    mask = bits.assign(mask=lambda x: np.left_shift(1, x["tie"].to_numpy(dtype=np.int64))) \
         .groupby(["debtor", "f"])["mask"].sum()
     df = df.drop_duplicates(["debtor", "f", "mode"]).join(mask, on=["debtor", "f"])
     names = {m: ", ".join(t for i, t in enumerate(_TIES) if m >> i & 1) for m in range(1, 1 << len(_TIES))}
@@ -276,7 +282,8 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
     lr = fr.edges_of("LEGAL_REP_OF")
     lu, lv = lr["u"].to_numpy(), lr["v"].to_numpy()
     reps = pd.DataFrame({"f": fr.entity[lv], "p": fr.entity[lu]})[fr.is_label(lu, "Person")].drop_duplicates()
-    rep_risk = pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()]).groupby(reps["f"].to_numpy()).sum()
+    rep_risk = (pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()])
+                .groupby(reps["f"].to_numpy()).sum())
     risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy()
     out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms]},
                        index=pd.Index(fr.entities[firms], dtype=object))
@@ -298,7 +305,7 @@ def hiding_firm_ranking(hidden: pd.DataFrame, firms: pd.Index) -> pd.DataFrame:
                             "days_after": by["days_after"].min().astype(float)})
         agg = agg[agg.index.isin(out.index)]
         out.loc[agg.index, ["strength", "debtors", "days_after"]] = agg.to_numpy()
-    out = out.sort_index(kind="stable").sort_values(["strength", "debtors", "days_after"], ascending=[False, False, True],
-                                                    kind="stable")
+    out = out.sort_index(kind="stable").sort_values(["strength", "debtors", "days_after"],
+                                                    ascending=[False, False, True], kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
     return out

@@ -128,7 +128,8 @@ def _resolved_of(store: GraphStore, keys) -> dict[str, str]:
     return {k: store.get(k).props.get("resolved") or k for k in keys}
 
 
-def evaluate_persons(store: GraphStore, city, *, hash_key: str, thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99)) -> dict:
+def evaluate_persons(store: GraphStore, city, *, hash_key: str,
+                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99)) -> dict:
     """Person-link precision, recall and F1 of the stored resolution against a generated city's
     truth (the city must be what was loaded, with the same ID hash key), plus a PR curve from
     re-resolving at other thresholds."""
@@ -147,7 +148,8 @@ def evaluate_persons(store: GraphStore, city, *, hash_key: str, thresholds=(0.01
     base = Model.load()
     curve = []
     for t in thresholds:
-        res = resolve_persons(G, model=Model(base.coef, base.intercept, t, base.provenance), company_canonical=firm_canon)
+        model = Model(base.coef, base.intercept, t, base.provenance)
+        res = resolve_persons(G, model=model, company_canonical=firm_canon)
         m = pair_metrics(res.canonical, truth, ms)["masked"]
         curve.append({"threshold": t, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"]})
     return {"person_link": {**now["masked"], "threshold": base.threshold, "pr_curve": curve},

@@ -53,8 +53,8 @@ def score_graph(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None)
 
 
 #: The score properties :func:`node_scores` writes, in column order.
-SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "shell_unseen", "repeat_cases", "repeat_flag", "repeat_reason",
-                 "asset_hiding", "spread", "cluster")
+SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "shell_unseen", "repeat_cases", "repeat_flag",
+                 "repeat_reason", "asset_hiding", "spread", "cluster")
 
 
 def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame, hidden: pd.DataFrame,
@@ -105,7 +105,8 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
 
     if len(shells):
         put_nodes(_keys(shells), shell_score=[float(x) for x in shells["score"].tolist()],
-                  shell_flag=[bool(x) for x in shells["flag"].tolist()], shell_reasons=to_json(shells["reasons"].tolist()),
+                  shell_flag=[bool(x) for x in shells["flag"].tolist()],
+                  shell_reasons=to_json(shells["reasons"].tolist()),
                   shell_unseen=to_json(shells["unseen"].tolist()) if "unseen" in shells else [None] * len(shells))
     if len(repeat):
         put_entities(ids(repeat.index), repeat_cases=[int(x) for x in repeat["cases"].tolist()],
@@ -147,7 +148,8 @@ def coverage_warnings(firms: int, covered: dict[str, float]) -> list[str]:
            for name, share in covered.items() if share < COVERAGE_WARNING]
     if len(out) > len(INDICATORS) / 2:
         out.append(f"most shell indicators are missing for most firms: shell scores rest on "
-                   f"{len(INDICATORS) - len(out)} of {len(INDICATORS)} indicators and each firm's score lists the ones it could not see")
+                   f"{len(INDICATORS) - len(out)} of {len(INDICATORS)} indicators and each firm's score lists the "
+                   "ones it could not see")
     return out
 
 
@@ -209,14 +211,15 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
             bar.advance(task)
             return out
 
-        tables = stage("reading the graph", lambda: store.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES))
+        tables = stage("reading the graph",
+                       lambda: store.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES))
         if not any(t["resolved"].notna().any() for t in tables.nodes.values() if "resolved" in t):
             raise CreditGraphError("the graph is not resolved yet: run `creditgraph resolve` first")
         frames = stage("columns", partial(frames_from_tables, tables))
         del tables
         graph = Beside("spread and clusters", partial(graph_stages, frames), parallel=processes > 1)
         X, evidence = stage("shell indicators", lambda: company_indicators(None, frames=frames))
-        shells = stage("shell model", lambda: score_shells(X, evidence))
+        shells = stage("shell model", partial(score_shells, X, evidence))
         repeat = stage("repeat offenders", lambda: repeat_offenders(None, frames=frames, by_id=True))
         hidden = stage("hidden assets", lambda: hidden_assets(None, frames=frames))
         spread, clusters, graph_seconds = stage("waiting for spread and clusters", graph.result)
@@ -234,7 +237,8 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
                "shell_coverage": covered, "warnings": warnings,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),
-               "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(c["size"]), "dishonest": int(c["dishonest"]),
+               "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(c["size"]),
+                                      "dishonest": int(c["dishonest"]),
                                       "key_persons": _distinct_names(p for p, _ in c["key_persons"])}
                                      for i, c in clusters.head(3).iterrows()],
                "nodes_written": written, "stage_seconds": seconds,
