@@ -72,8 +72,8 @@ def write_arcadedb(database: Any, fold: Fold, *, on_step: Callable[[str, int, fl
             t0 = time.perf_counter()
         step("(close: connect incoming edges)", 0, time.perf_counter() - t0)
         t0 = time.perf_counter()
-        keys = {(sch.node(label).label, "key") for label in sch.nodes}
-        for name, prop in sorted(keys | set(unique)):  # ensure_schema's CREATE CONSTRAINT then skips these
+        key_indexes = {(sch.node(label).label, "key") for label in sch.nodes}
+        for name, prop in sorted(key_indexes | set(unique)):  # ensure_schema's CREATE CONSTRAINT then skips these
             _unique_index(database, name, prop)
         step("(build key constraints)", 0, time.perf_counter() - t0)
     except ArcadeDBError as e:
@@ -258,7 +258,7 @@ def _bare_types(database: Any) -> list[tuple[str, str]]:
 
     Returns the unique indexes dropped, as (type, property).
     """
-    dropped = []
+    dropped: list[tuple[str, str]] = []
     sch = schema()
     jschema = database.get_java_database().getSchema()
     for label in sch.nodes:

@@ -188,7 +188,7 @@ def load_schema(path: Path | None = None) -> Schema:
             if s not in props:
                 raise SchemaError(f"{label}: indexed property {s!r} is not declared")
         nodes[label] = NodeType(label, spec["prefix"], spec.get("description", ""), props, search, index)
-    prefixes = {}
+    prefixes: dict[str, str] = {}
     for n in nodes.values():
         if n.prefix in prefixes:
             raise SchemaError(f"prefix {n.prefix!r} used by {prefixes[n.prefix]} and {n.label}")
