@@ -187,7 +187,8 @@ def test_a_value_spanning_lines_is_found_and_imported_intact(neo4j_instance, tmp
     lines: the files say which (the Case file here), and the text comes through intact."""
     fold = Fold()
     title = "民事判决书\n第一行\r\n第二行"
-    fold.upsert_nodes([NodeRow("Case", "ca:(2019)闽01民初1号", {"case_no": "(2019)闽01民初1号", "title": title}, "s", "1"),
+    fold.upsert_nodes([NodeRow("Case", "ca:(2019)闽01民初1号", {"case_no": "(2019)闽01民初1号", "title": title},
+                               "s", "1"),
                        NodeRow("Company", "co:name:甲", {"name": "甲"}, "s", "1")])
     fold.upsert_edges([EdgeRow("PARTY_TO", "co:name:甲", "ca:(2019)闽01民初1号", {"role": "被告"}, "s", "1")])
     with _admin_imported(fold, tmp_path) as (store, files):

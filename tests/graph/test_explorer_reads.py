@@ -100,7 +100,8 @@ def searchable(store):
     store.upsert_nodes([
         NodeRow("Company", f"co:uscc:{USCC}", {"name": "哈尔滨泰富电气有限公司", "uscc": USCC,
                                                 "shell_score": 0.2}, "test", "1"),
-        NodeRow("Company", "co:name:泰富小额贷款", {"name": "哈尔滨泰富小额贷款有限公司", "shell_score": 0.9}, "test", "2"),
+        NodeRow("Company", "co:name:泰富小额贷款", {"name": "哈尔滨泰富小额贷款有限公司", "shell_score": 0.9},
+                "test", "2"),
         NodeRow("Person", "pe:test:id:x", {"name": "杨天夫", "id_hash": hash_id(FULL_ID, KEY),
                                            "id_masked": "3501021972****3657"}, "test", "3"),
         NodeRow("Case", "ca:(2017)黑01执750号", {"case_no": "(2017)黑01执750号"}, "test", "4"),

@@ -16,10 +16,12 @@ def _load(store, tmp_path):
     load_paths(store, [EXAMPLES / "tw_listed_directors.csv"], hash_key=KEY, report_dir=tmp_path,
                mapping=load_mapping(EXAMPLES / "tw_listed_directors.yaml"), progress=False)
     # a Shenzhen firm whose code is Taiwan's 2330 padded: it must stay apart
-    store.upsert_nodes([NodeRow("Company", "co:stock:SZ:002330", {"name": "深圳甲股份有限公司", "stock_code": "002330.SZ",
-                                                                  "name_key": "深圳甲股份有限公司"}, "test", "1"),
-                        NodeRow("Company", "co:stock:TW:2330", {"name": "乙積體電路股份有限公司", "stock_code": "2330.TW",
-                                                                "name_key": "乙积体电路股份有限公司"}, "test", "2")])
+    store.upsert_nodes([NodeRow("Company", "co:stock:SZ:002330",
+                                {"name": "深圳甲股份有限公司", "stock_code": "002330.SZ",
+                                 "name_key": "深圳甲股份有限公司"}, "test", "1"),
+                        NodeRow("Company", "co:stock:TW:2330",
+                                {"name": "乙積體電路股份有限公司", "stock_code": "2330.TW",
+                                 "name_key": "乙积体电路股份有限公司"}, "test", "2")])
 
 
 def _keys(hits):
