@@ -120,7 +120,8 @@ def test_forged_append_after_a_checkpoint_is_caught(anchored, capsys):
     lines = _lines(anchored)
     last = json.loads(lines[-1])
     # the right prev, a plausible seal-less entry: the unsealed append is flagged under --strict ...
-    forged = {**last, "query": '{"text": "forged"}', "prev": hashlib.sha256(lines[-1].rstrip("\n").encode()).hexdigest()}
+    forged = {**last, "query": '{"text": "forged"}',
+              "prev": hashlib.sha256(lines[-1].rstrip("\n").encode()).hexdigest()}
     forged.pop("seal")
     _write(anchored, lines + [json.dumps(forged, ensure_ascii=False) + "\n"])
     rc, out = _verify(anchored, capsys, "--strict")

@@ -66,7 +66,8 @@ def test_second_process_joins_the_running_embedded_store_and_sigterm_stops_it(tm
 
 
 def test_page_cache_setting_reaches_the_embedded_jvm(tmp_path):
-    probe = ("import os, jpype; from creditgraph.settings import Settings; from creditgraph.graph.connect import open_store\n"
+    probe = ("import os, jpype; from creditgraph.settings import Settings; "
+             "from creditgraph.graph.connect import open_store\n"
              f"with open_store(Settings(data_dir={str(tmp_path)!r})):\n"
              "    print(jpype.JClass('com.arcadedb.GlobalConfiguration').MAX_PAGE_RAM.getValueAsLong(), flush=True)\n"
              "os._exit(0)")

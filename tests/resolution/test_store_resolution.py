@@ -49,8 +49,8 @@ def test_a_firm_sees_the_dishonesty_of_its_legal_rep_and_the_rep_sees_the_firm(s
     assert all(r["props"]["case_no"] for r in through_rep)
     assert all(0.5 < r["confidence"] <= 1 for r in rows)
 
-    rep = next(s for s, _, d in store.export([firm] + [n.key for n in store.neighbourhood(firm).nodes]).in_edges(firm, data=True)
-               if d["type"] == "LEGAL_REP_OF")
+    around = store.export([firm] + [n.key for n in store.neighbourhood(firm).nodes])
+    rep = next(s for s, _, d in around.in_edges(firm, data=True) if d["type"] == "LEGAL_REP_OF")
     back = store.related_listings(rep)
     assert any(r["via"] != "self" and r["label"] == "DishonestRecord" for r in back)
 

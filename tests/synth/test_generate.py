@@ -34,7 +34,8 @@ def test_same_seed_same_city_other_seed_other_city(tmp_path, city):
     generate(1000, seed=7, out=tmp_path / "again", progress=False)
     generate(1000, seed=8, out=tmp_path / "other", progress=False)
     assert _digest(tmp_path / "again") == _digest(city)
-    assert _digest(tmp_path / "other")["data/enterprise_registration.csv"] != _digest(city)["data/enterprise_registration.csv"]
+    registration = "data/enterprise_registration.csv"
+    assert _digest(tmp_path / "other")[registration] != _digest(city)[registration]
 
 
 def test_exactly_the_companies_asked_for_with_valid_unique_usccs(city):
@@ -80,7 +81,8 @@ def test_every_planted_pattern_and_decoy_is_in_the_truth_file(city):
                       "serial_defaulter": plan.serial, "asset_hiding": plan.hiding,
                       "hidden_link": plan.hidden_links, "group_hq": plan.groups,
                       "independent_director": plan.directors, "same_name": plan.repeat_persons}
-    assert {p["kind"] for p in truth.patterns if p["pattern"] in ("group_hq", "independent_director", "same_name")} == {"decoy"}
+    decoys = ("group_hq", "independent_director", "same_name")
+    assert {p["kind"] for p in truth.patterns if p["pattern"] in decoys} == {"decoy"}
     usccs = {r["统一社会信用代码"] for r in _rows(city, "enterprise_registration.csv")}
     assert all(u in usccs for p in truth.patterns for u in p["companies"])
 

@@ -137,7 +137,8 @@ def test_planted_patterns_are_in_the_loaded_graph(cities, loaded, name):
     assert check_planted(G, truth, skipped=skipped) == {}
     # only what the profile does not publish is skipped, and never a whole kind of pattern
     reasons = {why for whys in skipped.values() for why in whys}
-    assert reasons <= {"a firm's phone is one the profile left blank", "the stake's date is not published (or left blank)",
+    assert reasons <= {"a firm's phone is one the profile left blank",
+                       "the stake's date is not published (or left blank)",
                        "the hidden firm's founding date is one the profile left blank"}
     assert name != "full" or skipped == {}
 
