@@ -74,8 +74,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "net.hops": {"zh": "层数", "en": "Hops"},
     "net.more": {"zh": "+{n} 更多", "en": "+{n} more"},
     "net.capped": {"zh": "部分节点的关联过多，已折叠（双击节点可展开）。", "en": "Some nodes have too many links and are folded (double-click to expand)."},
-    "net.help": {"zh": "单击节点选中，再点下方按钮打开其详情；双击或点“展开”加载下一层。",
-                 "en": "Click a node to select it, then open it with the button below; double-click or Expand loads its next hop."},
+    "net.help": {"zh": "单击节点选中，再点上方按钮打开其详情或展开它；双击节点加载它的下一层，已有节点位置不变。",
+                 "en": "Click a node to select it, then open or expand it with the buttons above; double-click a node to "
+                       "load its next hop — the nodes already drawn stay where they are."},
     "net.open": {"zh": "打开所选节点", "en": "Open the selected node"},
     "net.reset": {"zh": "重置视图", "en": "Reset view"},
     "net.count": {"zh": "{nodes} 个节点，{edges} 条关系", "en": "{nodes} nodes, {edges} links"},

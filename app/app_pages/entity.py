@@ -16,7 +16,7 @@ import streamlit as st
 from creditgraph.app import state
 from creditgraph.app.export import entity_report_pdf, subgraph_graphml, table_csv
 from creditgraph.app.leads import by_judgment, lead_table
-from creditgraph.app.network import build_view, merge_view, union
+from creditgraph.app.network import build_view, merge_view, node_id, union
 from creditgraph.app.strings import indicator_name, label_name, rel_name
 from creditgraph.app.text import (FIELDS, evidence_text, field_name, json_list, record_date, region,
                                   relation_text, repeat_summary, repeat_text, role_text, value_text, zone)
@@ -219,26 +219,27 @@ def network(e: Entity) -> None:
         sub = state.resolved_neighbourhood(e.key, hops)
         st.session_state[slot] = (build_view(sub, centre=e.key, lang=lang, cap=VIEW_CAP), [sub], 0)
     view, subs, seen = st.session_state[slot]
-    st.caption(state.t("net.help") + " " + state.t("entity.hops_note"))
-    event = draw_network(view, key=f"net:{e.key}:{hops}", expand=True)
-    selected = st.session_state.get(f"{slot}:selected")
-    if event and event.get("timestamp", 0) > seen:
+    drawn = f"net:{e.key}:{hops}"
+    # The component's last event (a tap selects, a double tap expands) is read before the view is
+    # drawn, so an expansion shows in this run, at the positions the view already holds.
+    event = st.session_state.get(drawn)
+    if isinstance(event, dict) and event.get("timestamp", 0) > seen:
         st.session_state[slot] = (view, subs, event["timestamp"])
-        target_id = event.get("data", {}).get("target_id")
-        if event["action"] == "expand_node" and target_id:
+        target_id = (event.get("data") or {}).get("target_id")
+        if event.get("action") == "expand_node" and target_id:
             expand(view, subs, target_id)
-            st.rerun(scope="fragment")
-        elif event["action"] == "select_node" and target_id:
-            selected = view.keys.get(target_id) or view.keys.get("n" + target_id[1:])
-            st.session_state[f"{slot}:selected"] = selected
+        elif event.get("action") == "select_node" and target_id:
+            st.session_state[f"{slot}:selected"] = view.keys.get(target_id) or view.keys.get("n" + target_id[1:])
+    st.caption(state.t("net.help") + " " + state.t("entity.hops_note"))
+    selected = st.session_state.get(f"{slot}:selected")
     if selected and selected != e.key:
         name = state.names((selected,)).get(selected, "")
         with st.container(horizontal=True):
             if st.button(f"{state.t('net.open')}：{name}"):
                 state.open_entity(state.canonical(selected))
             if st.button(state.t("net.expand")):
-                expand(view, subs, [i for i, k in view.keys.items() if k == selected][0])
-                st.rerun(scope="fragment")
+                expand(view, subs, node_id(selected))
+    draw_network(view, key=drawn, expand=True)
     st.caption(state.t("net.count", nodes=len(view.nodes), edges=len(view.edges))
                + (" · " + state.t("net.capped") if view.more else ""))
     merged = union(subs)

@@ -218,3 +218,22 @@ def test_html_payloads_are_shown_as_text(app_env, tmp_path):
     names = [n["data"]["name"] for n in graph_elements(at)["nodes"]]
     assert not any("<" in n or ">" in n for n in names)
     store.upsert_nodes([])  # nothing else to clean: the payload node is harmless to later tests
+
+
+def test_expanding_a_node_adds_its_next_hop_and_moves_nothing(app_env, city):
+    """A double tap on a person in the drawn network (the component's event, as the browser
+    sends it) loads that person's firms into the view; every node already drawn keeps its place."""
+    store, settings = app_env
+    plant = load_truth(city).of("asset_hiding")[0]["facts"]
+    key = f"co:uscc:{plant['debtor_firm']}"
+    at = run("app_pages/entity.py", entity=key, view="关系图")
+    before = {n["data"]["id"]: n["position"] for n in graph_elements(at)["nodes"]}
+    person = next(n["data"] for n in graph_elements(at)["nodes"] if n["data"]["label"] == "人员")
+    at.session_state[f"net:{key}:1"] = {"action": "expand_node", "data": {"target_id": person["id"]},
+                                        "timestamp": 2**42}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = {n["data"]["id"]: n["position"] for n in graph_elements(at)["nodes"]}
+    assert len(after) > len(before)
+    assert all(after[i] == p for i, p in before.items() if not i.startswith("m"))
+    assert register(settings)[-1]["action"] == "expand"

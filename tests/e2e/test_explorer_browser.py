@@ -429,6 +429,49 @@ def test_analyst_two_hop_network_and_graphml(browser, explorer, plant):
     assert G.number_of_nodes() >= two - 1 and plant["key"] in G
 
 
+def _pixels_of(png: bytes, rgb: tuple[int, int, int], tol: int = 12) -> tuple[float, float] | None:
+    """The centre of the first blob of colour ``rgb`` in a screenshot (a node as the canvas drew it)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    w, h = img.size
+    px = img.load()
+    hit = next(((x, y) for y in range(0, h, 2) for x in range(0, w, 2)
+                if all(abs(a - b) <= tol for a, b in zip(px[x, y], rgb))), None)
+    if hit is None:
+        return None
+    blob = [(x, y) for y in range(max(0, hit[1] - 20), min(h, hit[1] + 20)) for x in range(max(0, hit[0] - 20),
+                                                                                          min(w, hit[0] + 20))
+            if all(abs(a - b) <= tol for a, b in zip(px[x, y], rgb))]
+    return sum(x for x, _ in blob) / len(blob), sum(y for _, y in blob) / len(blob)
+
+
+def test_analyst_expands_a_person_in_place(browser, explorer, hiding):
+    """A double click on a person drawn in the debtor's network loads that person's next hop into
+    the view (more nodes), without redrawing it from scratch."""
+    from playwright.sync_api import expect
+
+    page = browser.page
+    page.goto(f"{explorer.url}/entity?entity={quote(hiding['debtor'], safe='')}&lang=zh"
+              f"&view={quote(zh('entity.network'))}")
+    panel = open_tab(page, zh("entity.network"))
+    network_drawn(page, panel)
+    count = panel.get_by_text(re.compile(r"\d+ 个节点"))
+    before = int(re.search(r"(\d+) 个节点", count.first.text_content())[1])
+    frame = panel.locator('iframe[title*="st_link_analysis"]')
+    page.wait_for_timeout(1500)  # the fit animation
+    where = _pixels_of(frame.screenshot(), (0x2a, 0x9d, 0x8f))  # a person (人员), as COLOURS draws one
+    if where is None:
+        pytest.skip("no person drawn in the debtor's one-hop view")
+    box = frame.bounding_box()
+    page.mouse.dblclick(box["x"] + where[0], box["y"] + where[1])
+    expect(count.first).not_to_have_text(re.compile(rf"^{before} 个节点"), timeout=30_000)
+    settled(page)
+    assert int(re.search(r"(\d+) 个节点", count.first.text_content())[1]) > before
+    no_exception(page)
+    shot(browser, "18-analyst-expanded")
+
+
 def test_court_officer_in_english(browser, explorer, hiding):
     """The court officer's first steps with the language switch on English."""
     from playwright.sync_api import expect
