@@ -81,7 +81,8 @@ def layouts(city, tmp_path_factory) -> dict[str, Layout]:
     mappings = builtin_mappings()
     hand = tmp_path_factory.mktemp("handwritten")
     for name, text in _HANDWRITTEN.items():
-        sub = hand / ("taifu" if name == "enterprise_registration.csv" else "p2p" if name in ("nodes.csv", "edges.csv") else "misc")
+        sub = hand / ("taifu" if name == "enterprise_registration.csv"
+                      else "p2p" if name in ("nodes.csv", "edges.csv") else "misc")
         sub.mkdir(exist_ok=True)
         (sub / name).write_text(text, encoding="utf-8")
     sample = write_sample(tmp_path_factory.mktemp("sample"))

@@ -44,7 +44,8 @@ HOSTILE = [
 
 _cell = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20))
 _json_value = st.one_of(_cell, st.none(), st.integers(), st.floats(allow_nan=False), st.booleans(),
-                        st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+                        st.lists(st.integers(), max_size=2),
+                        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
 CSV_MUTATIONS = ["keep", "cell", "cell", "fewer", "more", "gbk", "huge", "blank"]
 JSONL_MUTATIONS = ["keep", "cell", "cell", "drop", "extra", "broken", "array", "gbk", "huge", "blank"]
@@ -88,7 +89,8 @@ def _build(layout, data):
             if kind == "broken":
                 text, outcome = text[: len(text) // 2] + "\n", "not valid JSON"
             elif kind == "array":
-                text, outcome = json.dumps(list(rec.values()), ensure_ascii=False) + "\n", "a JSON line must be an object"
+                text = json.dumps(list(rec.values()), ensure_ascii=False) + "\n"
+                outcome = "a JSON line must be an object"
             elif kind == "gbk":
                 rec["title"] = "福州甲" + str(rec.get("title") or "")
                 text, outcome = json.dumps(rec, ensure_ascii=False) + "\n", "bytes that are not valid"

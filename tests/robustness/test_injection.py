@@ -82,7 +82,8 @@ def test_search_get_neighbourhood_and_paths_with_a_payload_are_inert(loaded, pay
     assert {firm, person} <= {e.key for e in hits}
     for e in hits:  # only what holds the text, each exactly as loaded
         assert any(payload in str(v) for v in e.props.values()), e
-        assert e.props["name" if "name" in e.props else "text"] == wrote[e.key].props.get("name", wrote[e.key].props.get("text"))
+        loaded = wrote[e.key].props
+        assert e.props["name" if "name" in e.props else "text"] == loaded.get("name", loaded.get("text"))
 
     assert store.get(firm).props["name"] == f"{payload}有限公司"
     hood = store.neighbourhood(firm, hops=2)
