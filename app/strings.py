@@ -135,6 +135,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "q.flagged": {"zh": "只看已标记", "en": "flagged only"}, "q.founded_from": {"zh": "成立不早于", "en": "founded from"},
     "q.founded_to": {"zh": "成立不晚于", "en": "founded to"},
     "field.field": {"zh": "项目", "en": "Field"},
+    # role names (creditgraph/access.yaml), for the sidebar's "角色" line
+    "role.public": {"zh": "公众", "en": "public"}, "role.analyst": {"zh": "分析师", "en": "analyst"},
+    "role.regulator": {"zh": "监管人员", "en": "regulator"}, "role.court": {"zh": "执行法官", "en": "court officer"},
+    "role.admin": {"zh": "管理员", "en": "administrator"},
     "entity.key": {"zh": "编号：{key}", "en": "Key: {key}"},
     "entity.linked_count": {"zh": "关联企业和人员 {n} 个", "en": "{n} linked firms and people"},
     "entity.members": {"zh": "由 {n} 条来源记录归并而成", "en": "Joined from {n} source records"},
