@@ -25,7 +25,8 @@ from creditgraph.analytics.frames import GraphFrames, graph_frames
 from creditgraph.analytics.kernels import community_labels, component_labels, present
 from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
 
-__all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "LEIDEN_UNTIL_STABLE", "FirmGraph", "firm_edges", "firm_graph", "firm_clusters"]
+__all__ = ["MAX_SHARED_CONTACT", "SPLIT_ABOVE", "LEIDEN_UNTIL_STABLE", "FirmGraph", "firm_edges", "firm_graph",
+           "firm_clusters"]
 
 MAX_SHARED_CONTACT = 20
 SPLIT_ABOVE = 50
@@ -114,7 +115,8 @@ def firm_graph(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> tupl
     F = nx.Graph()
     F.add_nodes_from(key)
     for a, b, w in zip(fg.a, fg.b, fg.via):
-        F.add_edge(key[a], key[b], via="holding" if w == -1 - len(fr) else fr.entities[w] if w >= 0 else fr.keys[-1 - w])
+        via = "holding" if w == -1 - len(fr) else fr.entities[w] if w >= 0 else fr.keys[-1 - w]
+        F.add_edge(key[a], key[b], via=via)
     linkers: dict[str, Counter] = {}
     for f, p, t in fg.linkers.itertuples(index=False):
         linkers.setdefault(key[f], Counter())[fr.entities[p]] += int(t)
@@ -165,7 +167,8 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     in_group = np.flatnonzero(group >= 0)
     if not len(in_group):
         return pd.DataFrame()
-    members = pd.DataFrame({"g": group[in_group], "key": fg.firms[in_group] if by_id else fr.entities[fg.firms[in_group]],
+    members = pd.DataFrame({"g": group[in_group],
+                            "key": fg.firms[in_group] if by_id else fr.entities[fg.firms[in_group]],
                             "bad": np.isin(fg.firms[in_group], bad)}).sort_values(["g", "key"])
     # key persons: the people with the most ties inside the cluster
     lk = fg.linkers.assign(g=group[fg.linkers["f"].to_numpy()])
@@ -191,11 +194,13 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     for gid, keys, is_bad in zip(g[np.r_[0, cuts]], np.split(members["key"].to_numpy(), cuts),
                                  np.split(members["bad"].to_numpy(), cuts)):
         bad_keys = keys[is_bad].tolist()
-        rows.append({"size": len(keys), "dishonest": len(bad_keys), "dishonest_share": round(len(bad_keys) / len(keys), 4),
+        rows.append({"size": len(keys), "dishonest": len(bad_keys),
+                     "dishonest_share": round(len(bad_keys) / len(keys), 4),
                      "key_persons": key_persons.get(gid, []), "shared_addresses": shared.get(gid, []),
                      "members": keys.tolist(), "dishonest_members": bad_keys})
     df = pd.DataFrame(rows)
-    return df.sort_values(["dishonest", "dishonest_share", "size"], ascending=False, kind="stable").reset_index(drop=True)
+    ranked = df.sort_values(["dishonest", "dishonest_share", "size"], ascending=False, kind="stable")
+    return ranked.reset_index(drop=True)
 
 
 def _by_group(group: pd.Series, items: list) -> dict[int, list]:

@@ -118,14 +118,16 @@ _TEXT = {
         "org_type": "企业类型", "industry": "行业", "founded": "成立日期", "registered_capital": "注册资本（万元）",
         "region": "省市", "address": "注册地址", "district": "区县", "sex": "性别", "birth_year": "出生年份",
         "shell": "空壳公司风险", "repeat": "重复失信", "spread": "失信传导", "cluster": "关联企业簇",
-        "hiding": "疑似承接转移资产", "moved": "判决后转移的资产", "flagged": "已标记", "not_flagged": "未标记", "cases": "起案件",
+        "hiding": "疑似承接转移资产", "moved": "判决后转移的资产", "flagged": "已标记", "not_flagged": "未标记",
+        "cases": "起案件",
         "none": "无", "no_scores": "尚无评分（未运行评分或不适用）", "paren": "（{}）",
         "cols": ("类别", "案号/文号", "法院/机关", "日期", "关联途径", "置信度"),
         "self": "本主体", "more": "另有 {n} 条未列出", "more_linked": "另有 {n} 个关联主体未列出",
         "linked_cols": ("关系", "名称", "类型"),
         "by": "生成人：{by}    生成时间：{at}    creditgraph", "after": "判决后",
-        "notice": ("声明：本报告由creditgraph根据公开的工商登记、裁判文书、失信被执行人、限制高消费、"  # no spaces:
-                   "经营异常和行政处罚信息自动生成，仅供内部风险分析参考，不构成信用评级或法律意见。"  # lines break anywhere
+        # no spaces in the notice: Chinese lines break anywhere
+        "notice": ("声明：本报告由creditgraph根据公开的工商登记、裁判文书、失信被执行人、限制高消费、"
+                   "经营异常和行政处罚信息自动生成，仅供内部风险分析参考，不构成信用评级或法律意见。"
                    "跨来源的主体匹配含概率判断，置信度低于1的记录可能属于同名的其他主体，使用前请核实原始来源。"
                    "个人身份证号仅以脱敏形式显示。请依法使用并妥善保管本报告。"),
     },

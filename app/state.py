@@ -2,24 +2,28 @@
 register, the language and the URL state.
 
 The store is opened once per server process (``st.cache_resource``); reads are cached for
-a few minutes (``st.cache_data``) and return plain records, never the store itself.
+a few minutes (``st.cache_data``) and return plain records, never the store itself. What a
+page gets from a read is the signed-in role's view of it (creditgraph/access.yaml), applied
+after the cache (``_disclosed``): the cache is shared, the disclosure is per session.
 """
 
 from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
+from creditgraph.access import Disclosure
 from creditgraph.app.network import collapse, union
 from creditgraph.app.strings import t as _t
 from creditgraph.errors import NotFound
-from creditgraph.audit import AuditLog, seal_key
+from creditgraph.audit import AuditLog
 from creditgraph.graph.connect import open_store
 from creditgraph.graph.lookup import Hit, lookup
 from creditgraph.graph.name_index import NameIndex
@@ -30,7 +34,7 @@ from creditgraph.settings import Settings
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
            "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
-           "moved_from", "names", "members", "READ_TTL"]
+           "moved_from", "names", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -65,8 +69,60 @@ def name_index() -> NameIndex:
 
 
 def audit() -> AuditLog:
-    s = settings()
-    return AuditLog(s.data_dir / "audit" / "queries.jsonl", s.user, seal_key=seal_key(s.id_hash_key.get_secret_value()))
+    """The query register, written as the signed-in user (app/auth.py)."""
+    from creditgraph.app import auth  # auth reads settings() from here
+
+    return auth.register()
+
+
+def disclosure() -> Disclosure:
+    """What the signed-in role sees and may do."""
+    from creditgraph.app import auth
+
+    return auth.disclosure()
+
+
+def may(action: str) -> bool:
+    return disclosure().may(action)
+
+
+def user() -> str:
+    """Who is asking: the signed-in user."""
+    from creditgraph.app import auth
+
+    return auth.current_user().name
+
+
+def exported(kind: str, make: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``make(*args, **kwargs)``: the bytes of a ``kind`` export (csv, graphml, pdf, register),
+    made only for a role that may download them (AccessDenied otherwise)."""
+    disclosure().require_export(kind)
+    return make(*args, **kwargs)
+
+
+def _disclosed(show: Callable[..., Any]):
+    """Apply the session's disclosure to a cached read, after the cache: tokens a masked view
+    handed out go back to store keys, then ``show(disclosure, result, *args, **kwargs)`` masks,
+    filters or refuses. A cached read that calls another uses ``other.raw``, so what the cache
+    keeps never depends on who asked first."""
+    def wrap(read):
+        @functools.wraps(read)
+        def disclosed(*args, **kwargs):
+            d = disclosure()
+            args = tuple(d.real_query(a) for a in args)
+            kwargs = {k: d.real_query(v) for k, v in kwargs.items()}
+            return show(d, read(*args, **kwargs), *args, **kwargs)
+        disclosed.raw, disclosed.clear = read, read.clear
+        return disclosed
+    return wrap
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def unfinished_runs() -> list[dict[str, Any]]:
+    """Runs that started and did not finish (graph/runs.py), for the frame's banner; rechecked every 30 s."""
+    from creditgraph.graph.runs import unfinished_runs as unfinished
+
+    return [r.as_dict() for r in unfinished(store())]
 
 
 def lang() -> str:
@@ -97,6 +153,7 @@ def open_entity(key: str) -> None:
 
 # -- cached reads: plain records only ---------------------------------------------------
 
+@_disclosed(lambda d, found, *_, **__: d.search(found))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
     """What ``text`` finds, one hit per resolved entity: a source record's hit stands for the
@@ -117,16 +174,19 @@ def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
     return kind, list(out.values())
 
 
+@_disclosed(lambda d, e, *_, **__: d.entity(e))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def entity(key: str) -> Entity:
     return store().get(key)
 
 
+@_disclosed(lambda d, sub, key, hops, *_, **__: d.neighbourhood(sub, hops))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def neighbourhood(key: str, hops: int, per_node: int = 25, limit: int = 150) -> Subgraph:
     return store().neighbourhood(key, hops=hops, per_node=per_node, limit=limit)
 
 
+@_disclosed(lambda d, rows, *_, **__: d.listings(rows))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def listings(key: str) -> list[dict[str, Any]]:
     if key.split(":", 1)[0] not in ("co", "pe"):
@@ -134,11 +194,13 @@ def listings(key: str) -> list[dict[str, Any]]:
     return store().related_listings(key)
 
 
+@_disclosed(lambda d, found, start, end, max_hops, *_, **__: d.paths(found, max_hops))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def paths(start: str, end: str, max_hops: int, limit: int) -> list[Path]:
     return store().shortest_paths(start, end, max_hops=max_hops, limit=limit)
 
 
+@_disclosed(lambda d, found, label, by, *_, **__: d.ranked(by, found))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def ranked(label: str, by: str, filters: tuple[tuple[str, Any], ...], flag: str | None,
            limit: int = 200) -> list[Entity]:
@@ -150,16 +212,19 @@ def facet(label: str, prop: str) -> list[tuple[Any, int]]:
     return store().facet(label, prop)
 
 
+@_disclosed(lambda d, rows, *_, **__: d.gate("rankings", rows))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def clusters(limit: int = 100) -> list[dict[str, Any]]:
     return store().clusters(limit=limit)
 
 
+@_disclosed(lambda d, found, *_, **__: d.ranked("cluster", found))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def cluster_members(cluster: str) -> list[Entity]:
     return store().cluster_members(cluster)
 
 
+@_disclosed(lambda d, rows, *_, **__: d.leads(rows))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def hiding_leads(limit: int = 5000) -> list[dict[str, Any]]:
     """Every asset-moving lead scoring stored: one row per (receiving firm, debtor, mode)."""
@@ -176,6 +241,7 @@ def reasons(e: Entity) -> list[dict[str, Any]]:
     return [r for r in (json.loads(raw) if raw else []) if (r.get("contribution") or 0) > 0]
 
 
+@_disclosed(lambda d, key, *_, **__: d.key(key))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def canonical(key: str) -> str:
     """The key of the resolved entity a record belongs to (the key itself when it is one)."""
@@ -189,24 +255,26 @@ def canonical(key: str) -> str:
 MAX_MEMBERS = 60
 
 
+@_disclosed(lambda d, sub, key, hops, *_, **__: d.neighbourhood(sub, hops))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def resolved_neighbourhood(key: str, hops: int, per_node: int = 25, limit: int = 150) -> Subgraph:
     """The neighbourhood of the resolved entity behind ``key``, one node per resolved entity:
     the neighbourhoods of its source records (its name's records resolved to it, and those its
     SAME_AS links reach; up to :data:`MAX_MEMBERS`) joined, every record drawn as the entity it
     belongs to. Debtors with asset-moving leads carry ``moved_assets`` (their badge counts it)."""
-    rid = canonical(key)
+    rid = canonical.raw(key)
     first = store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)
     subs = [first] + [store().neighbourhood(m.key, hops=1, per_node=per_node, limit=limit)
-                      for m in members(rid) if m.key != rid]
-    return collapse(union(subs), entity, flagged=moved_from())
+                      for m in members.raw(rid) if m.key != rid]
+    return collapse(union(subs), entity.raw, flagged=moved_from.raw())
 
 
+@_disclosed(lambda d, found, *_, **__: d.entities(found))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def members(key: str) -> list[Entity]:
     """The source records of the resolved entity behind ``key``, itself first: the records its
     SAME_AS links reach and the records of its name resolved to it (up to :data:`MAX_MEMBERS`)."""
-    rid = canonical(key)
+    rid = canonical.raw(key)
     try:
         centre = store().get(rid)
     except NotFound:
@@ -221,19 +289,24 @@ def members(key: str) -> list[Entity]:
     return [centre] + [found[k] for k in sorted(found)][:MAX_MEMBERS]
 
 
+@_disclosed(lambda d, keys, *_, **__: frozenset(d.key(k) for k in keys))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def moved_from() -> frozenset[str]:
     """The debtors (resolved keys) of every asset-moving lead."""
-    return frozenset(r["debtor"] for r in hiding_leads())
+    return frozenset(r["debtor"] for r in hiding_leads.raw())
 
 
 def leads_of(key: str) -> list[dict[str, Any]]:
-    """The asset-moving leads of a debtor (any of its records), strongest and earliest first."""
+    """The asset-moving leads of a debtor (any of its records), strongest and earliest first;
+    none for a role that does not see leads."""
+    if not may("hidden_assets"):
+        return []
     rid = canonical(key)
     rows = [r for r in hiding_leads() if r["debtor"] in (key, rid)]
     return sorted(rows, key=lambda r: (r.get("judged") or "", -(r.get("strength") or 0), r.get("moved_on") or ""))
 
 
+@_disclosed(lambda d, names, *_, **__: d.names(names))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def names(keys: tuple[str, ...]) -> dict[str, str]:
     """Display names of entity keys (a contact's text for an address or phone); a key that is
@@ -241,7 +314,7 @@ def names(keys: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for k in keys:
         try:
-            out[k] = entity(k).name
+            out[k] = entity.raw(k).name
         except NotFound:
             out[k] = k
     return out

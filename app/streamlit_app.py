@@ -12,6 +12,7 @@ import streamlit as st
 
 from creditgraph.app import auth, state
 from creditgraph.app.strings import LANGS
+from creditgraph.app.text import local_time
 from creditgraph.app.ui import record_once
 from creditgraph.errors import AccessDenied, CreditGraphError
 
@@ -46,9 +47,17 @@ except CreditGraphError as e:
     st.error(state.t("app.unavailable", error=e))
     st.stop()
 
+for run in state.unfinished_runs():  # a resolve or score stopped half-way leaves results incomplete: say so
+    when = local_time(run["started"], state.settings().display_tz)
+    what, who = state.t(f"run.{run['command']}"), run["user"] or "?"
+    if run["state"] == "running":
+        st.info(state.t("run.running", what=what, started=when, user=who))
+    else:
+        st.warning(state.t("run.unfinished", what=what, started=when, user=who, repair=f"creditgraph {run['command']}"))
+
 with st.sidebar:
-    st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {user.role} · "
-               f"{state.t('app.store')}: {backend}")
+    st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {state.t(f'role.{user.role}')} · "
+               f"{state.t('app.store')}: {state.t(f'store.{backend}')}")
     if auth.mode() == "users" and st.button(auth.text("sign_out"), key="sign_out"):
         auth.sign_out()
         st.rerun()

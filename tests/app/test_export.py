@@ -87,7 +87,8 @@ def view() -> Subgraph:
     return Subgraph(
         (firm, rep, owner),
         (Edge("LEGAL_REP_OF", rep.key, firm.key), Edge("OFFICER_OF", rep.key, firm.key, {"role": "董事"}),
-         Edge("OFFICER_OF", rep.key, firm.key, {"role": "监事"}), Edge("SHAREHOLDER_OF", owner.key, firm.key, {"ratio": 0.3})),
+         Edge("OFFICER_OF", rep.key, firm.key, {"role": "监事"}),
+         Edge("SHAREHOLDER_OF", owner.key, firm.key, {"ratio": 0.3})),
         {firm.key: 12})
 
 
@@ -150,7 +151,8 @@ def _firm() -> Entity:
 
 
 def _view(firm: Entity, people: int = 3) -> Subgraph:
-    addr = Entity("ad:北京市海淀区中关村大街1号", "Address", {"text": "北京市海淀区中关村大街1号", "district": "海淀区"})
+    addr = Entity("ad:北京市海淀区中关村大街1号", "Address",
+                  {"text": "北京市海淀区中关村大街1号", "district": "海淀区"})
     ps = [Entity(f"pe:{i}", "Person", {"name": f"张三{i}", "id_masked": "1101011980****1234"}) for i in range(people)]
     edges = [Edge("REGISTERED_AT", firm.key, addr.key), Edge("LEGAL_REP_OF", "pe:0", firm.key)]
     edges += [Edge("OFFICER_OF", p.key, firm.key, {"role": "董事"}) for p in ps]

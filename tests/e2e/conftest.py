@@ -76,7 +76,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"creditgraph explore exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            tail = log.read_text(errors="replace")[-3000:]
+            pytest.fail(f"creditgraph explore exited with {proc.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.read().strip() == b"ok":
@@ -84,7 +85,8 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    pytest.fail(f"the explorer at {url} was not healthy after {timeout:.0f}s:\n{log.read_text(errors='replace')[-3000:]}")
+    tail = log.read_text(errors="replace")[-3000:]
+    pytest.fail(f"the explorer at {url} was not healthy after {timeout:.0f}s:\n{tail}")
 
 
 @pytest.fixture(scope="module")
