@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from creditgraph.app import auth, state
-from creditgraph.app.strings import LANGS
+from creditgraph.app.strings import LANGS, STRINGS
 from creditgraph.app.text import local_time
 from creditgraph.app.ui import record_once
 from creditgraph.errors import AccessDenied, CreditGraphError
@@ -57,7 +57,7 @@ for run in state.unfinished_runs():  # a resolve or score stopped half-way leave
 
 with st.sidebar:
     st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {state.t(f'role.{user.role}')} · "
-               f"{state.t('app.store')}: {state.t(f'store.{backend}')}")
+               f"{state.t('app.store')}: {state.t(f'store.{backend}') if f'store.{backend}' in STRINGS else backend}")
     if auth.mode() == "users" and st.button(auth.text("sign_out"), key="sign_out"):
         auth.sign_out()
         st.rerun()

@@ -140,6 +140,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "role.regulator": {"zh": "监管人员", "en": "regulator"}, "role.court": {"zh": "执行法官", "en": "court officer"},
     "role.admin": {"zh": "管理员", "en": "administrator"},
     "store.arcadedb": {"zh": "内置存储", "en": "embedded store"}, "store.neo4j": {"zh": "Neo4j", "en": "Neo4j"},
+    "store.memory": {"zh": "内存存储", "en": "in-memory store"},
     "run.load --bulk": {"zh": "批量装载", "en": "bulk load"}, "run.resolve": {"zh": "实体消解", "en": "resolution"},
     "run.score": {"zh": "评分", "en": "scoring"},
     "run.running": {"zh": "{what}正在运行（{started} 开始，{user}）：完成前页面上的结果可能变化。",

@@ -77,9 +77,10 @@ if debtor:
             merge_view(view, state.resolved_neighbourhood(firm, 1, per_node=15, limit=30), lang=lang, centre=debtor)
         draw_network(view, key=f"assets:{debtor}")
         table = lead_table(mine, debtor=False)
-        st.download_button(state.t("export.csv"), table_csv(table), file_name="hidden-assets.csv", mime="text/csv",
-                           on_click=state.audit().record,
-                           args=("export", {"what": "hidden-assets.csv", "debtor": debtor}, len(table)))
+        if state.may("export.csv"):
+            st.download_button(state.t("export.csv"), state.exported("csv", table_csv, table),
+                               file_name="hidden-assets.csv", mime="text/csv", on_click=state.audit().record,
+                               args=("export", {"what": "hidden-assets.csv", "debtor": debtor}, len(table)))
 else:
     record_once("assets", {"debtor": None}, len(leads))
     debtors: dict[str, list[dict]] = {}
@@ -104,6 +105,7 @@ else:
     st.subheader(state.t("assets.all"))
     table = lead_table(leads)
     st.dataframe(table, hide_index=True, width="stretch")
-    if not table.empty:
-        st.download_button(state.t("export.csv"), table_csv(table), file_name="hidden-assets.csv", mime="text/csv",
-                           on_click=state.audit().record, args=("export", {"what": "hidden-assets.csv"}, len(table)))
+    if not table.empty and state.may("export.csv"):
+        st.download_button(state.t("export.csv"), state.exported("csv", table_csv, table),
+                           file_name="hidden-assets.csv", mime="text/csv", on_click=state.audit().record,
+                           args=("export", {"what": "hidden-assets.csv"}, len(table)))

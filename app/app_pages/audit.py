@@ -18,6 +18,7 @@ from creditgraph.app.text import local_time
 SHOWN = 300  # newest entries on screen (the CSV has them all)
 
 st.title(state.t("audit.title"))
+state.disclosure().require("register")
 log = state.audit()
 entries = log.entries()
 broken = log.verify()
@@ -92,5 +93,7 @@ table = pd.DataFrame([{state.t("audit.at"): local_time(e.get("at"), tz), state.t
                                                    "audit.results")])
 st.dataframe(table, hide_index=True, width="stretch")
 raw = pd.DataFrame(newest, columns=["at", "user", "action", "query", "results", "outcome"])
-st.download_button(state.t("export.csv"), table_csv(raw), file_name="query-register.csv", mime="text/csv",
-                   on_click=log.record, args=("export", {"what": "query-register.csv"}, len(raw)))
+if state.may("export.register"):
+    st.download_button(state.t("export.csv"), state.exported("register", table_csv, raw),
+                       file_name="query-register.csv", mime="text/csv", on_click=log.record,
+                       args=("export", {"what": "query-register.csv"}, len(raw)))

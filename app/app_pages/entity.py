@@ -211,8 +211,9 @@ def linked(sub: Subgraph) -> list[Entity]:
 
 @st.fragment
 def network(e: Entity) -> None:
-    hops = st.segmented_control(state.t("net.hops"), [1, 2, 3], default=int(state.param("hops", "1")),
-                                key="hops") or 1
+    depth = state.disclosure().max_hops  # the role's network depth (creditgraph/access.yaml)
+    hops = st.segmented_control(state.t("net.hops"), [h for h in (1, 2, 3) if h <= depth],
+                                default=min(int(state.param("hops", "1")), depth), key="hops") or 1
     state.set_params(hops=hops)
     slot = f"view:{e.key}:{hops}"
     if slot not in st.session_state or st.button(state.t("net.reset")):
@@ -237,19 +238,21 @@ def network(e: Entity) -> None:
         with st.container(horizontal=True):
             if st.button(f"{state.t('net.open')}：{name}"):
                 state.open_entity(state.canonical(selected))
-            if st.button(state.t("net.expand")):
+            if state.may("expand") and st.button(state.t("net.expand")):
                 expand(view, subs, node_id(selected))
-    draw_network(view, key=drawn, expand=True)
+    draw_network(view, key=drawn, expand=state.may("expand"))
     st.caption(state.t("net.count", nodes=len(view.nodes), edges=len(view.edges))
                + (" · " + state.t("net.capped") if view.more else ""))
     merged = union(subs)
-    st.download_button(state.t("export.graphml"), subgraph_graphml(merged), file_name=f"{e.key}.graphml",
-                       mime="application/xml", on_click=state.audit().record,
-                       args=("export", {"what": "graphml", "key": e.key}, len(merged.nodes)))
+    if state.may("export.graphml"):
+        st.download_button(state.t("export.graphml"), state.exported("graphml", subgraph_graphml, merged),
+                           file_name=f"{e.key}.graphml", mime="application/xml", on_click=state.audit().record,
+                           args=("export", {"what": "graphml", "key": e.key}, len(merged.nodes)))
 
 
 def expand(view, subs: list, node: str) -> None:
     """Load the next hop of the node with view id ``node`` (a "+N" node expands its owner)."""
+    state.disclosure().require("expand")
     target = view.keys.get(node) or view.keys.get("n" + node[1:])
     if not target:
         return
@@ -278,15 +281,16 @@ with tab_network:
 with tab_export:
     if tab_export.open:
         table = records_table(e)
-        st.download_button(state.t("export.csv"), table_csv(table), file_name=f"{e.key}-records.csv",
-                           mime="text/csv", on_click=state.audit().record,
-                           args=("export", {"what": "records.csv", "key": e.key}, len(table)))
-        if st.button(state.t("export.pdf")):
+        if state.may("export.csv"):
+            st.download_button(state.t("export.csv"), state.exported("csv", table_csv, table),
+                               file_name=f"{e.key}-records.csv", mime="text/csv", on_click=state.audit().record,
+                               args=("export", {"what": "records.csv", "key": e.key}, len(table)))
+        if state.may("export.pdf") and st.button(state.t("export.pdf")):
             try:
                 tz = state.settings().display_tz
-                pdf = entity_report_pdf(e, scores=props, listings=state.listings(e.key),
+                pdf = state.exported("pdf", entity_report_pdf, e, scores=props, listings=state.listings(e.key),
                                         neighbours=state.resolved_neighbourhood(e.key, 1),
-                                        generated_by=state.settings().user,
+                                        generated_by=state.user(),
                                         generated_at=dt.datetime.now(zone(tz)), lang=lang,
                                         moved=moved, names=state.names(tuple(sorted(
                                             {str(r.get(k)) for r in moved + json_list(props.get("asset_hiding"))

@@ -21,6 +21,8 @@ from creditgraph.governance import repair as rp
 from creditgraph.governance.lifecycle import status_text
 from creditgraph.governance.publish import editions
 
+state.disclosure().require("governance")  # its actions go past state's reads: the role is checked here
+
 _TEXT = {
     "title": ("信用治理：异议、修复、预警、发布", "Governance: objections, repair, alerts, editions"),
     "objections": ("异议", "Objections"), "repairs": ("信用修复", "Credit repair"), "alerts": ("预警", "Alerts"),

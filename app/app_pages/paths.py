@@ -22,7 +22,8 @@ with left:
 with right:
     end = pick_entity(state.t("paths.to"), key="path_to", default=state.param("to", ""))
 c1, c2 = st.columns(2)
-max_hops = c1.slider(state.t("paths.max_hops"), 1, 8, int(state.param("hops", "6")))
+reach = 2 * state.disclosure().max_hops  # a path meets in the middle of two neighbourhoods
+max_hops = c1.slider(state.t("paths.max_hops"), 1, reach, min(int(state.param("hops", "6")), reach))
 k = c2.slider(state.t("paths.k"), 1, 10, 5)
 
 def shown(k: str) -> str:
@@ -69,7 +70,8 @@ if start and end:
     on_paths = Subgraph(tuple(n for n in area.nodes if n.key in keys),
                         tuple(x for x in area.edges if x.start in keys and x.end in keys))
     draw_network(build_view(on_paths, centre=start, lang=lang), key=f"paths:{start}:{end}", height=420)
-    st.download_button(state.t("export.csv"), table_csv(pd.DataFrame(rows)), file_name="paths.csv", mime="text/csv",
-                       on_click=state.audit().record, args=("export", {"what": "paths.csv", "start": start, "end": end},
-                                                            len(rows)))
+    if state.may("export.csv"):
+        st.download_button(state.t("export.csv"), state.exported("csv", table_csv, pd.DataFrame(rows)),
+                           file_name="paths.csv", mime="text/csv", on_click=state.audit().record,
+                           args=("export", {"what": "paths.csv", "start": start, "end": end}, len(rows)))
     st.caption(md(f"{shown(start)} → {shown(end)}"))

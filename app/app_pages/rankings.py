@@ -111,9 +111,11 @@ def show(table: pd.DataFrame, *, name: str) -> None:
     """A ranking table; picking a row opens that entity; CSV download of what is shown."""
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key=f"table:{name}", column_config=SCORE_FORMAT)
-    st.download_button(state.t("export.csv"), table_csv(table), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"csv:{name}", on_click=state.audit().record,
-                       args=("export", {"what": f"{name}.csv", **{k: v for k, v in filters.items() if v}}, len(table)))
+    if state.may("export.csv"):
+        st.download_button(state.t("export.csv"), state.exported("csv", table_csv, table), file_name=f"{name}.csv",
+                           mime="text/csv", key=f"csv:{name}", on_click=state.audit().record,
+                           args=("export", {"what": f"{name}.csv", **{k: v for k, v in filters.items() if v}},
+                                 len(table)))
     rows = picked.selection.rows if picked else []
     if rows:
         state.open_entity(table.iloc[rows[0]][state.t("col.key")])

@@ -23,6 +23,7 @@ if text.strip():
             entity_link(h.entity)
         table = entity_rows(h.entity for h in hits)
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(state.t("export.csv"), table_csv(table), file_name="search.csv", mime="text/csv",
-                           on_click=record_once, args=("export", {"what": "search.csv", "text": text.strip()},
-                                                       len(table)))
+        if state.may("export.csv"):
+            st.download_button(state.t("export.csv"), state.exported("csv", table_csv, table), file_name="search.csv",
+                               mime="text/csv", on_click=record_once,
+                               args=("export", {"what": "search.csv", "text": text.strip()}, len(table)))

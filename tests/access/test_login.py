@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from creditgraph.access import Policy
+from creditgraph.app.strings import t
 from creditgraph.logins import Users
 from creditgraph.settings import Settings
 
@@ -26,6 +27,11 @@ ROLES = {"ada": "admin", "bo": "public", "cy": "analyst"}
 
 class StubStore:
     backend = "stub"
+
+
+def zh_role(role: str) -> str:
+    """How the Chinese sidebar names a role (app/strings.py)."""
+    return t(f"role.{role}", "zh")
 
 
 @pytest.fixture
@@ -92,7 +98,7 @@ def test_a_wrong_password_or_unknown_user_is_refused_alike(explorer):
 def test_a_user_signs_in_and_the_sidebar_names_them_and_their_role(explorer):
     at = sign_in(start(), "ada", PASSWORDS["ada"])
     assert at.title[0].value == "搜索"
-    assert "ada" in sidebar_text(at) and "admin" in sidebar_text(at)
+    assert "ada" in sidebar_text(at) and zh_role("admin") in sidebar_text(at)
     assert "_sign_in_password" not in at.session_state  # the typed password is not kept
     assert nav_pages(at) == {"search", "entity", "paths", "assets", "rankings", "audit", "governance"}
 
@@ -103,7 +109,7 @@ def test_a_user_signs_in_and_the_sidebar_names_them_and_their_role(explorer):
 ])
 def test_the_navigation_offers_only_the_role_s_pages(explorer, name, pages):
     at = sign_in(start(), name, PASSWORDS[name])
-    assert ROLES[name] in sidebar_text(at)
+    assert zh_role(ROLES[name]) in sidebar_text(at)
     assert nav_pages(at) == pages
     assert "audit" not in nav_pages(at)
 
@@ -132,7 +138,7 @@ def test_a_changed_role_applies_at_the_next_run(explorer):
     Users.load(explorer.users_path).add("cy", "regulator", PASSWORDS["cy"], policy=Policy.load(secret=b"t"),
                                          replace=True)
     at.run()
-    assert "regulator" in sidebar_text(at) and "audit" in nav_pages(at)
+    assert zh_role("regulator") in sidebar_text(at) and "audit" in nav_pages(at)
 
 
 def test_five_failures_lock_the_name_even_with_the_right_password(explorer):
@@ -154,7 +160,7 @@ def test_without_a_users_file_the_local_user_and_role_need_no_sign_in(tmp_path, 
     st.cache_resource.clear()
     at = start()
     assert at.title[0].value == "搜索"
-    assert "local-op" in sidebar_text(at) and "analyst" in sidebar_text(at)
+    assert "local-op" in sidebar_text(at) and zh_role("analyst") in sidebar_text(at)
     assert nav_pages(at) == {"search", "entity", "paths", "rankings"}
     assert not at.sidebar.button  # nothing to sign out of
 
@@ -166,10 +172,10 @@ def test_the_proxy_header_names_the_user_and_the_file_their_role(explorer, monke
     monkeypatch.setattr(state, "settings", lambda: proxied)
     monkeypatch.setattr(auth, "_headers", lambda: {"X-Forwarded-User": "cy"})
     at = start()
-    assert "cy" in sidebar_text(at) and "analyst" in sidebar_text(at)
+    assert "cy" in sidebar_text(at) and zh_role("analyst") in sidebar_text(at)
     monkeypatch.setattr(auth, "_headers", lambda: {"X-Forwarded-User": "walk-in"})
     at = start()
-    assert "walk-in" in sidebar_text(at) and "public" in sidebar_text(at)
+    assert "walk-in" in sidebar_text(at) and zh_role("public") in sidebar_text(at)
 
 
 def test_the_proxy_mode_without_the_header_refuses(explorer, monkeypatch):
