@@ -167,17 +167,17 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     in_group = np.flatnonzero(group >= 0)
     if not len(in_group):
         return pd.DataFrame()
-    members = pd.DataFrame({"g": group[in_group],
-                            "key": fg.firms[in_group] if by_id else fr.entities[fg.firms[in_group]],
-                            "bad": np.isin(fg.firms[in_group], bad)}).sort_values(["g", "key"])
+    member_rows = pd.DataFrame({"g": group[in_group],
+                                "key": fg.firms[in_group] if by_id else fr.entities[fg.firms[in_group]],
+                                "bad": np.isin(fg.firms[in_group], bad)}).sort_values(["g", "key"])
     # key persons: the people with the most ties inside the cluster
     lk = fg.linkers.assign(g=group[fg.linkers["f"].to_numpy()])
-    lk = lk[lk["g"] >= 0].groupby(["g", "p"], as_index=False)["ties"].sum()
+    lk = lk[lk["g"] >= 0].groupby(["g", "p"], as_index=False)[["ties"]].sum()
     lk = lk.sort_values(["g", "ties", "p"], ascending=[True, False, True]).groupby("g").head(3)
     people = lk["p"].to_numpy()
     node = fr.entity_node[people]
-    names = np.where(node >= 0, fr.attr("name", np.maximum(node, 0)), None)
-    names = [fr.entities[p] if n is None else n for p, n in zip(people.tolist(), names.tolist())]
+    names_at = np.where(node >= 0, fr.attr("name", np.maximum(node, 0)), np.array(None))
+    names = [fr.entities[p] if n is None else n for p, n in zip(people.tolist(), names_at.tolist())]
     key_persons = _by_group(lk["g"], [(n, int(t)) for n, t in zip(names, lk["ties"])])
     # shared addresses: where two or more members are registered
     node_group = np.full(len(fr), -1, dtype=np.int64)
@@ -188,11 +188,11 @@ def firm_clusters(G: nx.MultiDiGraph, *, dishonest: set[str] | None = None, seed
     ra = ra[ra["g"] >= 0].value_counts().rename("n").reset_index()
     ra = ra[ra["n"] > 1].sort_values(["g", "n", "a"], ascending=[True, False, True]).groupby("g").head(2)
     shared = _by_group(ra["g"], list(zip(fr.attr("text", ra["a"].to_numpy()).tolist(), ra["n"].astype(int).tolist())))
-    g = members["g"].to_numpy()
+    g = member_rows["g"].to_numpy()
     cuts = np.flatnonzero(g[1:] != g[:-1]) + 1
     rows = []
-    for gid, keys, is_bad in zip(g[np.r_[0, cuts]], np.split(members["key"].to_numpy(), cuts),
-                                 np.split(members["bad"].to_numpy(), cuts)):
+    for gid, keys, is_bad in zip(g[np.r_[0, cuts]], np.split(member_rows["key"].to_numpy(), cuts),
+                                 np.split(member_rows["bad"].to_numpy(), cuts)):
         bad_keys = keys[is_bad].tolist()
         rows.append({"size": len(keys), "dishonest": len(bad_keys),
                      "dishonest_share": round(len(bad_keys) / len(keys), 4),

@@ -27,18 +27,18 @@ ROLE_TYPES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
 class ListingReader(Protocol):
     """The four reads the search needs; each returns rows as a store's query does."""
 
-    def members(self, label: str, rids: Sequence[str]) -> list[Mapping[str, Any]]:
+    def members(self, label: str, rids: Sequence[str]) -> Sequence[Mapping[str, Any]]:
         """Records whose ``resolved`` is one of ``rids``: rows ``{key, resolved}``."""
 
-    def links(self, label: str, rids: Sequence[str]) -> list[Mapping[str, Any]]:
+    def links(self, label: str, rids: Sequence[str]) -> Sequence[Mapping[str, Any]]:
         """``SAME_AS`` links leaving those records: rows ``{a, b, score}``."""
 
-    def roles(self, label: str, keys: Sequence[str]) -> list[Mapping[str, Any]]:
+    def roles(self, label: str, keys: Sequence[str]) -> Sequence[Mapping[str, Any]]:
         """Role edges (:data:`ROLE_TYPES`) of these Company records to their people, or of these
         Person records to their firms: rows ``{firm, person, name, resolved, type, role}``, where
         ``name`` and ``resolved`` (its ``resolved`` or own key) are the other side's."""
 
-    def listings(self, label: str, keys: Sequence[str]) -> list[Mapping[str, Any]]:
+    def listings(self, label: str, keys: Sequence[str]) -> Sequence[Mapping[str, Any]]:
         """``LISTED_IN`` entries of these records: rows ``{subject, key, label, props}``."""
 
 

@@ -34,7 +34,10 @@ class Evidence(Mapping):
         return self._index
 
     def __getitem__(self, firm: str) -> Mapping[str, str]:
-        return _FirmEvidence(self, self._index.get_loc(firm))
+        at = self._index.get_loc(firm)  # KeyError for a firm not in the frame
+        if not isinstance(at, (int, np.integer)):  # a slice or mask: the firm is in the index more than once
+            raise ValueError(f"firm {firm!r} is in the indicator frame more than once")
+        return _FirmEvidence(self, int(at))
 
     def __iter__(self):
         return iter(self._index)

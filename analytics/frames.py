@@ -15,7 +15,7 @@ entities (``resolved`` or the node's own key) are indexes into :attr:`GraphFrame
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable, cast
 
 import networkx as nx
 import numpy as np
@@ -59,7 +59,7 @@ def iso(day: int) -> str:
 class GraphFrames:
     """Columns of one graph. Build with :func:`frames_from_tables` or :func:`graph_frames`; read-only."""
 
-    def __init__(self, keys: np.ndarray, labels: pd.Categorical, entity: np.ndarray, entities: np.ndarray,
+    def __init__(self, keys: np.ndarray, labels: pd.Categorical[str], entity: np.ndarray, entities: np.ndarray,
                  entity_node: np.ndarray, node_blocks: list[_Block], edges: pd.DataFrame,
                  edge_blocks: list[_Block]) -> None:
         self.keys = keys                # node key by position
@@ -82,13 +82,16 @@ class GraphFrames:
 
     def of_label(self, *labels: str) -> np.ndarray:
         """Positions of the nodes with one of ``labels``, ascending."""
-        return np.flatnonzero(np.isin(self.labels.codes, [self.labels.categories.get_loc(x) for x in labels
-                                                          if x in self.labels.categories]))
+        return np.flatnonzero(np.isin(self.labels.codes, self._label_codes(labels)))
 
     def is_label(self, positions: np.ndarray, *labels: str) -> np.ndarray:
         """Boolean mask: does the node at each position carry one of ``labels``."""
-        codes = [self.labels.categories.get_loc(x) for x in labels if x in self.labels.categories]
-        return np.isin(self.labels.codes[positions], codes)
+        return np.isin(self.labels.codes[positions], self._label_codes(labels))
+
+    def _label_codes(self, labels: tuple[str, ...]) -> np.ndarray:
+        """The category codes of those of ``labels`` the frames have (never -1, a node without a label)."""
+        codes = self.labels.categories.get_indexer(pd.Index(list(labels), dtype=object))
+        return codes[codes >= 0]
 
     def attr(self, name: str, positions: np.ndarray) -> np.ndarray:
         """Node property ``name`` at ``positions`` (object array, ``None`` where absent)."""
@@ -239,9 +242,9 @@ def frames_from_tables(tables: GraphTables, *, active_only: bool = True) -> Grap
         row += len(t)
     cat = lambda parts: np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     edges = pd.DataFrame({"u": cat(u_parts).astype(np.int64), "v": cat(v_parts).astype(np.int64),
-                          "type": pd.Categorical.from_codes(cat(t_parts), categories=types)})
+                          "type": pd.Categorical.from_codes(cat(t_parts), categories=pd.Index(types))})
     edges["row"] = np.arange(len(edges), dtype=np.int64)
-    return GraphFrames(keys, pd.Categorical.from_codes(cat(codes), categories=labels),
+    return GraphFrames(keys, pd.Categorical.from_codes(cat(codes), categories=pd.Index(labels)),
                        entity.astype(np.int64), entities, np.where(entity_ids < n, entity_ids, -1).astype(np.int64),
                        blocks, edges, edge_blocks)
 
@@ -258,7 +261,7 @@ def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
     by_label: dict[str | None, list[tuple[str, dict]]] = defaultdict(list)
     for k, d in G.nodes(data=True):
         by_label[d.get("label")].append((k, d))
-    nodes = {}
+    nodes: dict[str | None, pd.DataFrame] = {}
     for label, items in by_label.items():
         names = (list(node_props) if node_props is not None
                  else sorted({p for _, d in items for p in d} - {"label", "key"}))
@@ -269,15 +272,17 @@ def graph_tables(G: nx.MultiDiGraph, node_props: Iterable[str] | None = None,
     by_type: dict[str | None, list[tuple[str, str, dict]]] = defaultdict(list)
     for u, v, d in G.edges(data=True):
         by_type[d.get("type")].append((u, v, d))
-    edges = {}
-    for type_, items in by_type.items():
+    edges: dict[str | None, pd.DataFrame] = {}
+    for type_, rels in by_type.items():
         names = (list(edge_props) if edge_props is not None
-                 else sorted({p for _, _, d in items for p in d} - {"type"}))
-        columns = {"start": _column([u for u, _, _ in items]), "end": _column([v for _, v, _ in items])}
-        columns.update((p, _column([d.get(p) for _, _, d in items])) for p in names)
+                 else sorted({p for _, _, d in rels for p in d} - {"type"}))
+        columns = {"start": _column([u for u, _, _ in rels]), "end": _column([v for _, v, _ in rels])}
+        columns.update((p, _column([d.get(p) for _, _, d in rels])) for p in names)
         edges[type_] = text_columns(pd.DataFrame({c: v for c, v in columns.items()
                                                   if c in ("start", "end") or v.notna().any()}))
-    return GraphTables(nodes, edges)
+    # A node without a label (an edge without a type) stays under None, as it always has:
+    # frames_from_tables gives such nodes label code -1. GraphTables is typed for str keys only.
+    return GraphTables(cast("dict[str, Any]", nodes), cast("dict[str, Any]", edges))
 
 
 def graph_frames(G: nx.MultiDiGraph, *, active_only: bool = True) -> GraphFrames:

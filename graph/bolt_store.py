@@ -286,10 +286,10 @@ class BoltGraphStore(GraphStore):
             props = [p for p in node_props if p in spec.properties]
             rows = self._values(f"exporting {label} columns", q.export_node_columns(label, props))
             nodes[label] = export_table(["key", *props], rows, spec.properties)
-        for type_, spec in sch.relationships.items():
-            props = [p for p in edge_props if p in spec.properties]
+        for type_, rel in sch.relationships.items():
+            props = [p for p in edge_props if p in rel.properties]
             rows = self._values(f"exporting {type_} columns", q.export_edge_columns(type_, props))
-            edges[type_] = export_table(["start", "end", *props], rows, spec.properties)
+            edges[type_] = export_table(["start", "end", *props], rows, rel.properties)
         return GraphTables(nodes, edges)
 
     def find(self, label: str, prop: str, value: str, *, prefix: bool = False, limit: int = 20) -> list[Entity]:

@@ -26,14 +26,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 
 from creditgraph.errors import SchemaError, StoreError
 from creditgraph.graph.port import GraphSink, edge_key, export_table, group_keys, merge_row, plain, plain_props
 from creditgraph.graph.records import Counts, EdgeRow, GraphTables, NodeRow
-from creditgraph.graph.schema import schema
+from creditgraph.graph.schema import Prop, schema
 
 __all__ = ["Fold", "write_neo4j_csv", "ImportFiles"]
 
@@ -59,7 +59,7 @@ class Fold(GraphSink):
         sch = schema()
         fold = cls()
 
-        def typed(props: dict[str, Any], declared: dict) -> dict[str, Any]:
+        def typed(props: dict[str, Any], declared: Mapping[str, Prop]) -> dict[str, Any]:
             out = {}
             for k, v in props.items():
                 p = declared.get(k)

@@ -45,7 +45,9 @@ def connect_bolt(uri: str, user: str | None, password: str | None, *, database: 
                  backend: str, batch_size: int = 2000, server: EmbeddedServer | None = None) -> BoltGraphStore:
     """A store over a fresh driver, after checking the server answers; ``server``: the embedded
     server this process joined (not owns), whose end the store then reports in plain words."""
-    auth = (user, password) if password is not None else None
+    if password is not None and user is None:  # the driver would send it for no user and be refused
+        raise StoreError(f"{backend} at {uri}: a password was given without a user")
+    auth = (user, password) if user is not None and password is not None else None
     # connection_timeout bounds the TCP connect only; a server that accepts and then stays silent
     # would hold the Bolt handshake for the acquisition timeout (60 s by default).
     driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, connection_acquisition_timeout=10)
@@ -70,6 +72,7 @@ def open_store(settings: Settings, *, ensure_schema: bool = True) -> Iterator[Bo
             yield store
         return
     password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    assert settings.neo4j_uri, "use_neo4j is true exactly when a URI is set"
     store = connect_bolt(settings.neo4j_uri, settings.neo4j_user, password,
                          database=settings.neo4j_database, backend="neo4j",
                          batch_size=settings.batch_size)

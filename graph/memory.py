@@ -354,7 +354,7 @@ class _Listings:
         self._s = store
 
     def members(self, label: str, rids: Sequence[str]) -> list[dict[str, Any]]:
-        by_rid: dict[str, list[str]] = defaultdict(list)
+        by_rid: dict[str | None, list[str]] = defaultdict(list)  # None: records not resolved (never asked for)
         for key in self._s._keys(label):
             by_rid[self._s.nodes[key].get("resolved")].append(key)
         return [{"key": k, "resolved": rid, "props": plain_props(self._s.nodes[k])}
