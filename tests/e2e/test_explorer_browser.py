@@ -506,3 +506,63 @@ def test_no_console_errors(browser, explorer, plant):
                                                      if STREAMLIT_PROBES.match(p))]
     assert not failed, failed[:10]
     assert not errors, errors[:10]
+
+
+def sign_in(page, name: str, password: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_label("用户名")).to_be_visible()
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    settled(page)
+
+
+def search_names(page, text: str):
+    """Search on the default page (in this session: a page.goto would start a new, signed-out one)."""
+    box = page.get_by_label(zh("search.box"))
+    box.fill(text)
+    box.press("Enter")
+    settled(page)
+
+
+def test_signed_in_roles_see_what_their_table_gives(browser, explorer, plant, monkeypatch):
+    """Issue 21: logins and role-tiered disclosure in the browser. The public sees a natural
+    person's name masked and no hidden-assets page; a court officer, signed in after, sees the
+    name in full and the page. (The service's refusals are tested below the pages: tests/access.)
+    Last in this module: it turns logins on for the explorer, and off again at the end."""
+    import io
+
+    from playwright.sync_api import expect
+
+    from creditgraph.cli import main as cli_main
+    from creditgraph.disclosure import mask_name
+
+    if not explorer.data_dir.name:
+        pytest.skip("an external explorer (CREDITGRAPH_E2E_URL): its users file is not ours to write")
+    users = explorer.data_dir / "users.yaml"
+    for name, role, password in [("gongzhong", "public", "public-pass-1"), ("zhixing", "court", "court-pass-22")]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        assert cli_main(["users", "--users-file", str(users), "add", name, "--role", role, "--password-stdin"]) == 0
+    page = browser.page
+    nominee = plant["nominee"]
+    try:
+        page.goto(f"{explorer.url}/?lang=zh")
+        sign_in(page, "gongzhong", "public-pass-1")
+        nav = page.get_by_test_id("stSidebarNav")
+        expect(nav).to_be_visible()
+        expect(nav).not_to_contain_text(zh("nav.assets"))
+        search_names(page, nominee)
+        expect(page.get_by_role("link", name=re.compile("^" + re.escape(mask_name(nominee)))).first).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("^" + re.escape(nominee)))).to_have_count(0)
+        shot(browser, "19-public-masked-names")
+
+        page.get_by_role("button", name="退出登录").click()
+        settled(page)
+        sign_in(page, "zhixing", "court-pass-22")
+        expect(page.get_by_test_id("stSidebarNav")).to_contain_text(zh("nav.assets"))
+        search_names(page, nominee)
+        expect(page.get_by_role("link", name=re.compile("^" + re.escape(nominee))).first).to_be_visible()
+        shot(browser, "20-court-full-names")
+    finally:
+        users.unlink(missing_ok=True)
