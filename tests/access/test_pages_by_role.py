@@ -9,16 +9,15 @@ The disclosure itself is tested in test_access.py; here, that the pages get it f
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from apptest import run_page
 from streamlit.testing.v1 import AppTest
 
 from creditgraph.app.strings import t
 from creditgraph.audit import AuditLog
 from creditgraph.settings import Settings
 
-APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
 HASH_KEY = "access-pages-key"
 ID_NUMBER = "110101199003071233"  # a well-formed number (check digit included); whose, does not matter
 
@@ -59,15 +58,7 @@ def as_role(scored, tmp_path, monkeypatch):
 
 
 def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, timeout=90, **params)
 
 
 @pytest.fixture(scope="module")

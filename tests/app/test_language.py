@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from google.protobuf.message import Message
+from apptest import run_page
 from streamlit.testing.v1 import AppTest
 
 from creditgraph.app.strings import t
 from creditgraph.synth.truth import load_truth
 
-APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 KEY = re.compile(r"\b(?:co|pe|ad|ph|ca|dr|rs|ab|pn|cl):\S")
@@ -99,16 +98,8 @@ def machine_text(texts, lang: str, allowed: set[str]) -> list[tuple[str, str]]:
     return bad
 
 
-def run(page: str | None, **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def run(page: str | None = None, **params) -> AppTest:
+    return run_page(page, timeout=90, **params)
 
 
 def planted(city):

@@ -7,27 +7,16 @@ import json
 from urllib.parse import parse_qs
 
 import pytest
+from apptest import run_page
 from streamlit.testing.v1 import AppTest
 
 from creditgraph.app.text import evidence_text
 from creditgraph.audit import AuditLog
 from creditgraph.synth.truth import load_truth
 
-from pathlib import Path
-
-APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
-
 
 def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, timeout=60, **params)
 
 
 def register(settings) -> list[dict]:
