@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
-from creditgraph.cli.common import audit_log, register_path, settings_from
+from creditgraph.cli.common import audit_log, log, register_path, settings_from
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """The query register: verify it (and repair a torn last line), checkpoint it, export it."""
     from creditgraph.audit import AuditError, make_checkpoint, read_checkpoints, verify_register, write_checkpoint
     from creditgraph.audit import seal_key
+    from creditgraph.graph.checkpoints import store_checkpoint, stored_checkpoints
 
     settings = settings_from(args)
     register = register_path(settings)
@@ -23,7 +26,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     shipped = getattr(args, "checkpoints", None) or []
 
     def verdict():
-        return verify_register(register, checkpoints=read_checkpoints([local, *shipped]),
+        with existing_store(settings) as store:
+            in_store = stored_checkpoints(store, register.name) if store is not None else []
+        return verify_register(register, checkpoints=read_checkpoints([local, *shipped]) + in_store,
                                audit_key=audit_key, seal_key=seal, strict=getattr(args, "strict", False))
 
     if args.action == "checkpoint":
@@ -37,8 +42,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
         cp = make_checkpoint(register, audit_key, by=settings.user)
         for out in [local, *([args.out] if args.out else [])]:
             write_checkpoint(cp, out)
+        with existing_store(settings) as store:
+            kept = store_checkpoint(store, cp) if store is not None else None
         print(f"checkpoint: {cp['count']} entries, last {cp['last'][:16]}…, {cp['at']} -> {local}"
-              + (f" and {args.out}" if args.out else ""))
+              + (f" and {args.out}" if args.out else "") + (" and the store" if kept else ""))
         return 0
     if args.action == "verify" and args.repair:
         from creditgraph.audit import AuditLog
@@ -87,6 +94,21 @@ def _export_register(register: Path, out: Path, *, anchored: int) -> None:
             w.writerows(rows)
     else:
         out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+@contextmanager
+def existing_store(settings) -> Iterator[Any]:
+    """The deployment's store when there is one (Neo4j configured, or an embedded store already in
+    the data dir), else ``None``: a register kept without a store has its checkpoints in files only."""
+    from creditgraph.graph.checkpoints import keeps_checkpoints
+    from creditgraph.graph.connect import open_store
+
+    if not settings.use_neo4j and not settings.embedded_dir.exists():
+        log.info("no store in %s: the checkpoints are in files only", settings.data_dir)
+        yield None
+        return
+    with open_store(settings, ensure_schema=False) as store:
+        yield store if keeps_checkpoints(store) else None
 
 
 def register(sub, store: argparse.ArgumentParser) -> None:
