@@ -132,7 +132,7 @@ def _pdf(path: Path, gov: Governance, eid: str, as_of: dt.date, lists: dict[str,
          summary: dict[str, dict[str, int]], since: str | None) -> None:
     from fpdf import FPDF
 
-    from creditgraph.app.report import find_cjk_font
+    from creditgraph.fonts import find_cjk_font
 
     try:
         font, face = find_cjk_font()

@@ -258,11 +258,11 @@ def test_font_from_env_must_have_chinese_glyphs(monkeypatch, tmp_path):
 
 
 def test_no_font_anywhere_is_a_clear_creditgraph_error(monkeypatch):
-    import creditgraph.app.report as report
+    import creditgraph.fonts as fonts
 
     monkeypatch.delenv(CJK_FONT_ENV, raising=False)
-    monkeypatch.setattr(report, "_KNOWN_FONTS", ())
-    monkeypatch.setattr(report, "_fc_match", lambda: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    monkeypatch.setattr(fonts, "_KNOWN_FONTS", ())
+    monkeypatch.setattr(fonts, "_fc_match", lambda: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
     with pytest.raises(CreditGraphError, match="apt-get install fonts-noto-cjk"):
         find_cjk_font()
 
