@@ -8,7 +8,7 @@ holds the graph in Python (tests and notebooks, no JVM). The contract suite in
 
 The write half is its own protocol, :class:`GraphSink`: what ``loaders.pipeline.load_paths``
 needs of its target. Stores, the bulk :class:`~creditgraph.graph.bulk.Fold`, the
-:class:`~creditgraph.loaders.nx_sink.NetworkXSink` and the tests' recording store are sinks;
+the loaders' ``NetworkXSink`` and the tests' recording store are sinks;
 :func:`merge_row` is the one Python statement of how a sink merges a row into what it holds
 (the twin of ``queries._PROVENANCE``). The helpers below it turn stored values into what every
 adapter hands back, so two backends cannot drift in how they read.
