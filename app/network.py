@@ -17,9 +17,10 @@ from typing import Any, Mapping
 
 import networkx as nx
 
+from creditgraph.analytics.risk import risk_level
+from creditgraph.analytics.subgraphs import collapse, to_networkx, union
 from creditgraph.app.strings import label_name, rel_name, t
 from creditgraph.app.text import field_name, role_text, value_text
-from creditgraph.errors import CreditGraphError
 from creditgraph.graph.records import Entity, Subgraph
 
 __all__ = ["View", "inert", "node_id", "build_view", "merge_view", "risk_level", "to_networkx", "union", "COLOURS",
@@ -67,15 +68,6 @@ def shown_name(e: Entity, lang: str = "zh") -> str:
         p = e.props
         return str(p.get("case_no") or p.get("decision_no") or label_name(e.label, lang))
     return e.name
-
-
-def risk_level(props: Mapping[str, Any]) -> str:
-    """high / medium / low from the stored scores (flags first, then scores)."""
-    if props.get("shell_flag") or props.get("repeat_flag") or props.get("asset_hiding") or props.get("moved_assets"):
-        return "high"  # moved_assets: the debtor side of an asset-moving lead (set by the pages)
-    if float(props.get("shell_score") or 0) >= 0.3 or float(props.get("spread") or 0) >= 0.1:
-        return "medium"
-    return "low"
 
 
 @dataclass
@@ -200,55 +192,3 @@ def _refresh_more(view: View, lang: str) -> None:
 
 def build_view(sub: Subgraph, *, centre: str, lang: str = "zh", cap: int = 300) -> View:
     return merge_view(View(), sub, lang=lang, centre=centre, cap=cap)
-
-
-def union(subs: list[Subgraph]) -> Subgraph:
-    """One subgraph holding every node and edge of ``subs`` (the "+N" counts of the last one win)."""
-    nodes = {n.key: n for s in subs for n in s.nodes}
-    edges = {(x.type, x.start, x.end, str(x.props.get("role"))): x for s in subs for x in s.edges}
-    more = {k: v for s in subs for k, v in s.more.items()}
-    return Subgraph(tuple(nodes.values()), tuple(edges.values()), more)
-
-
-def to_networkx(sub: Subgraph) -> nx.MultiDiGraph:
-    """A subgraph as the NetworkX graph ``analytics`` works on (same shape as ``store.export``)."""
-    G = nx.MultiDiGraph()
-    for n in sub.nodes:
-        G.add_node(n.key, label=n.label, **dict(n.props))
-    for x in sub.edges:
-        G.add_edge(x.start, x.end, key=f"{x.type}:{x.props.get('role')}", type=x.type, **dict(x.props))
-    return G
-
-
-def collapse(sub: Subgraph, get, *, flagged: frozenset[str] | set[str] = frozenset()) -> Subgraph:
-    """``sub`` with one node per resolved entity: a source record (``resolved`` naming another
-    key) is replaced by its entity (``get(key)`` reads it when the subgraph lacks it), its
-    edges move to the entity, links inside one entity (SAME_AS) go, and folded counts add up.
-    Nodes whose key is in ``flagged`` carry ``moved_assets`` (the debtor side of a lead)."""
-    nodes: dict[str, Entity] = {n.key: n for n in sub.nodes}
-    to: dict[str, str] = {}
-    for n in sub.nodes:
-        c = n.props.get("resolved") or n.key
-        to[n.key] = c
-        if c not in nodes:
-            try:
-                nodes[c] = get(c)
-            except CreditGraphError:  # NotFound or the store: draw the record as it is
-                to[n.key] = n.key
-    keep: dict[str, Entity] = {}
-    for n in sub.nodes:
-        c = to[n.key]
-        e = nodes[c]
-        if c in flagged and not e.props.get("moved_assets"):
-            e = Entity(e.key, e.label, {**e.props, "moved_assets": True})
-        keep.setdefault(c, e)
-    edges: dict[tuple, Any] = {}
-    for x in sub.edges:
-        a, b = to.get(x.start, x.start), to.get(x.end, x.end)
-        if a == b or a not in keep or b not in keep:
-            continue
-        edges.setdefault((x.type, a, b, str(x.props.get("role"))), type(x)(x.type, a, b, x.props))
-    more: dict[str, int] = {}
-    for k, v in sub.more.items():
-        more[to.get(k, k)] = more.get(to.get(k, k), 0) + v
-    return Subgraph(tuple(keep.values()), tuple(edges.values()), more)

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from creditgraph.analytics.risk import shows_shell_reasons
 from creditgraph.app.strings import indicator_name
 from creditgraph.app.text import (cluster_text, date_text, enum_text, evidence_text, record_date, relation_text,
                                   repeat_text, role_text, ties_text)
@@ -91,7 +92,6 @@ _NOT_LINKED = {"LISTED_IN", "REGISTERED_AT"}  # shown as listings and address in
 
 _PAGE_W, _PAGE_H, _MARGIN = 210.0, 297.0, 14.0
 _ROW = 5.0
-SHOW_REASONS_FROM = 0.3  # as the entity page: an unflagged firm below it shows no reasons
 _MAX_LINKED = 6
 _MIN_LISTINGS = 4
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -255,7 +255,7 @@ def _score_lines(scores: Mapping[str, Any], t: Mapping[str, Any], lang: str, *,
     if isinstance(scores.get("shell_score"), numbers.Real):
         score = float(scores["shell_score"])
         lines.append((t["shell"], f"{score:.2f}{flag(scores.get('shell_flag'))}", False))
-        if scores.get("shell_flag") or score >= SHOW_REASONS_FROM:
+        if shows_shell_reasons(scores):  # as the entity page: the reasons of a score worth explaining
             for r in [r for r in _json_list(scores.get("shell_reasons")) if (r.get("contribution") or 0) > 0][:3]:
                 c = r.get("contribution")
                 lines.append((f"+{c:.2f}" if isinstance(c, numbers.Real) else "",

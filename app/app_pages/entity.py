@@ -13,6 +13,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from creditgraph.analytics.risk import shows_shell_reasons
 from creditgraph.app import state
 from creditgraph.app.export import entity_report_pdf, subgraph_graphml, table_csv
 from creditgraph.app.leads import by_judgment, lead_table
@@ -27,7 +28,6 @@ from creditgraph.graph.schema import PROVENANCE
 
 HIDDEN_PROPS = ("id_hash", "key", "birth_date", "name_key")  # a birth date beside a masked ID gives the ID back
 VIEW_CAP = 300
-SHOW_REASONS_FROM = 0.3  # below this shell score (unflagged) the reasons are no reasons: the score stayed low
 
 key = state.param("entity")
 if not key:
@@ -110,7 +110,7 @@ def risk(e: Entity) -> None:
         cols[2].metric(state.t("entity.spread"), f"{float(p['spread']):.3f}")
     reasons = state.reasons(e)
     if isinstance(score, (int, float)):
-        if reasons and (p.get("shell_flag") or float(score) >= SHOW_REASONS_FROM):
+        if reasons and shows_shell_reasons(p):  # below the threshold, unflagged, the score stayed low
             st.dataframe(pd.DataFrame([{state.t("col.reasons"): indicator_name(r["indicator"], lang),
                                         state.t("col.score"): f"+{float(r['contribution']):.2f}",
                                         state.t("entity.evidence"): evidence_text(r.get("evidence"), lang)}
