@@ -1,8 +1,11 @@
-"""``creditgraph explore``: the Streamlit explorer as a child process that ends with us."""
+"""``creditgraph explore``: the Streamlit explorer as a child process that ends with us; and what
+its pages show, on the command line: ``entity`` (one entity, its scores and risk level) and
+``paths`` (how two entities are tied, found as the paths page finds them)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import subprocess
@@ -10,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from creditgraph.cli.common import log, settings_from
+from creditgraph.cli.common import Registered, log, settings_from
+from creditgraph.graph.runs import report_unfinished
 from creditgraph.logins import check_listen_address
 
 
@@ -93,6 +97,77 @@ def _end_group(proc, grace: float) -> None:
     proc.wait()
 
 
+#: The score properties ``creditgraph entity`` shows, in this order.
+SCORES = ("shell_score", "shell_flag", "repeat_cases", "repeat_flag", "repeat_reason", "spread", "cluster")
+
+
+def cmd_entity(args: argparse.Namespace) -> int:
+    """One entity by key: label, name, risk level (:func:`creditgraph.analytics.risk.risk_level`)
+    and the scores behind it. An unknown key is a NotFound (exit 3)."""
+    from creditgraph.analytics.risk import risk_level
+    from creditgraph.graph.connect import open_store
+
+    settings = settings_from(args)
+    with Registered(settings, "entity", {"key": args.key}) as reg, open_store(settings) as store:
+        report_unfinished(store)
+        e = store.get(args.key)
+        reg.results = 1
+    scores = {k: e.props[k] for k in SCORES if e.props.get(k) is not None}
+    out = {"key": e.key, "label": e.label, "name": e.name, "risk": risk_level(e.props),
+           "resolved": e.props.get("resolved") or e.key, "scores": scores}
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"{e.label:<16} {e.key:<48} {e.name}")
+    print(f"risk: {out['risk']}")
+    if out["resolved"] != e.key:
+        print(f"resolved: {out['resolved']}")
+    for k, v in scores.items():
+        print(f"  {k:<14} {v}")
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    """Paths between two entities as the explorer's paths page finds them
+    (:func:`creditgraph.analytics.paths.find_paths`); exit 1 when none is found."""
+    from creditgraph.analytics.paths import find_paths
+    from creditgraph.graph.connect import open_store
+
+    settings = settings_from(args)
+    query = {"start": args.start, "end": args.end, "max_hops": args.max_hops, "k": args.k}
+    with Registered(settings, "paths", query) as reg, open_store(settings) as store:
+        report_unfinished(store)
+        found = find_paths(store, args.start, args.end, k=args.k, max_hops=args.max_hops)
+        reg.results = len(found.paths)
+    G = found.graph
+    paths = [{"length": len(p) - 1,
+              "nodes": [{"key": n, "label": G.nodes[n].get("label", ""), "name": G.nodes[n].get("name", "")}
+                        for n in p],
+              "hops": [[{k: v for k, v in r.items() if k in ("type", "start", "end", "role", "since", "first_seen")}
+                        for r in rels] for rels in found.hops(p)]}
+             for p in found.paths]
+    if args.json:
+        print(json.dumps({"start": found.start, "end": found.end, "via": found.via, "paths": paths},
+                         ensure_ascii=False, indent=2, default=str))
+    else:
+        for p in paths:
+            line = [p["nodes"][0]["name"] or p["nodes"][0]["key"]]
+            for n, rels in zip(p["nodes"][1:], p["hops"]):
+                via = ",".join(r["type"] + (f":{r['role']}" if r.get("role") else "") for r in rels)
+                line.append(f"-[{via}]- {n['name'] or n['key']}")
+            print(" ".join(line))
+        if not paths:
+            print(f"no path of at most {args.max_hops} hops")
+    return 0 if paths else 1
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return n
+
+
 def register(sub, store: argparse.ArgumentParser) -> None:
     s = sub.add_parser("explore", parents=[store], help="the Streamlit explorer: search, networks, paths, rankings")
     s.add_argument("--port", type=int, default=8501, help="HTTP port (default 8501)")
@@ -100,3 +175,18 @@ def register(sub, store: argparse.ArgumentParser) -> None:
                    help="listen address (loopback by default; any other needs logins: creditgraph users add)")
     s.add_argument("--user", help="who is asking, for the query register (default: CREDITGRAPH_USER)")
     s.set_defaults(func=cmd_explore, store_key="read")
+
+    s = sub.add_parser("entity", parents=[store], help="one entity by key: its risk level and scores")
+    s.add_argument("key", help="an entity key, e.g. co:uscc:91350100… (creditgraph search finds it)")
+    s.add_argument("--json", action="store_true", help="print the entity as JSON")
+    s.set_defaults(func=cmd_entity, store_key="read")
+
+    s = sub.add_parser("paths", aliases=["path"], parents=[store],
+                       help="how two entities are tied: the k shortest typed paths, as the explorer's paths page "
+                            "finds them (exit 1 when there is none)")
+    s.add_argument("start", help="an entity key, e.g. co:uscc:91350100…")
+    s.add_argument("end", help="an entity key")
+    s.add_argument("--max-hops", type=_positive, default=6, help="longest path to look for (default 6)")
+    s.add_argument("-k", type=_positive, default=5, help="at most this many paths, shortest first (default 5)")
+    s.add_argument("--json", action="store_true", help="print the paths, their nodes and relations as JSON")
+    s.set_defaults(func=cmd_paths, store_key="read")

@@ -1,4 +1,5 @@
-"""Commands that fill and read the store: load, mapping check, stats, search, paths, related, wipe, schema."""
+"""Commands that fill and read the store: load, mapping check, stats, search, related, wipe, schema
+(``paths`` and ``entity``, which show what the explorer's pages show, are in :mod:`creditgraph.cli.explore`)."""
 
 from __future__ import annotations
 
@@ -155,27 +156,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         if not hits:  # records (cases, listings ...) by any of their searchable text
             hits = store.search(args.text, limit=args.limit)
         reg.results = len(hits)
-    for e in hits:
-        print(f"{e.label:<16} {e.key:<48} {e.name}")
-    return 0
+    from creditgraph.analytics.risk import risk_level
 
-
-def cmd_paths(args: argparse.Namespace) -> int:
-    from creditgraph.graph.connect import open_store
-
-    settings = settings_from(args)
-    with Registered(settings, "paths", {"start": args.start, "end": args.end}) as reg, open_store(settings) as store:
-        report_unfinished(store)
-        paths = store.shortest_paths(args.start, args.end, max_hops=args.max_hops)
-        reg.results = len(paths)
-    for p in paths:
-        hops = [p.nodes[0].name]
-        for e, n in zip(p.edges, p.nodes[1:]):
-            arrow = "->" if e.end == n.key else "<-"
-            hops.append(f"-[{e.type}{':' + e.props['role'] if e.props.get('role') else ''}]{arrow} {n.name}")
-        print(" ".join(hops))
-    if not paths:
-        print("no path")
+    for e in hits:  # with the risk level the explorer's badge shows (creditgraph entity KEY: the scores behind it)
+        print(f"{e.label:<16} {e.key:<48} {risk_level(e.props):<6} {e.name}")
     return 0
 
 
@@ -257,12 +241,6 @@ def register(sub, store: argparse.ArgumentParser) -> None:
                                 "or case number")
     s.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
     s.set_defaults(func=cmd_search, store_key="read")
-
-    s = sub.add_parser("paths", parents=[store], help="shortest paths between two entity keys")
-    s.add_argument("start", help="an entity key, e.g. co:uscc:91350100…")
-    s.add_argument("end", help="an entity key")
-    s.add_argument("--max-hops", type=int, default=6, help="longest path to look for (default 6)")
-    s.set_defaults(func=cmd_paths, store_key="read")
 
     s = sub.add_parser("related", parents=[store],
                        help="dishonesty reaching a firm or person through people, firms and resolution")
