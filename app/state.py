@@ -13,6 +13,7 @@ import atexit
 import dataclasses
 import functools
 import json
+import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from typing import Any, Callable
@@ -22,7 +23,7 @@ import streamlit as st
 from creditgraph.access import Disclosure
 from creditgraph.app.network import collapse, union
 from creditgraph.app.strings import t as _t
-from creditgraph.errors import NotFound
+from creditgraph.errors import CreditGraphError, NotFound
 from creditgraph.audit import AuditLog
 from creditgraph.graph.connect import open_store
 from creditgraph.graph.lookup import Hit, lookup
@@ -32,11 +33,13 @@ from creditgraph.graph.records import Entity, Path, Subgraph
 from creditgraph.settings import Settings
 
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
-           "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
+           "warm_up", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
            "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
            "moved_from", "names", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource
@@ -66,6 +69,16 @@ def name_index() -> NameIndex:
     first one comes from the build started with the store)."""
     warm = _WARM.pop("names", None)
     return warm.result() if warm is not None else NameIndex.build(store())
+
+
+def warm_up() -> None:
+    """Open the store (its name index starts building beside it) before any session asks: run
+    in a thread as the server starts (app/server.py), so the first page does not wait for the
+    embedded store's JVM. A store that will not open is left to the first page to report."""
+    try:
+        store()
+    except CreditGraphError as e:
+        log.warning("the store did not open at start (the first page will say why): %s", e)
 
 
 def audit() -> AuditLog:
