@@ -4,68 +4,89 @@ This entry script is the frame around every page: language, who is asking (the s
 app/auth.py), which store answers, and the navigation — only the pages the signed-in role may
 open (creditgraph/access.yaml; the reads behind them refuse the others as well). The pages live
 in ``app_pages/``.
+
+Each session runs this file as its script (``__main__``: :func:`main`). ``streamlit run`` first
+imports it for its ``st.App`` (``app``, at the end): the same script, served with the hooks of
+app/server.py (the store opened as the server starts; a page opened by its URL without 404s).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from creditgraph.app import auth, state
-from creditgraph.app.strings import LANGS, STRINGS
-from creditgraph.app.text import local_time
-from creditgraph.app.ui import record_once
-from creditgraph.errors import AccessDenied, CreditGraphError
 
-# An emoji icon, not a Material one: Streamlit loads Material favicons from fonts.gstatic.com.
-st.set_page_config(page_title="信用关系图谱 · creditgraph", page_icon="🕸️", layout="wide")
+def main() -> None:
+    """One run of the frame, and of the page it opens."""
+    # Imported here, in a session's run, not when the server imports this file: a component
+    # (the network drawing) registers with Streamlit's runtime only when declared in a run.
+    from creditgraph.app import auth, state
+    from creditgraph.app.strings import LANGS, STRINGS
+    from creditgraph.app.text import local_time
+    from creditgraph.app.ui import record_once
+    from creditgraph.errors import AccessDenied, CreditGraphError
 
-with st.sidebar:
-    current = state.lang()
-    chosen = st.radio(state.t("app.language"), list(LANGS), format_func=LANGS.get, horizontal=True,
-                      index=list(LANGS).index(current), key="lang_choice")
-    if chosen != current:
-        state.set_params(lang=chosen)
-        st.rerun()
+    # An emoji icon, not a Material one: Streamlit loads Material favicons from fonts.gstatic.com.
+    st.set_page_config(page_title="信用关系图谱 · creditgraph", page_icon="🕸️", layout="wide")
 
-user = auth.gate()  # stops here with the sign-in form until someone has signed in
-allowed = auth.policy().for_role(user.role)
+    with st.sidebar:
+        current = state.lang()
+        chosen = st.radio(state.t("app.language"), list(LANGS), format_func=LANGS.get, horizontal=True,
+                          index=list(LANGS).index(current), key="lang_choice")
+        if chosen != current:
+            state.set_params(lang=chosen)
+            st.rerun()
 
-pages = {  # page (its file in app_pages/) → its entry; the role's table names the page
-    "search": st.Page("app_pages/search.py", title=state.t("nav.search"), icon=":material/search:", default=True),
-    "entity": st.Page("app_pages/entity.py", title=state.t("nav.entity"), icon=":material/badge:"),
-    "paths": st.Page("app_pages/paths.py", title=state.t("nav.paths"), icon=":material/route:"),
-    "assets": st.Page("app_pages/assets.py", title=state.t("nav.assets"), icon=":material/move_down:"),
-    "rankings": st.Page("app_pages/rankings.py", title=state.t("nav.rankings"), icon=":material/leaderboard:"),
-    "audit": st.Page("app_pages/audit.py", title=state.t("nav.audit"), icon=":material/policy:"),
-    "governance": st.Page("app_pages/governance.py", title=auth.text("nav_governance"), icon=":material/gavel:"),
-}
-page = st.navigation([p for name, p in pages.items() if allowed.may_open(name)])
+    user = auth.gate()  # stops here with the sign-in form until someone has signed in
+    allowed = auth.policy().for_role(user.role)
 
-try:
-    backend = state.store().backend
-except CreditGraphError as e:
-    st.error(state.t("app.unavailable", error=e))
-    st.stop()
+    pages = {  # page (its file in app_pages/) → its entry; the role's table names the page
+        "search": st.Page("app_pages/search.py", title=state.t("nav.search"), icon=":material/search:", default=True),
+        "entity": st.Page("app_pages/entity.py", title=state.t("nav.entity"), icon=":material/badge:"),
+        "paths": st.Page("app_pages/paths.py", title=state.t("nav.paths"), icon=":material/route:"),
+        "assets": st.Page("app_pages/assets.py", title=state.t("nav.assets"), icon=":material/move_down:"),
+        "rankings": st.Page("app_pages/rankings.py", title=state.t("nav.rankings"), icon=":material/leaderboard:"),
+        "audit": st.Page("app_pages/audit.py", title=state.t("nav.audit"), icon=":material/policy:"),
+        "governance": st.Page("app_pages/governance.py", title=auth.text("nav_governance"), icon=":material/gavel:"),
+    }
+    page = st.navigation([p for name, p in pages.items() if allowed.may_open(name)])
 
-for run in state.unfinished_runs():  # a resolve or score stopped half-way leaves results incomplete: say so
-    when = local_time(run["started"], state.settings().display_tz)
-    what, who = state.t(f"run.{run['command']}"), run["user"] or "?"
-    if run["state"] == "running":
-        st.info(state.t("run.running", what=what, started=when, user=who))
-    else:
-        st.warning(state.t("run.unfinished", what=what, started=when, user=who, repair=f"creditgraph {run['command']}"))
+    try:
+        backend = state.store().backend
+    except CreditGraphError as e:
+        st.error(state.t("app.unavailable", error=e))
+        st.stop()
 
-with st.sidebar:
-    st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {state.t(f'role.{user.role}')} · "
-               f"{state.t('app.store')}: {state.t(f'store.{backend}') if f'store.{backend}' in STRINGS else backend}")
-    if auth.mode() == "users" and st.button(auth.text("sign_out"), key="sign_out"):
-        auth.sign_out()
-        st.rerun()
-    st.caption(state.t("app.notice"))
+    for run in state.unfinished_runs():  # a resolve or score stopped half-way leaves results incomplete: say so
+        when = local_time(run["started"], state.settings().display_tz)
+        what, who = state.t(f"run.{run['command']}"), run["user"] or "?"
+        if run["state"] == "running":
+            st.info(state.t("run.running", what=what, started=when, user=who))
+        else:
+            st.warning(state.t("run.unfinished", what=what, started=when, user=who,
+                               repair=f"creditgraph {run['command']}"))
 
-try:
-    page.run()
-except AccessDenied as e:  # the disclosure service refused what the page asked for: say so, register it
-    st.error(auth.text("refused", error=str(e)))
-    opened = next((name for name, p in pages.items() if p is page), str(page.title))
-    record_once("refused", {"page": opened, "reason": str(e)}, 0)
+    with st.sidebar:
+        store = state.t(f"store.{backend}") if f"store.{backend}" in STRINGS else backend
+        st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {state.t(f'role.{user.role}')} · "
+                   f"{state.t('app.store')}: {store}")
+        if auth.mode() == "users" and st.button(auth.text("sign_out"), key="sign_out"):
+            auth.sign_out()
+            st.rerun()
+        st.caption(state.t("app.notice"))
+
+    try:
+        page.run()
+    except AccessDenied as e:  # the disclosure service refused what the page asked for: say so, register it
+        st.error(auth.text("refused", error=str(e)))
+        opened = next((name for name, p in pages.items() if p is page), str(page.title))
+        record_once("refused", {"page": opened, "reason": str(e)}, 0)
+
+
+if __name__ == "__main__":  # a session's run (or AppTest's)
+    main()
+else:  # imported by `streamlit run` (or an ASGI server): the app it serves
+    from starlette.middleware import Middleware
+
+    from creditgraph.app import server
+
+    app = st.App(__file__, middleware=[Middleware(server.BasePath)], lifespan=server.lifespan)
