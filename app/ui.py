@@ -11,16 +11,16 @@ from typing import Any, Iterable
 
 import pandas as pd
 import streamlit as st
-from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
+from st_link_analysis import EdgeStyle, Event, NodeStyle
 
-from creditgraph.app import state
+from creditgraph.app import cytoscape, state
 from creditgraph.app.network import COLOURS, LABELLED_UP_TO, View, class_name, risk_level
 from creditgraph.app.strings import label_name, rel_name
 from creditgraph.app.text import region
 from creditgraph.graph.records import Entity
 
-__all__ = ["md", "badge", "entity_rows", "pick_entity", "record_once", "entity_link", "draw_network", "legend",
-           "network_styles"]
+__all__ = ["md", "badge", "entity_rows", "pick_entity", "record_once", "entity_link", "draw_network", "node_details",
+           "legend", "network_styles"]
 
 #: Streamlit's Markdown colours nearest to each node class's colour, for the legend.
 _LEGEND = {"Company": "blue", "Company_risk": "red", "Person": "green", "Person_risk": "orange", "Address": "gray",
@@ -148,18 +148,42 @@ def record_once(action: str, query: dict, results: int) -> None:
 
 def draw_network(view: View, *, key: str, expand: bool = False, height: int = 520) -> dict | None:
     """Draw ``view`` with the offline Cytoscape component at the positions the view holds (a
-    preset layout: expanding a node adds nodes around it and moves nothing); a legend below.
-    Returns the component's last event: ``select_node`` (tap) or ``expand_node`` (double tap)."""
+    preset layout: expanding a node adds nodes around it and moves nothing), the selected node's
+    details beside it (:func:`node_details`; the component's own panel is hidden, app/cytoscape.py)
+    and a legend below. Returns the component's last event: ``select_node`` (tap) or
+    ``expand_node`` (double tap)."""
     lang = state.lang()
     xs, ys = [p[0] for p in view.pos.values()], [p[1] for p in view.pos.values()]
     extent = max(max(xs) - min(xs), max(ys) - min(ys)) if xs else 0.0
     node_styles, edge_styles = network_styles(lang, len(view.nodes), extent)
     events = [Event("select_node", "tap", "node")] + ([Event("expand_node", "dbltap", "node")] if expand else [])
-    out = st_link_analysis(view.elements, layout={"name": "preset", "fit": True, "padding": 20, "animate": False},
-                           node_styles=node_styles, edge_styles=edge_styles, height=height, key=key,
-                           node_actions=[], events=events)
+    drawing, details = st.columns([4, 1])
+    with drawing:
+        out = cytoscape.draw(view.elements, lang=lang, layout={"name": "preset", "fit": True, "padding": 20,
+                                                               "animate": False},
+                             node_styles=node_styles, edge_styles=edge_styles, height=height, key=key, events=events)
+    with details:
+        target = (out or {}).get("data", {}).get("target_id") if isinstance(out, dict) else None
+        if target in view.nodes:
+            node_details(view.nodes[target]["data"])
     legend(view)
     return out
+
+
+#: Fields of a drawn node that are not shown as details: the component's id, the class (shown
+#: as the caption) and the name (the heading).
+_NOT_DETAILS = ("id", "label", "name")
+
+
+def node_details(data: dict) -> None:
+    """A drawn node's data as the drawing holds it, in the reader's language: its name, its class,
+    then every other field by the name :mod:`creditgraph.app.network` gave it."""
+    with st.container(border=True):
+        st.markdown(f"**{md(data.get('name', ''))}**")
+        st.caption(md(data.get("label", "")))
+        for field, value in data.items():
+            if field not in _NOT_DETAILS:
+                st.markdown(f"{md(field)}：{md(value)}")
 
 
 def legend(view: View) -> None:
