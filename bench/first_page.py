@@ -1,0 +1,159 @@
+"""The explorer's first page after a start, cold, in Chromium (not a test).
+
+    python -m bench.first_page --data-dir DIR [--runs 3] [--page "/?lang=zh"] [--late 20] [--chromium PATH]
+
+``DIR`` holds an embedded store (``creditgraph demo --data-dir DIR``). Each run starts the
+explorer twice on a free loopback port, one after the other, with nothing cached:
+
+- **plain**: the entry script run the way Streamlit runs a script that defines no ``st.App``
+  (``streamlit.web.bootstrap.run``): no server hooks, so the first session's run opens the
+  store (the embedded store's JVM) and the page waits for it — the explorer before it had hooks;
+- **st.App**: ``streamlit run app/streamlit_app.py``, as ``creditgraph explore`` runs it: the
+  store opens in a thread as the server starts (app/server.py);
+- **late**: the same, with the page opened ``--late`` seconds after listening (the store open by
+  then): what a user who opens the explorer a little after starting it gets.
+
+and times: process start → server listening (``/_stcore/health`` answers), then listening →
+``--page`` fully rendered in a fresh headless Chromium (the running indicator gone, the page's
+heading on screen), then the same page again in a second browser context (a new session, warm
+server) as the baseline of that server. Prints per run and the medians, the ratio of each first
+page to its server's second page, and plain / st.App for the first page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench._measure import machine
+from creditgraph.graph.net import free_port
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "app" / "streamlit_app.py"
+TARGET_S = 3.0  # listening → first page rendered
+
+_PLAIN = ("import sys; from streamlit import config; from streamlit.web import bootstrap; "
+          "flags = {'server_port': int(sys.argv[2]), 'server_address': '127.0.0.1', 'server_headless': True, "
+          "'browser_gatherUsageStats': False}; "
+          "config._main_script_path = sys.argv[1]; bootstrap.load_config_options(flags); "
+          "bootstrap.run(sys.argv[1], False, [], flags)")  # what `streamlit run` does for a script without st.App
+
+
+def _command(mode: str, port: int) -> list[str]:
+    if mode == "plain":
+        return [sys.executable, "-c", _PLAIN, str(SCRIPT), str(port)]
+    return [sys.executable, "-m", "streamlit", "run", str(SCRIPT), "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def _listening(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> float:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the explorer exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.read().strip() == b"ok":
+                    return time.monotonic()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.02)
+    raise SystemExit(f"{url} was not listening after {timeout:.0f} s")
+
+
+def _stop(proc: subprocess.Popen, grace: float = 8.0) -> None:
+    """End the server's process group (SIGKILL after ``grace``: the JVM can hang at exit)."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    time.sleep(1.0)  # the store's lock files go with the process
+
+
+def _render(browser, url: str, timeout_ms: int = 120_000) -> float:
+    """Seconds from asking for ``url`` in a new context to the page rendered, its run finished."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    t0 = time.monotonic()
+    try:
+        page.goto(url)
+        expect(page.get_by_test_id("stMain").get_by_role("heading").first).to_be_visible(timeout=timeout_ms)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout_ms)
+        expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
+        return time.monotonic() - t0
+    finally:
+        context.close()
+
+
+def one(mode: str, data_dir: Path, page: str, browser, late: float = 0.0) -> dict[str, float]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
+    env |= {"CREDITGRAPH_DATA_DIR": str(data_dir.resolve()), "CREDITGRAPH_USER": "bench"}
+    t0 = time.monotonic()
+    proc = subprocess.Popen(_command(mode, port), env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        listening = _listening(url, proc) - t0
+        if late:
+            time.sleep(late)
+        first = _render(browser, url + page)
+        second = _render(browser, url + page)
+    finally:
+        _stop(proc)
+    return {"listening": listening, "first": first, "second": second}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, required=True, help="a data dir with an embedded store (creditgraph demo)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--page", default="/?lang=zh", help="the page opened, as a path with its query")
+    ap.add_argument("--late", type=float, default=20.0,
+                    help="seconds after listening the 'late' run opens the page (the store open by then)")
+    ap.add_argument("--chromium", default=os.environ.get("CREDITGRAPH_CHROMIUM", "/usr/bin/chromium"))
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    print(f"# python -m bench.first_page {' '.join(sys.argv[1:])}")
+    print(f"# {machine()}")
+    rows: dict[str, list[dict[str, float]]] = {"plain": [], "st.App": [], "late": []}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=args.chromium, headless=True,
+                                     args=["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"])
+        browser.new_context().close()  # Chromium's own start is not the explorer's
+        print(f"{'run':>3}  {'mode':<7} {'start→listening':>16} {'→first page':>12} {'second page':>12}")
+        for i in range(args.runs):
+            for mode in rows:
+                r = one("st.App" if mode == "late" else mode, args.data_dir, args.page, browser,
+                        late=args.late if mode == "late" else 0.0)
+                rows[mode].append(r)
+                print(f"{i + 1:>3}  {mode:<7} {r['listening']:>14.2f} s {r['first']:>10.2f} s {r['second']:>10.2f} s",
+                      flush=True)
+        browser.close()
+    med = {m: {k: statistics.median(r[k] for r in rs) for k in ("listening", "first", "second")}
+           for m, rs in rows.items()}
+    print(f"\nmedians over {args.runs} runs (target: first page ≤ {TARGET_S:.0f} s after listening)")
+    for m, x in med.items():
+        print(f"     {m:<7} {x['listening']:>14.2f} s {x['first']:>10.2f} s {x['second']:>10.2f} s   "
+              f"first / second page = {x['first'] / x['second']:.1f}x")
+    for m in ("st.App", "late"):
+        verdict = "meets" if med[m]["first"] <= TARGET_S else "misses"
+        print(f"ratio: first page, plain / {m} = {med['plain']['first'] / med[m]['first']:.1f}x "
+              f"({m} {verdict} the {TARGET_S:.0f} s target)")
+
+
+if __name__ == "__main__":
+    main()
