@@ -1,5 +1,7 @@
 """Rankings: suspected shells, repeat offenders, risky clusters, and the red and black lists (红黑榜),
-filterable by district, industry, score range and founding date, each row with its reasons."""
+filterable by district, industry, score range and founding date, each row with its reasons. The
+红黑榜 are governance's (creditgraph.governance.lists, rules in lifecycle.yaml): the rows and the
+order an edition published today would hold; filters do not apply to them."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from creditgraph.analytics.risk import shows_shell_reasons
 from creditgraph.app import state
 from creditgraph.app.export import table_csv
-from creditgraph.app.network import risk_level
-from creditgraph.app.strings import indicator_name
-from creditgraph.app.text import cluster_text, date_text, region, repeat_summary, repeat_text
+from creditgraph.app.strings import indicator_name, label_name
+from creditgraph.app.text import cluster_text, date_text, field_name, region, repeat_text
+from creditgraph.governance.lists import lists_of
+from creditgraph.governance.rules import rules
 from creditgraph.app.ui import record_once
 
 st.title(state.t("nav.rankings"))
@@ -40,9 +44,6 @@ if isinstance(founded, tuple) and len(founded) == 2:
     filters |= {"founded_from": founded[0].isoformat(), "founded_to": founded[1].isoformat()}
 
 
-SHOW_REASONS_FROM = 0.3  # as the entity page: an unflagged firm below it has no reasons worth a column
-
-
 def cluster_name(cid: str | None) -> str:
     return cluster_text(cid, lang)
 
@@ -56,8 +57,7 @@ def number(v, digits: int = 2) -> float:
 
 
 def shell_reasons(e) -> str:
-    p = e.props
-    if not (p.get("shell_flag") or number(p.get("shell_score")) >= SHOW_REASONS_FROM):
+    if not shows_shell_reasons(e.props):  # as the entity page: a score that stayed low has no reasons
         return ""
     return "；".join(indicator_name(r["indicator"], lang) for r in state.reasons(e)[:3])
 
@@ -80,25 +80,38 @@ def firm_table(entities, score: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def black_table(entities) -> pd.DataFrame:
-    """The black list: one row per firm entity, why it is listed, both scores as numbers."""
-    rows = []
-    for e in entities:
-        p = e.props
-        if place and region(p) != place:
-            continue
-        why = []
-        if p.get("repeat_flag"):
-            why.append(f"{state.t('entity.repeat')}（{repeat_summary(p, lang)}）")
-        if p.get("shell_flag"):
-            why.append(f"{state.t('rank.why_shell')}（{number(p.get('shell_score')):.2f}）")
-        rows.append({state.t("col.name"): e.name, state.t("col.why"): "；".join(why),
-                     state.t("col.cases"): int(number(p.get("repeat_cases"))),
-                     state.t("entity.shell"): number(p.get("shell_score")),
-                     state.t("col.reasons"): repeat_text(p.get("repeat_reason"), lang) or shell_reasons(e),
-                     state.t("col.industry"): p.get("industry", ""), state.t("col.region"): region(p),
-                     state.t("col.founded"): date_text(p.get("founded")), state.t("col.key"): e.key})
-    return pd.DataFrame(rows)
+@st.cache_data(ttl=state.READ_TTL, show_spinner=False)
+def credit_lists(as_of: str) -> dict[str, list[dict]]:
+    """The 黑榜 and 红榜 as of ``as_of`` (ISO date), row for row as an edition of that day publishes them."""
+    return {n: t.to_dict("records") for n, t in lists_of(state.store(), as_of=dt.date.fromisoformat(as_of)).items()}
+
+
+def disclosed(lists: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The lists as the role sees them, after the cache: people's names masked and their keys
+    tokenised where the role sees masked names (the 红榜 holds firms only)."""
+    d = state.disclosure()
+    d.require("rankings")
+    return {n: [d.rows([r], keys=("entity",), names=("name",) if r.get("kind") == "Person" else ())[0] for r in rows]
+            for n, rows in lists.items()}
+
+
+def black_table(rows: list[dict]) -> pd.DataFrame:
+    """The 黑榜 as governance lists it (creditgraph.governance.lists.blacklist), its columns named."""
+    cols = [state.t("col.name"), state.t("col.type"), state.t("col.cases"), state.t("col.case"),
+            field_name("court", lang), field_name("unperformed_amount", lang), field_name("published", lang),
+            state.t("col.objections_open"), state.t("col.key")]
+    return pd.DataFrame([dict(zip(cols, (r["name"], label_name(r["kind"], lang), int(r["cases"]), r["case_nos"],
+                                         r["courts"], number(r["unperformed"]), date_text(r["last_published"]),
+                                         int(r["objections_open"]), r["entity"])))
+                         for r in rows], columns=cols)
+
+
+def red_table(rows: list[dict]) -> pd.DataFrame:
+    """The 红榜 as governance lists it (creditgraph.governance.lists.redlist), its columns named."""
+    cols = [state.t("col.name"), field_name("uscc", lang), state.t("col.founded"), state.t("col.years"),
+            state.t("col.key")]
+    return pd.DataFrame([dict(zip(cols, (r["name"], r["uscc"], date_text(r["founded"]), int(r["years"]), r["entity"])))
+                         for r in rows], columns=cols)
 
 
 #: Scores with the digits the entity page and the PDF show (a score of 1 reads 1.00, not 1).
@@ -174,21 +187,11 @@ with cluster_tab:
         show(firm_table(members, "shell_score"), name=f"cluster-{cluster}")
 
 with lists_tab:
+    today = dt.date.today()
+    listed = disclosed(credit_lists(today.isoformat()))
+    st.caption(state.t("rank.lists_as_of", date=date_text(today.isoformat())))
     st.subheader(state.t("rank.black"))
-    black = state.ranked("Company", "repeat_cases", (("flagged", True),), "repeat_flag", limit=100)
-    black += state.ranked("Company", "shell_score", (("flagged", True),), "shell_flag", limit=100)
-    listed: set[str] = set()
-    black = [e for e in black if (e.props.get("resolved") or e.key) not in listed
-             and not listed.add(e.props.get("resolved") or e.key)]  # one row per firm entity
-    show(black_table(black), name="black-list")
-    st.subheader(state.t("rank.red"))
-    candidates = state.ranked("Company", "paid_in_capital", (), None, limit=400)
-    red = []
-    for e in candidates:  # the listings check is the slow part: stop at 50 clean firms
-        if risk_level(e.props) == "low" and not e.props.get("repeat_cases") and not e.props.get("dissolved") \
-                and e.props.get("status", "存续") in ("存续", "在业", "开业") and not state.listings(e.key):
-            red.append(e)
-            if len(red) == 50:
-                break
-    record_once("ranking", {"list": "red-black"}, len(black) + len(red))
-    show(firm_table(red, "shell_score"), name="red-list")
+    show(black_table(listed["blacklist"]), name="black-list")
+    st.subheader(state.t("rank.red", years=rules().lists["redlist"]["min_years"]))
+    record_once("ranking", {"list": "red-black"}, len(listed["blacklist"]) + len(listed["redlist"]))
+    show(red_table(listed["redlist"]), name="red-list")

@@ -19,7 +19,8 @@ from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_
 from creditgraph.graph.governance import RECORD_LABELS
 from creditgraph.governance.rules import Rules, exit_of, rules
 
-__all__ = ["LIST_NODE_PROPERTIES", "read_frames", "blacklist", "redlist", "BLACKLIST_COLUMNS", "REDLIST_COLUMNS"]
+__all__ = ["LIST_NODE_PROPERTIES", "read_frames", "blacklist", "redlist", "lists_of", "BLACKLIST_COLUMNS",
+           "REDLIST_COLUMNS"]
 
 #: What the lists read: the scorers' properties, the rules' fields, the objection mark, the flags.
 LIST_NODE_PROPERTIES = tuple(dict.fromkeys([*SCORING_NODE_PROPERTIES, "behaviour", "performance", "removed",
@@ -35,6 +36,13 @@ REDLIST_COLUMNS = ["entity", "name", "uscc", "founded", "years"]
 def read_frames(store) -> GraphFrames:
     """The store's columns for the lists (active records only)."""
     return frames_from_tables(store.export_tables(LIST_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES))
+
+
+def lists_of(store, *, as_of: dt.date, table: Rules | None = None) -> dict[str, pd.DataFrame]:
+    """Both lists of ``store`` as of ``as_of`` — ``{"blacklist": …, "redlist": …}`` — as an edition
+    publishes them: the explorer's 红黑榜 reads them here, so the two never differ."""
+    fr = read_frames(store)
+    return {"blacklist": blacklist(fr, as_of=as_of, table=table), "redlist": redlist(fr, as_of=as_of, table=table)}
 
 
 def _listed(fr: GraphFrames, labels: tuple[str, ...], as_of: dt.date, table: Rules) -> pd.DataFrame:

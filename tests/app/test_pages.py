@@ -165,16 +165,6 @@ def test_rankings_page_puts_shells_first_with_reasons(app_env, city):
     assert len(clusters) and clusters["失信企业"].max() >= 1
 
 
-def test_black_list_has_one_row_per_entity_and_numbers_everywhere(app_env):
-    store, _ = app_env
-    at = run("app_pages/rankings.py")
-    black = [d.value for d in at.dataframe if "上榜原因" in d.value.columns][0]
-    assert len(black) and black["编号"].is_unique
-    assert all((store.get(k).props.get("resolved") or k) == k for k in black["编号"])
-    assert black["空壳企业评分"].notna().all() and black["失信案件数"].notna().all()
-    assert all(black["上榜原因"])
-
-
 def test_rankings_filters_narrow_the_list(app_env):
     at = run("app_pages/rankings.py")
     everything = len(at.dataframe[0].value)
