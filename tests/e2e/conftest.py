@@ -8,6 +8,7 @@ package, these tests skip locally and fail under CI.
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -18,10 +19,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from creditgraph.graph.net import free_port
+from creditgraph.synth.truth import load_truth
 
 REPO = Path(__file__).resolve().parents[2]
 HASH_KEY = "e2e-test-key"
@@ -89,9 +92,26 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     pytest.fail(f"the explorer at {url} was not healthy after {timeout:.0f}s:\n{tail}")
 
 
+def _env() -> dict[str, str]:
+    """No CREDITGRAPH_* from the caller's shell (a Neo4j URI would switch stores); no .env either."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
+    return env | {"CREDITGRAPH_ID_HASH_KEY": HASH_KEY}
+
+
+@pytest.fixture(scope="session")
+def prepared(city, tmp_path_factory) -> Path:
+    """A data folder holding the seeded city loaded, resolved and scored; prepared once, copied
+    for each module's explorer (a module that changes its store changes only its copy)."""
+    data_dir = tmp_path_factory.mktemp("e2e-prepared")
+    subprocess.run([sys.executable, str(Path(__file__).with_name("prepare_store.py")), str(city / "data"),
+                    str(data_dir), HASH_KEY], env=_env(), cwd=data_dir, check=True, timeout=600)
+    return data_dir
+
+
 @pytest.fixture(scope="module")
-def explorer(city, tmp_path_factory) -> Explorer:
-    """``creditgraph explore`` over the seeded city (loaded, resolved, scored) on a free loopback port.
+def explorer(request, tmp_path_factory) -> Explorer:
+    """``creditgraph explore`` over a copy of the prepared city on a free loopback port, one per
+    test module; its log is ``test-artifacts/e2e/<module>.log``.
 
     ``CREDITGRAPH_E2E_URL`` points the tests at an explorer already serving that city instead
     (loaded with ``CREDITGRAPH_ID_HASH_KEY`` = ``HASH_KEY``): quicker when writing a test."""
@@ -100,15 +120,12 @@ def explorer(city, tmp_path_factory) -> Explorer:
         yield Explorer(os.environ["CREDITGRAPH_E2E_URL"].rstrip("/"), Path(), ARTIFACTS / "explorer.log")
         return
     data_dir = tmp_path_factory.mktemp("e2e-data")
-    # No CREDITGRAPH_* from the caller's shell (a Neo4j URI would switch stores); no .env either.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
-    env |= {"CREDITGRAPH_ID_HASH_KEY": HASH_KEY}
-    subprocess.run([sys.executable, str(Path(__file__).with_name("prepare_store.py")), str(city / "data"),
-                    str(data_dir), HASH_KEY], env=env, cwd=data_dir, check=True, timeout=600)
+    shutil.copytree(request.getfixturevalue("prepared"), data_dir, dirs_exist_ok=True)
+    env = _env()
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = ARTIFACTS / "explorer.log"
+    log = ARTIFACTS / f"{request.module.__name__}.log"
     cli = Path(sys.executable).with_name("creditgraph")
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen([str(cli), "explore", "--data-dir", str(data_dir), "--port", str(port), "--user", USER],
@@ -171,3 +188,56 @@ def browser(pytestconfig) -> Browser:
             (ARTIFACTS / "console-errors.txt").write_text("\n".join(seen.errors + seen.failed) + "\n", encoding="utf-8")
             context.close()
             chromium.close()
+
+
+LOOPBACK = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(autouse=True)
+def quiet_and_local(request):
+    """After every browser test: no console error, no uncaught exception and no response of 400
+    or above while it ran (a page opened by its URL included: Streamlit's base-path probes,
+    streamlit/streamlit#7074, are answered by app/server.py), and every URL it asked for was on
+    loopback."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    seen = request.getfixturevalue("browser")
+    errors, failed, asked = len(seen.errors), len(seen.failed), len(seen.requests)
+    yield
+    assert not seen.failed[failed:], seen.failed[failed:][:10]
+    assert not seen.errors[errors:], seen.errors[errors:][:10]
+    outside = sorted({u for u in seen.requests[asked:] if urlsplit(u).scheme not in ("data", "blob", "about")
+                      and urlsplit(u).hostname not in LOOPBACK})
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture(scope="session")
+def plant(city) -> dict:
+    """The first planted shell cluster: a firm to search for, another firm of the cluster,
+    and the nominee legal rep (name, ID number) as the truth files give them."""
+    truth = load_truth(city)
+    cluster = truth.of("shell_cluster")[0]
+    with (city / "data" / "enterprise_registration.csv").open(encoding="utf-8") as fh:
+        names = {r["统一社会信用代码"]: r["公司名"] for r in csv.DictReader(fh)}
+    with (city / "truth" / "persons.csv").open(encoding="utf-8") as fh:
+        ids = {int(r["pid"]): r["id_number"] for r in csv.DictReader(fh)}
+    firm, other = cluster["companies"][0], cluster["companies"][-1]
+    nominee = cluster["facts"]["nominee"]
+    all_shells = {names[u] for c in truth.of("shell_cluster") for u in c["companies"]}
+    return {"key": f"co:uscc:{firm}", "name": names[firm], "other_key": f"co:uscc:{other}", "other_name": names[other],
+            "cluster_keys": [f"co:uscc:{u}" for u in cluster["companies"]], "all_shell_names": all_shells,
+            "nominee": truth.names[nominee], "nominee_id": ids[nominee]}
+
+
+@pytest.fixture(scope="session")
+def hiding(city) -> dict:
+    """The first planted asset-hiding case: the debtor firm and the firm that received its assets."""
+    truth = load_truth(city)
+    facts = truth.of("asset_hiding")[0]["facts"]
+    with (city / "data" / "enterprise_registration.csv").open(encoding="utf-8") as fh:
+        names = {r["统一社会信用代码"]: r["公司名"] for r in csv.DictReader(fh)}
+    return {"debtor": f"co:uscc:{facts['debtor_firm']}", "debtor_name": names[facts["debtor_firm"]],
+            "hidden": f"co:uscc:{facts['hidden_firm']}", "hidden_name": names[facts["hidden_firm"]]}
+
+

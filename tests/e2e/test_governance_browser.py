@@ -3,8 +3,8 @@ objection on one of its 失信 records, sees it shown 异议中, a reviewer upho
 record is shown withdrawn with the scores recomputed.
 
 Uses the fixtures of ``tests/e2e/conftest.py`` (the explorer over the scored seeded city, headless
-system Chromium kept offline). The page is ``app/app_pages/governance.py``; it must be in the
-explorer's navigation (``app/streamlit_app.py``).
+system Chromium kept offline) and the helpers of ``browsing.py``. The page is
+``app/app_pages/governance.py``; it must be in the explorer's navigation (``app/streamlit_app.py``).
 """
 
 from __future__ import annotations
@@ -13,24 +13,13 @@ import re
 from pathlib import Path
 
 import pytest
+from browsing import no_exception, settled
 
 from creditgraph.synth.truth import load_truth
 
 pytestmark = pytest.mark.e2e
 
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
-
-
-def settled(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-
-
-def no_exception(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 @pytest.fixture(scope="module")
