@@ -88,11 +88,35 @@ class FirmContext:
     firms_of_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     person_firms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # Person → its firms
     person_cases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # direct or via a list entry
+    firms_of_item: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # "a:"/"p:" item → firms
+    n_firms: int = 0                                                   # canonical firms with a person or an item
+    _co: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict, repr=False)
 
     def together(self, name: str, other: str) -> int:
         """Firms where people named ``name`` and ``other`` both hold a role."""
         a, b = self.firms_of_name.get(name, set()), self.firms_of_name.get(other, set())
         return len(a & b) if len(a) < len(b) else len(b & a)
+
+    def co_occurrence(self, name: str, item: str) -> tuple[int, float]:
+        """(firms where a person named ``name`` meets ``item``, how many such firms chance alone would give).
+
+        ``item`` is ``"a:"`` + address, ``"p:"`` + phone, ``"o:"`` + owning company or ``"n:"`` + another
+        person's name. Chance is the independence expectation ``firms(name) · firms(item) / firms``, with
+        the co-occurring firms themselves left out of the name's count (a nominee's own hundred firms
+        do not make his name look common): a name met again and again beside one item is one person
+        who keeps using it, the way term-frequency weights in entity resolution read a rare value.
+        O(min(firms(name), firms(item))), cached per (name, item)."""
+        hit = self._co.get((name, item))
+        if hit is not None:
+            return hit
+        kind, value = item[:2], item[2:]
+        firms = (self.firms_of_item.get(item, set()) if kind in ("a:", "p:")
+                 else self.holdings.get(value, frozenset()) if kind == "o:" else self.firms_of_name.get(value, set()))
+        mine = self.firms_of_name.get(name, set())
+        k = len(mine & firms) if len(mine) < len(firms) else len(firms & mine)
+        chance = max(len(mine) - k, 1) * len(firms) / max(self.n_firms, 1)
+        self._co[(name, item)] = (k, chance)
+        return k, chance
 
 
 def _day(value) -> int | None:
@@ -181,6 +205,13 @@ def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None
     for u, records in listed.items():
         for r in records:
             ctx.person_cases[u] |= record_cases.get(r, set())
+    for f, items in addresses.items():
+        for x in items:
+            ctx.firms_of_item["a:" + x].add(f)
+    for f, items in phones.items():
+        for x in items:
+            ctx.firms_of_item["p:" + x].add(f)
+    ctx.n_firms = len(names.keys() | addresses.keys() | phones.keys() | owners.keys() | holdings.keys())
     for field_, count in ((addresses, "firms_at"), (phones, "firms_with_phone"), (names, "firms_with_name")):
         n: dict[str, int] = defaultdict(int)
         for items in field_.values():

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Mapping
 from creditgraph.analytics.resolve.mentions import HIDDEN, FirmContext, Mention
 
 __all__ = ["FEATURES", "BATCH_DAYS", "CONTEXT_CAP", "WINDOW", "CROWDED", "RARE_NAME_FIRMS", "CROWDED_OWNER",
+           "STRONG_LIFT", "WEAK_LIFT",
            "candidate_pairs", "contradiction", "evidence", "supported", "feature_vector"]
 
 #: Firms founded this many days apart or less count as one registration batch.
@@ -36,7 +37,8 @@ CROWDED = 100
 FEATURES = ("id_overlap", "same_full_id", "same_last4", "same_birth_year", "same_sex", "shared_firms",
             "shared_cases", "case_against_their_firm", "no_id_on_one_side", "name_commonness",
             "shared_address", "address_crowd", "same_batch", "co_officers", "co_officer_crowd",
-            "co_officer_repeat", "holding_link", "firms_share_case", "shared_phone")
+            "co_officer_repeat", "holding_link", "firms_share_case", "shared_phone",
+            "co_occurrence", "co_occurrence_sum", "context_kinds")
 
 
 def candidate_pairs(ms: Mapping[str, Mention]) -> Iterator[tuple[str, str]]:
@@ -164,10 +166,50 @@ def evidence(a: Mention, b: Mention, block_size: int, context: FirmContext | Non
         "common_owners": _counted(a.owners & b.owners, {o: len(ctx.holdings.get(o, ())) for o in a.owners & b.owners}),
         "firms_share_cases": sorted(a.firm_cases & b.firm_cases)[:3] if firms_a and firms_b else [],
         "shared_phones": _counted(a.phones & b.phones, ctx.firms_with_phone) if firms_a and firms_b else [],
+        # [item, firms where the name meets it, firms chance alone would give], most telling first
+        "co_occurrence": _co_occurrence(a, b, ctx) if firms_a and firms_b else [],
     }
 
 
+def _co_occurrence(a: Mention, b: Mention, ctx: FirmContext, n: int = 4) -> list[list]:
+    """The shared items (address, phone, owning company, co-officer name) that the pair's name meets
+    far more often than chance, by :meth:`~.mentions.FirmContext.co_occurrence`; strongest first."""
+    if not ctx.n_firms:
+        return []
+    items = [*("a:" + x for x in a.addresses & b.addresses), *("p:" + x for x in a.phones & b.phones),
+             *("o:" + x for x in a.owners & b.owners), *("n:" + x for x in a.co_names & b.co_names)]
+    out = []
+    for item in items:
+        k, chance = ctx.co_occurrence(a.name, item)
+        if k >= 2 and k > chance:
+            out.append([item, k, round(chance, 4)])
+    out.sort(key=lambda x: (-x[1] / max(x[2], 1e-6), x[0]))
+    return out[:n]
+
+
+def _lifts(ev: Mapping) -> dict[str, float]:
+    """Per kind of item (first letter), the best log(co-occurrences / chance), capped at 12."""
+    best: dict[str, float] = {}
+    for item, k, chance in ev.get("co_occurrence", ()):
+        lift = min(math.log(k / max(chance, 1e-6)), 12.0)
+        best[item[0]] = max(best.get(item[0], 0.0), lift)
+    return best
+
+
+def _kinds(ev: Mapping) -> int:
+    """How many independent kinds of context the pair shares beyond the name."""
+    days = ev.get("registered_days_apart")
+    return sum(map(bool, (ev["shared_addresses"], ev["shared_phones"], ev["co_officers"],
+                          ev["holding_links"] or ev["common_owners"], ev["firms_share_cases"],
+                          days is not None and days <= BATCH_DAYS)))
+
+
 RARE_NAME_FIRMS = 5  # a co-officer name in more firms than this is too common to vouch for anyone
+#: A name met beside one item at least this many times as often as chance would give, and at
+#: three firms or more, is one person's habit: that item alone vouches for the pair.
+STRONG_LIFT = 20.0
+#: ... or two kinds of item each met at least this many times as often as chance.
+WEAK_LIFT = 3.0
 CROWDED_OWNER = 10   # an owner of more firms than this (中央汇金 holds 662 listed firms) ties nobody
 
 
@@ -179,11 +221,20 @@ def supported(ev: Mapping) -> bool:
     firms, nor co-officer names unless two of them are rare
     (in at most :data:`RARE_NAME_FIRMS` firms), or one rare among three: a busy person's name
     sits beside many namesakes of someone else's (with one co-officer name, 1,000-firm cities
-    merged 2 % of name-only pairs wrongly; with this rule 0.7 %, see tests/analytics)."""
+    merged 2 % of name-only pairs wrongly; with this rule 0.7 %, see tests/analytics).
+
+    Crowded items count too when the pair's *name* keeps meeting them (``co_occurrence``, see
+    :meth:`~.mentions.FirmContext.co_occurrence`): an item — however many firms share it — that
+    the name meets at three firms or more and at least :data:`STRONG_LIFT` times as often as
+    chance gives, or two kinds of item each met :data:`WEAK_LIFT` times as often. A nominee's
+    hundred shells at one agent's address and phone, beside the same crew, are one habit; a
+    namesake at that address by chance is what the expectation counts."""
     rare = sum(1 for _, n, *_ in ev["co_officers"] if n <= RARE_NAME_FIRMS)
     co_officers = rare >= 2 or (rare >= 1 and len(ev["co_officers"]) >= 3)
-    return bool(ev["id_overlap"] or ev["same_last4"] or ev["same_full_id"] or ev["shared_firms"]
-                or ev["shared_cases"] or ev["case_against_their_firm"] or co_officers
+    strong = any(k >= 3 and k >= STRONG_LIFT * chance for _, k, chance in ev.get("co_occurrence", ()))
+    lifted = len({item[0] for item, k, chance in ev.get("co_occurrence", ()) if k >= WEAK_LIFT * chance})
+    return bool(strong or lifted >= 2 or ev["id_overlap"] or ev["same_last4"] or ev["same_full_id"]
+                or ev["shared_firms"] or ev["shared_cases"] or ev["case_against_their_firm"] or co_officers
                 or ev["holding_links"] or any(n <= CROWDED_OWNER for _, n in ev["common_owners"])
                 or ev["firms_share_cases"] or any(n <= CROWDED for _, n in ev["shared_addresses"])
                 or any(n <= CROWDED for _, n in ev["shared_phones"]))
@@ -191,6 +242,7 @@ def supported(ev: Mapping) -> bool:
 
 def feature_vector(ev: Mapping) -> list[float]:
     days = ev.get("registered_days_apart")
+    lifts = _lifts(ev)
     return [ev["id_overlap"] / 18, float(ev["same_full_id"]), float(ev["same_last4"]), float(ev["same_birth_year"]),
             float(ev["same_sex"]), min(len(ev["shared_firms"]), 3) / 3, min(len(ev["shared_cases"]), 3) / 3,
             float(bool(ev["case_against_their_firm"])), float(ev["no_id_on_one_side"]),
@@ -201,7 +253,8 @@ def feature_vector(ev: Mapping) -> list[float]:
             min(max((c[2] for c in ev["co_officers"]), default=1) - 1, 9) / 9,
             float(bool(ev["holding_links"] or any(n <= CROWDED_OWNER for _, n in ev["common_owners"]))),
             float(bool(ev["firms_share_cases"])),
-            float(bool(ev["shared_phones"]))]
+            float(bool(ev["shared_phones"])),
+            max(lifts.values(), default=0.0) / 12, min(sum(lifts.values()), 24.0) / 24, _kinds(ev) / 6]
 
 
 def _crowd(counted: list) -> float:

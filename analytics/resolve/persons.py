@@ -28,12 +28,20 @@ explainable evidence, and links are merged greedily under cannot-link constraint
   firm holding the other, or one company holding both; both firms party to one case; the same
   phone (:func:`~.pairs.evidence` lists each with the number of firms that have it, for a
   reviewer).
+* **How telling a shared item is, from the city itself** (term-frequency style): for each
+  shared address, phone, owner or co-officer name, the firms where the pair's name meets it
+  against the firms chance alone would give (``firms(name) · firms(item) / firms``). A name
+  met beside one item again and again — a nominee's shells at the agent's address, his crew's
+  names beside his — is one person's habit; a common name at a crowded building is chance.
+  The strongest ratio and their sum over kinds of item are features, so several weak contexts
+  add up.
 * **Support.** A candidate whose only shared item is an address or phone of more than
-  :data:`~.pairs.CROWDED` firms has no evidence beyond the name and is never scored
-  (:func:`~.pairs.supported`).
+  :data:`~.pairs.CROWDED` firms, that the name meets no more often than chance, has no
+  evidence beyond the name and is never scored (:func:`~.pairs.supported`).
 * **Evidence → score.** :data:`~.pairs.FEATURES`, combined by the shipped logistic model
   (``person_model.json``, trained by :mod:`creditgraph.training.persons` on synthetic cities —
-  a full one and full ones with the person-ID columns blanked — which also picks the threshold
+  a full one, full ones and a registry-profile one with the person-ID columns blanked — which
+  also picks the threshold
   from the held-out precision–recall curve).
 * **Clustering** (here). Links in descending score; two clusters join only if no member of
   one contradicts a member of the other (their merged ID positions, sex, birth year and

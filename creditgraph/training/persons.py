@@ -1,6 +1,6 @@
 """Train the person-resolution model on synthetic cities and choose its threshold.
 
-    python -m creditgraph.training persons [--companies 20000] [--cities full:11,noid:11,noid:13]
+    python -m creditgraph.training persons [--companies 20000] [--cities full:11,noid:11,noid:13,registry_noid:12]
 
 Generates the training cities — the full city, and full cities whose person-ID columns have
 been blanked ("noid", :func:`~creditgraph.training.cities.blank_person_ids`), so that the model
@@ -104,7 +104,7 @@ def training_pairs(specs: list[tuple[str, int]], companies: int) -> tuple[np.nda
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     """The options of ``python -m creditgraph.training persons``."""
     ap.add_argument("--companies", type=int, default=20_000, help="companies in each training city (default 20000)")
-    ap.add_argument("--cities", default="full:11,noid:11,noid:13",
+    ap.add_argument("--cities", default="full:11,noid:11,noid:13,registry_noid:12",
                     help="profile:seed of each training city; sparse and listed are held out")
     ap.add_argument("--min-precision", type=float, default=0.995,
                     help="the threshold is the best F1 at this held-out precision or more (default 0.995)")
@@ -118,7 +118,8 @@ def run(args: argparse.Namespace) -> int:
     model, report = fit(X, y, min_precision=args.min_precision, seed=specs[0][1])
     model = Model(model.coef, model.intercept, model.threshold,
                   {"trained_on": f"synthetic cities of {args.companies} companies: {args.cities} "
-                                 "(noid = full with the person-ID columns blanked)",
+                                 "(noid = full with the person-ID columns blanked, registry_noid likewise "
+                                 "of a registry city)",
                    "trained": dt.date.today().isoformat(), **report})
     model.save(args.out)
     log.info("threshold %.4f: held-out precision %.4f recall %.4f on %d pairs (%d same)", model.threshold,
