@@ -1,0 +1,49 @@
+"""Serial default without ID numbers: a legal rep of one name whose next firm opens within a year
+of the last one's 失信 listing, and turns dishonest in its turn, ranks those firms above a firm
+with one case; a namesake's dishonest firm founded long before stays out of the chain."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from creditgraph.analytics.offenders import dishonest_firm_ranking
+
+
+def _city() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+
+    def firm(key: str, founded: str, rep: str | None, listed: str | None, cases: int = 1) -> None:
+        G.add_node(key, label="Company", name=key, founded=founded)
+        if rep:
+            G.add_node(f"pe:x:{rep}@{key}", label="Person", name=rep)
+            G.add_edge(f"pe:x:{rep}@{key}", key, key="LEGAL_REP_OF", type="LEGAL_REP_OF")
+        for i in range(cases if listed else 0):
+            rec = f"dr:{key}:{i}"
+            G.add_node(rec, label="DishonestRecord", case_no=f"（2015）闽01执{key}{i}号", published=listed,
+                       filed=listed, unperformed_amount=0)
+            G.add_edge(key, rec, key="LISTED_IN", type="LISTED_IN")
+    firm("co:first", "2010-01-01", "张伟", "2012-05-01")
+    firm("co:second", "2012-08-01", "张伟", "2014-06-01")      # opened 3 months after the first's listing
+    firm("co:third", "2014-09-01", "张伟", "2016-03-01")       # ... and after the second's
+    firm("co:namesake", "2003-01-01", "张伟", "2019-01-01")    # same name, no succession in time
+    firm("co:two_cases", "2011-01-01", "李娜", "2015-01-01", cases=2)
+    for i in range(20):
+        firm(f"co:clean{i}", "2012-01-01", f"路人{i}", None)
+    return G
+
+
+def test_a_succession_of_dishonest_firms_under_one_name_ranks_first():
+    ranking = dishonest_firm_ranking(_city())
+    assert ranking.loc[["co:first", "co:second", "co:third"], "succession"].tolist() == [3, 3, 3]
+    assert ranking.loc["co:namesake", "succession"] == 0
+    assert set(ranking.index[:3]) == {"co:first", "co:second", "co:third"}
+    assert ranking.at["co:first", "risk"] == 1 + 2 * 3
+    assert ranking.index[3] == "co:two_cases" and ranking["rank"].is_unique
+
+
+def test_a_name_alone_makes_no_chain():
+    G = _city()
+    G.nodes["co:second"]["founded"] = "2022-06-01"   # years after every listing
+    G.nodes["co:third"]["founded"] = "2005-01-01"
+    ranking = dishonest_firm_ranking(G)
+    assert (ranking["succession"] == 0).all()
