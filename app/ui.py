@@ -6,6 +6,7 @@ first (``md``); tables (``st.dataframe``) render cells as plain text already.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, Iterable
 
@@ -165,7 +166,7 @@ def draw_network(view: View, *, key: str, expand: bool = False, height: int = 52
     with details:
         target = (out or {}).get("data", {}).get("target_id") if isinstance(out, dict) else None
         if target in view.nodes:
-            node_details(view.nodes[target]["data"])
+            node_details(view.nodes[target]["data"], key=f"node-details-{hashlib.sha1(key.encode()).hexdigest()[:12]}")
     legend(view)
     return out
 
@@ -175,10 +176,11 @@ def draw_network(view: View, *, key: str, expand: bool = False, height: int = 52
 _NOT_DETAILS = ("id", "label", "name")
 
 
-def node_details(data: dict) -> None:
+def node_details(data: dict, *, key: str | None = None) -> None:
     """A drawn node's data as the drawing holds it, in the reader's language: its name, its class,
-    then every other field by the name :mod:`creditgraph.app.network` gave it."""
-    with st.container(border=True):
+    then every other field by the name :mod:`creditgraph.app.network` gave it. ``key`` names the
+    box (its element carries the class ``st-key-<key>``)."""
+    with st.container(border=True, key=key):
         st.markdown(f"**{md(data.get('name', ''))}**")
         st.caption(md(data.get("label", "")))
         for field, value in data.items():

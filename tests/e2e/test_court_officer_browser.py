@@ -117,7 +117,7 @@ def test_a_tapped_node_s_details_are_chinese_and_beside_the_drawing(browser, exp
     assert where is not None, "the debtor is not drawn as a high-risk firm"
     box = iframe.bounding_box()
     page.mouse.click(box["x"] + where[0], box["y"] + where[1])
-    details = panel.get_by_test_id("stVerticalBlockBorderWrapper").filter(has_text=zh("col.risk"))
+    details = panel.locator("[class*='st-key-node-details-']")
     expect(details.first).to_be_visible(timeout=30_000)
     settled(page)
     expect(details.first).to_contain_text("高风险企业")
