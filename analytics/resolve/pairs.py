@@ -178,13 +178,13 @@ def _co_occurrence(a: Mention, b: Mention, ctx: FirmContext, n: int = 4) -> list
         return []
     items = [*("a:" + x for x in a.addresses & b.addresses), *("p:" + x for x in a.phones & b.phones),
              *("o:" + x for x in a.owners & b.owners), *("n:" + x for x in a.co_names & b.co_names)]
-    out = []
+    found: list[tuple[str, int, float]] = []
     for item in items:
         k, chance = ctx.co_occurrence(a.name, item)
         if k >= 2 and k > chance:
-            out.append([item, k, round(chance, 4)])
-    out.sort(key=lambda x: (-x[1] / max(x[2], 1e-6), x[0]))
-    return out[:n]
+            found.append((item, k, round(chance, 4)))
+    found.sort(key=lambda x: (-x[1] / max(x[2], 1e-6), x[0]))
+    return [list(x) for x in found[:n]]
 
 
 def _lifts(ev: Mapping) -> dict[str, float]:
