@@ -3,7 +3,9 @@
 **Repeat offenders.** For every resolved person or firm: its distinct 失信 cases (any record
 of the entity, across sources and list layouts), the courts and years they span, its
 restriction orders, the unperformed amount, and — for people — how many firms they ran as
-legal rep that became dishonest themselves (serial default). Flagged by definition, not by a
+legal rep that became dishonest themselves (serial default; without ID numbers, the dishonest
+firms that legal reps of one name opened each after the last one's listing: :func:`_succession`).
+Flagged by definition, not by a
 tuned weight: listed in :data:`REPEAT_CASES` or more cases, or legal rep of
 :data:`SERIAL_FIRMS` or more firms that each became dishonest.
 
@@ -112,8 +114,14 @@ def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, b
     lr = fr.edges_of("LEGAL_REP_OF")
     lu, lv = lr["u"].to_numpy(), lr["v"].to_numpy()
     lr = pd.DataFrame({"p": fr.entity[lu], "f": fr.entity[lv]})[fr.is_label(lu, "Person")]
-    lr = lr[np.isin(lr["f"].to_numpy(), dishonest_firms)]
+    lr = lr[np.isin(lr["f"].to_numpy(), dishonest_firms)].drop_duplicates()
     serial = lr.groupby("p")["f"].nunique()
+    # without ID numbers a serial defaulter is one record per firm: the firms' succession under
+    # one legal-rep name (:func:`_succession`) counts for each of those records
+    own = np.zeros(len(fr.entities))
+    own[out.index.to_numpy(dtype=np.int64)] = np.where(out["kind"] == "Company", out["cases"].to_numpy(), 0)
+    chained = pd.Series(_succession(fr, lr, own)[lr["f"].to_numpy()], index=lr["p"].to_numpy())
+    serial = pd.concat([serial, chained.groupby(level=0).max()], axis=1).max(axis=1).astype(int)
     extra = serial.index[(serial >= SERIAL_FIRMS).to_numpy()].difference(out.index)
     out = out.reindex(out.index.append(extra))
     out.loc[extra, "kind"] = "Person"
@@ -266,8 +274,8 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
                            repeat: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every firm entity ranked by the dishonesty it carries: ``risk`` = its own 失信 cases + its
     legal reps' own cases + twice the firms each legal rep ran into default (counted from
-    :data:`SERIAL_FIRMS` on) + twice the firms of its ``succession`` (:func:`_succession`: a
-    dishonest firm and the dishonest firms a legal rep of the same name founded within
+    :data:`SERIAL_FIRMS` on), where a rep's firms include its ``succession`` (:func:`_succession`:
+    a dishonest firm and the dishonest firms a legal rep of the same name founded within
     :data:`SUCCESSOR_DAYS` after the other's listing — serial default where the registry gives
     no ID to resolve the rep by). Ties go to the larger unperformed amount, then the entity key, so a
     firm's place is one number, never a tie block. Index: firm entity key; highest risk first.
@@ -289,7 +297,7 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
     rep_risk = (pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()])
                 .groupby(reps["f"].to_numpy()).sum())
     chain = _succession(fr, reps, cases)
-    risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy() + 2 * chain[firms]
+    risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy()  # a rep's serial count holds the chain
     out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms],
                         "succession": chain[firms].astype(int)}, index=pd.Index(fr.entities[firms], dtype=object))
     out = out.sort_index(kind="stable").sort_values(["risk", "unperformed"], ascending=False, kind="stable")

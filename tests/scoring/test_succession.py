@@ -47,3 +47,11 @@ def test_a_name_alone_makes_no_chain():
     G.nodes["co:third"]["founded"] = "2005-01-01"
     ranking = dishonest_firm_ranking(G)
     assert (ranking["succession"] == 0).all()
+
+
+def test_each_record_of_the_chains_legal_rep_is_flagged_a_serial_defaulter():
+    from creditgraph.analytics.offenders import repeat_offenders
+    repeat = repeat_offenders(_city())
+    chain = [f"pe:x:张伟@co:{f}" for f in ("first", "second", "third")]
+    assert repeat.loc[chain, "serial_firms"].tolist() == [3, 3, 3] and repeat.loc[chain, "flag"].all()
+    assert "pe:x:张伟@co:namesake" not in repeat.index or not repeat.at["pe:x:张伟@co:namesake", "flag"]
