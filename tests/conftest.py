@@ -45,6 +45,17 @@ def city(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def small_seeded_city(tmp_path_factory) -> Path:
+    """A clean seeded city of 300 companies (seed 7): for tests of how a store or a command treats
+    a whole city, where 1,000 firms prove nothing more than 300 and take three times as long."""
+    from creditgraph.synth.generate import generate
+
+    out = tmp_path_factory.mktemp("small-seeded-city")
+    generate(300, seed=7, out=out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
 def arcadedb_server(tmp_path_factory):
     """The session's embedded server (one per process: it lives in this process's JVM)."""
     server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), heap="1g")
@@ -85,6 +96,36 @@ def store(request):
     s = request.getfixturevalue(f"{request.param}_store")
     s.wipe()
     return s
+
+
+@pytest.fixture(scope="session")
+def _scored_cache() -> dict:
+    """backend → the fingerprint of the scored city it holds (tests/cities.py)."""
+    return {}
+
+
+def _scored(request, backend: str):
+    from cities import fingerprint, load_scored
+
+    s = request.getfixturevalue(f"{backend}_store")
+    cache = request.getfixturevalue("_scored_cache")
+    if cache.get(backend) is None or fingerprint(s) != cache[backend]:
+        city = request.getfixturevalue("city")
+        cache[backend] = load_scored(s, city, request.getfixturevalue("tmp_path_factory").mktemp("scored-report"))
+    return s
+
+
+@pytest.fixture(scope="module", params=["arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def scored_store(request):
+    """The seeded city resolved and scored, in the embedded store and in Neo4j; read it, do not
+    change it (loaded once per session; a module after one that changed the store reloads it)."""
+    return _scored(request, request.param)
+
+
+@pytest.fixture(scope="module")
+def scored_arcadedb(request):
+    """The seeded city resolved and scored in the embedded store (as ``scored_store``)."""
+    return _scored(request, "arcadedb")
 
 
 _exit_status = 0

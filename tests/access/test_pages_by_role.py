@@ -12,29 +12,21 @@ import json
 
 import pytest
 from apptest import run_page
+from cities import SCORED_HASH_KEY
 from streamlit.testing.v1 import AppTest
 
 from creditgraph.app.strings import t
 from creditgraph.audit import AuditLog
 from creditgraph.settings import Settings
 
-HASH_KEY = "access-pages-key"
+HASH_KEY = SCORED_HASH_KEY
 ID_NUMBER = "110101199003071233"  # a well-formed number (check digit included); whose, does not matter
 
 
 @pytest.fixture(scope="module")
-def scored(arcadedb_store, city, tmp_path_factory):
-    """The seeded city in the embedded store, resolved and scored (once for the module)."""
-    from creditgraph.loaders.pipeline import load_paths
-    from creditgraph.resolution import run_resolution
-    from creditgraph.scoring import run_scoring
-
-    s = arcadedb_store
-    s.wipe()
-    load_paths(s, [city / "data"], hash_key=HASH_KEY, report_dir=tmp_path_factory.mktemp("report"), progress=False)
-    run_resolution(s)
-    run_scoring(s)
-    return s
+def scored(scored_arcadedb):
+    """The seeded city in the embedded store, resolved and scored (shared by the session)."""
+    return scored_arcadedb
 
 
 @pytest.fixture

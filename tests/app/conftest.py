@@ -1,4 +1,5 @@
-"""The explorer under test: a scored seeded city in each store, and the app pointed at it.
+"""The explorer under test: the app pointed at the session's scored seeded city (``scored_store``,
+tests/conftest.py) in each store.
 
 AppTest runs the pages in this process, so the app's ``state.store`` / ``state.settings``
 are swapped for the test's store and settings (the pages only ever reach the store through
@@ -8,24 +9,9 @@ them); the cached reads are cleared whenever the store changes.
 from __future__ import annotations
 
 import pytest
+from cities import SCORED_HASH_KEY
 
-from creditgraph.loaders.pipeline import load_paths
-from creditgraph.resolution import run_resolution
-from creditgraph.scoring import run_scoring
 from creditgraph.settings import Settings
-
-HASH_KEY = "app-test-key"
-
-
-@pytest.fixture(scope="module", params=["arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def scored_store(request, city, tmp_path_factory):
-    """A store of each backend holding the seeded city, resolved and scored (once per module)."""
-    s = request.getfixturevalue(f"{request.param}_store")
-    s.wipe()
-    load_paths(s, [city / "data"], hash_key=HASH_KEY, report_dir=tmp_path_factory.mktemp("report"), progress=False)
-    run_resolution(s)
-    run_scoring(s)
-    return s
 
 
 @pytest.fixture
@@ -35,7 +21,7 @@ def app_env(scored_store, tmp_path, monkeypatch):
 
     from creditgraph.app import state
 
-    settings = Settings(data_dir=tmp_path, user="inspector-7", id_hash_key=HASH_KEY, _env_file=None)
+    settings = Settings(data_dir=tmp_path, user="inspector-7", id_hash_key=SCORED_HASH_KEY, _env_file=None)
     monkeypatch.setattr(state, "store", lambda: scored_store)
     monkeypatch.setattr(state, "settings", lambda: settings)
     st.cache_data.clear()

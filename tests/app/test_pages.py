@@ -186,17 +186,24 @@ def test_english_is_one_switch_away(app_env):
     assert "Type" in at.dataframe[0].value.columns
 
 
-def test_html_payloads_are_shown_as_text(app_env, tmp_path):
+def test_html_payloads_are_shown_as_text(app_env, monkeypatch):
+    """A firm named like markup, in a store of its own (the session's scored city is shared and
+    must not change)."""
+    import streamlit as st
+
+    from creditgraph.app import state
+    from creditgraph.graph.memory import MemoryGraphStore
     from creditgraph.graph.records import NodeRow
 
-    store, _ = app_env
+    store = MemoryGraphStore()
     payload = "<img src=x onerror=alert(1)>[点我](javascript:alert(1))有限公司"
     store.upsert_nodes([NodeRow("Company", "co:name:payload", {"name": payload}, "test", "1")])
+    monkeypatch.setattr(state, "store", lambda: store)
+    st.cache_data.clear()
     at = run("app_pages/entity.py", entity="co:name:payload", view="关系图")
     assert at.title[0].value.replace("\\", "") == payload  # escaped Markdown shows the literal text
     names = [n["data"]["name"] for n in graph_elements(at)["nodes"]]
     assert not any("<" in n or ">" in n for n in names)
-    store.upsert_nodes([])  # nothing else to clean: the payload node is harmless to later tests
 
 
 def test_expanding_a_node_adds_its_next_hop_and_moves_nothing(app_env, city):
