@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from creditgraph.graph.schema import schema
 
@@ -23,8 +25,15 @@ def _run(args, data_dir, **kw):
                           text=True, timeout=300, **kw)
 
 
-def test_demo_then_stats_search_and_audit(tmp_path):
-    demo = _run(["demo", "--companies", "1000"], tmp_path)
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """``creditgraph demo`` run once for the module: its data dir and the finished process."""
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    return data_dir, _run(["demo", "--companies", "1000"], data_dir)
+
+
+def test_demo_then_stats_search_and_audit(demo, tmp_path):
+    tmp_path, demo = Path(shutil.copytree(demo[0], tmp_path / "data")), demo[1]
     assert demo.returncode == 0, demo.stderr
     assert "quarantined 0" in demo.stdout
     found_planted = re.search(r"found in the graph: (\d+) of (\d+)", demo.stdout)
@@ -40,8 +49,9 @@ def test_demo_then_stats_search_and_audit(tmp_path):
     assert audit[-1]["user"] == "tester" and audit[-1]["action"] == "search" and audit[-1]["results"] >= 1
 
 
-def test_second_process_joins_the_running_embedded_store_and_sigterm_stops_it(tmp_path):
-    assert _run(["demo", "--companies", "1000"], tmp_path).returncode == 0
+def test_second_process_joins_the_running_embedded_store_and_sigterm_stops_it(demo, tmp_path):
+    assert demo[1].returncode == 0, demo[1].stderr
+    tmp_path = Path(shutil.copytree(demo[0], tmp_path / "data"))  # the demo's store, owned by no process
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import time; from creditgraph.settings import Settings; from creditgraph.graph.connect import open_store\n"
@@ -90,7 +100,8 @@ def test_readme_diagram_is_the_schema():
     assert block == schema().mermaid().strip(), "regenerate with `creditgraph schema`"
 
 
-def test_bulk_first_load_then_merge_loads_add_nothing(city, tmp_path):
+def test_bulk_first_load_then_merge_loads_add_nothing(small_seeded_city, tmp_path):
+    city = small_seeded_city
     bulk = _run(["load", "--bulk", "--json", str(city / "data")], tmp_path)
     assert bulk.returncode == 0, bulk.stderr
     report = json.loads(bulk.stdout)

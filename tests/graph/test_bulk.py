@@ -1,7 +1,7 @@
 """A bulk first load gives the graph a MERGE load gives, on both stores.
 
 The fold (``graph/bulk.py``) re-implements the provenance rules of the ``MERGE`` queries in
-Python, so these tests load the seeded city both ways and compare every node, edge and
+Python, so these tests load a seeded city both ways and compare every node, edge and
 property, provenance included.
 """
 
@@ -83,9 +83,9 @@ def _date_kinds(db) -> set[type]:
 
 
 @pytest.fixture(scope="module")
-def city_fold(city, tmp_path_factory):
+def city_fold(small_seeded_city, tmp_path_factory):
     fold = Fold()
-    report = load_paths(fold, [city / "data"], hash_key="test-key",
+    report = load_paths(fold, [small_seeded_city / "data"], hash_key="test-key",
                         report_dir=tmp_path_factory.mktemp("fold-report"), progress=False)
     assert report.rows_read > report.rows_quarantined
     return fold, report
@@ -110,8 +110,9 @@ def test_import_files_refuse_a_list_value_holding_the_array_delimiter(tmp_path):
         write_neo4j_csv(fold, tmp_path)
 
 
-def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fold, arcadedb_server,
+def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(small_seeded_city, city_fold, arcadedb_server,
                                                                     arcadedb_store, tmp_path):
+    city = small_seeded_city
     fold, report = city_fold
     arcadedb_store.wipe()
     merged = load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
@@ -129,10 +130,11 @@ def test_bulk_first_load_equals_a_merge_load_on_the_embedded_store(city, city_fo
         assert bulk.counts().as_dict() == counts.as_dict()
 
 
-def test_edges_split_over_many_batches_give_the_same_graph(city, city_fold, arcadedb_server, arcadedb_store,
-                                                           tmp_path, monkeypatch):
+def test_edges_split_over_many_batches_give_the_same_graph(small_seeded_city, city_fold, arcadedb_server,
+                                                           arcadedb_store, tmp_path, monkeypatch):
     """Each GraphBatch takes a bounded slice of edges (at 1M one batch ran out of heap in close());
     later batches must append to the edge lists the earlier ones left."""
+    city = small_seeded_city
     fold, _ = city_fold
     arcadedb_store.wipe()
     load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
@@ -173,7 +175,8 @@ def test_a_close_refused_inside_an_open_transaction_commits_it_and_writes_the_ed
 
 
 @pytest.mark.neo4j
-def test_neo4j_admin_import_equals_a_merge_load(city, city_fold, neo4j_instance, tmp_path):
+def test_neo4j_admin_import_equals_a_merge_load(small_seeded_city, city_fold, neo4j_instance, tmp_path):
+    city = small_seeded_city
     fold, _ = city_fold
     with _admin_imported(fold, tmp_path) as (store, _):
         store.ensure_schema()
@@ -202,7 +205,8 @@ def test_a_value_spanning_lines_is_found_and_imported_intact(neo4j_instance, tmp
         assert store.get("ca:(2019)闽01民初1号").props["title"] == title
 
 
-def test_a_fold_of_an_export_copies_the_store(city, arcadedb_server, arcadedb_store, tmp_path):
+def test_a_fold_of_an_export_copies_the_store(small_seeded_city, arcadedb_server, arcadedb_store, tmp_path):
+    city = small_seeded_city
     arcadedb_store.wipe()
     load_paths(arcadedb_store, [city / "data"], hash_key="test-key", report_dir=tmp_path, progress=False)
     original = arcadedb_store.export()
