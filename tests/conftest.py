@@ -131,11 +131,35 @@ def scored_arcadedb(request):
 _exit_status = 0
 
 
+_NEO4J_FIXTURES = {"neo4j_instance", "neo4j_store", "neo4j_driver"}
+_SCORED_FIXTURES = {"scored_store", "scored_arcadedb"}
+
+
+def _worker_group(item) -> str:
+    """Which pytest-xdist worker group a test runs in (``--dist loadgroup``, pyproject): each
+    module's tests together, so its module fixtures are made once, except that every test on the
+    session's Neo4j (one database) runs in one worker, the tests that read the shared scored city in
+    another, the browser tests in one, and the fork tests first in theirs."""
+    if item.get_closest_marker("fork"):
+        return "fork"
+    if item.get_closest_marker("neo4j") or _NEO4J_FIXTURES & set(item.fixturenames):
+        return "neo4j"
+    if _SCORED_FIXTURES & set(item.fixturenames):
+        return "scored-city"
+    if item.get_closest_marker("e2e"):
+        return "browser"
+    return item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Tests that fork run first: once a test starts the embedded store's JVM in this process,
     Beside no longer forks (a child would lack the JVM's threads), so the fork path is tested
-    before that."""
+    before that. Each test is named its worker group (``_worker_group``), which xdist reads after
+    this hook."""
     items.sort(key=lambda item: item.get_closest_marker("fork") is None)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
 
 
 def pytest_sessionfinish(session, exitstatus):
