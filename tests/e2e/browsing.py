@@ -85,10 +85,15 @@ def follow(page, link, *, check_url: bool = True) -> str:
 
 
 def settled(page) -> None:
-    """The script run has finished: Streamlit's running indicator is gone (stale elements too)."""
+    """The script run has finished, and with it the page it was drawing: the app's script state
+    (Streamlit's ``data-test-script-state``) is ``notRunning``. The running indicator is no sign
+    of it: Streamlit shows the indicator only once a run has lasted 500 ms, so a page whose first
+    elements came quickly was read while the rest of the run still showed the page before it
+    (its elements stale, in place)."""
     from playwright.sync_api import expect
 
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)  # nor a connection warning
 
 
 def linked_rows(page, role: str, name: str = ""):
