@@ -5,6 +5,8 @@ expanded in place by a double click. Screenshots 13-… to 16-… and 18-… in 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from urllib.parse import quote
 
@@ -12,14 +14,16 @@ import pytest
 from browsing import follow, grid_text, href_key, linked_rows, network_drawn, no_exception, open_tab, settled, shot, \
     pixels_of, zh
 
-from creditgraph.app.strings import rel_name
+from creditgraph.app.strings import label_name, rel_name
 
 pytestmark = pytest.mark.e2e
 
 
 def test_regulator_rankings_to_the_nominee_and_the_black_list(browser, explorer, plant):
     """Regulator (监管): rankings → the top shell → its nominee legal rep, one person with the
-    cluster's firms → the black list, one row per firm entity."""
+    cluster's firms → the black list (governance's 黑榜: firms and people), one row per entity."""
+    from playwright.sync_api import expect
+
     page = browser.page
     page.goto(f"{explorer.url}/rankings?lang=zh")
     cells = grid_text(page.get_by_role("tabpanel", name=zh("rank.shell")).get_by_test_id("stDataFrame"))
@@ -37,12 +41,24 @@ def test_regulator_rankings_to_the_nominee_and_the_black_list(browser, explorer,
 
     page.goto(f"{explorer.url}/rankings?lang=zh")
     panel = open_tab(page, zh("rank.redblack"))
-    black = panel.get_by_test_id("stDataFrame").first
+    expect(panel.get_by_role("heading", name=zh("rank.black"))).to_be_visible()
+    black = panel.get_by_test_id("stDataFrame").first  # the 黑榜, above the 红榜
     grid_text(black)
-    names = [next((c for c in r.locator("td").all_text_contents() if c.strip()), "")
+    shown = [next((c for c in r.locator("td").all_text_contents() if c.strip()), "")
              for r in black.locator("tbody tr").all()]
-    assert names and len(names) == len(set(names)), "the black list shows a firm twice"
+    assert shown and all(shown), shown
     assert "None" not in black.locator("td").all_text_contents()
+    # The grid shows the columns that fit; every column (the entity's key among them) is in the
+    # list's CSV, row for row as the grid holds them.
+    with page.expect_download() as download:
+        panel.get_by_test_id("stDownloadButton").first.get_by_role("button", name=zh("export.csv")).click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_bytes().decode("utf-8-sig"))))
+    settled(page)
+    assert [r[zh("col.name")] for r in rows][:len(shown)] == shown, "the CSV is not the list on screen"
+    keys = [r[zh("col.key")] for r in rows]
+    assert len(keys) == len(set(keys)), "the black list shows an entity twice"
+    firms = [r[zh("col.name")] for r in rows if r[zh("col.type")] == label_name("Company", "zh")]
+    assert firms and len(firms) == len(set(firms)), "the black list shows a firm twice"
     no_exception(page)
     shot(browser, "15-regulator-black-list")
 
