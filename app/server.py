@@ -6,8 +6,11 @@ serves besides the script (the entry script names this module's hooks in its ``s
   ones, so every page opened by its URL (a bookmark, a shared link, a reload) logged two 404s
   in the browser's console (streamlit/streamlit#7074). The frontend skips that guess when
   ``window.__streamlit.BACKEND_BASE_URL`` names the base; the middleware sets it in the page.
-- :func:`lifespan`: opens the store and starts its name index in the background as soon as the
-  server starts, so the first page does not wait for the embedded store's JVM.
+- :func:`lifespan`: imports what a page runs and opens the store (and starts its name index) in
+  the background as the server starts to listen, so no page waits for the embedded store's JVM;
+  :func:`opening` says whether that is still going on (the pages show the search box and a
+  status line meanwhile, and fill in once it is done). A first visitor's page is drawn before the
+  JVM starts: on two cores the JVM's start (seconds of CPU on every core) would slow it to a crawl.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BasePath", "lifespan", "base_script"]
+__all__ = ["BasePath", "lifespan", "base_script", "opening", "page_drawn"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ class BasePath:
         if scope["type"] != "http" or not self._may_be_page(scope):
             await self.app(scope, receive, send)
             return
+        _visited.set()
         scope = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"])
         start: dict[str, Any] = {}
         body = bytearray()
@@ -86,16 +91,67 @@ class BasePath:
         await self.app(scope, receive, send_page)
 
 
+class _Opening:
+    """The store's opening begun with the server: when it began, and whether it has ended
+    (opened or failed: a store that would not open is the first page's to report)."""
+
+    def __init__(self) -> None:
+        self.since = time.monotonic()
+        self.done = threading.Event()
+
+
+_opening: _Opening | None = None  # set as the server starts; None in a process no server started (AppTest)
+_visited = threading.Event()  # a browser asked for a page (BasePath saw it)
+_drawn = threading.Event()  # a session's run of the frame has ended (page_drawn)
+#: Seconds the store's opening waits for a first visitor, then for that visitor's page to be drawn.
+VISITOR_WAIT, DRAWN_WAIT = 1.5, 8.0
+
+
+def opening() -> float | None:
+    """Seconds the store has been opening since the server started, while it still is; None once
+    it has ended, and in a process whose server did not start it (a plain run, AppTest): there the
+    first read opens it."""
+    o = _opening
+    return None if o is None or o.done.is_set() else time.monotonic() - o.since
+
+
+def page_drawn() -> None:
+    """A session's run of the frame has ended (its page is on screen): the store may start opening."""
+    _drawn.set()
+
+
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """The server's start: the store opens (and its name index starts building) in a thread of
-    its own while the server begins to listen; the first session then finds it open, or waits
-    for the same opening (``st.cache_resource`` runs it once)."""
-    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
+    """The server's start: in a thread of its own, the modules a page runs are imported (while a
+    first browser loads Streamlit's page, which takes about as long; a session's run that comes
+    meanwhile waits for the same imports) and the store opens (its name index starts building).
+    Sessions meanwhile see :func:`opening` and do not wait for it (a read that must have the store
+    waits for the same opening: ``st.cache_resource`` runs it once)."""
+    global _opening
+    _opening = _Opening()  # before listening: no session can see the store as "not being opened"
+    threading.Thread(target=_warm_up, args=(_opening,), name="warm-up", daemon=True).start()
     yield
 
 
-def _warm_up() -> None:
-    from creditgraph.app import state  # imported here: seconds of imports, not on the server's way to listening
+def _import_app() -> None:
+    """What a first page imports and reads before it draws anything. The app's modules that declare
+    components (app/ui.py, app/cytoscape.py) are left to the session's run, where they register."""
+    import pandas  # noqa: F401  (app/ui.py's tables)
 
-    state.warm_up()
+    from creditgraph.app import auth, export, network, state, text  # noqa: F401
+
+    auth.policy()
+
+
+def _warm_up(o: _Opening) -> None:
+    """Import what a page runs, then open the store once a first visitor's page is drawn (or nobody
+    came within :data:`VISITOR_WAIT` seconds, or the page took longer than :data:`DRAWN_WAIT`)."""
+    try:
+        _import_app()
+        if _visited.wait(VISITOR_WAIT):
+            _drawn.wait(DRAWN_WAIT)
+        from creditgraph.app import state
+
+        state.warm_up()
+    finally:
+        o.done.set()

@@ -33,8 +33,8 @@ from creditgraph.graph.records import Entity, Path, Subgraph
 from creditgraph.settings import Settings
 
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
-           "warm_up", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet", "clusters",
-           "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
+           "warm_up", "store_opening", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet",
+           "clusters", "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
            "moved_from", "names", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
@@ -72,13 +72,25 @@ def name_index() -> NameIndex:
 
 
 def warm_up() -> None:
-    """Open the store (its name index starts building beside it) before any session asks: run
-    in a thread as the server starts (app/server.py), so the first page does not wait for the
-    embedded store's JVM. A store that will not open is left to the first page to report."""
+    """Open the store (its name index starts building beside it) and read what the frame reads
+    first, before any session asks: run in a thread as the server starts (app/server.py), so the
+    first page does not wait for the embedded store's JVM. A store that will not open is left to
+    the first page to report."""
     try:
         store()
+        unfinished_runs()  # the frame's first read, cached for it; the store's first query is the slow one
     except CreditGraphError as e:
         log.warning("the store did not open at start (the first page will say why): %s", e)
+
+
+def store_opening() -> float | None:
+    """Seconds the store has been opening since the server started (:func:`warm_up`), while it
+    still is; None once it is open (or failed to), or when no server is opening it (a plain run,
+    AppTest: the first read opens it). Pages that need the store show a status meanwhile
+    (app/ui.py's ``store_ready``) rather than wait for it."""
+    from creditgraph.app import server  # the server's start holds the opening: no import of state on its way
+
+    return server.opening()
 
 
 def audit() -> AuditLog:

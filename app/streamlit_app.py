@@ -16,13 +16,22 @@ import streamlit as st
 
 
 def main() -> None:
-    """One run of the frame, and of the page it opens."""
+    """One run of the frame, and of the page it opens (or of the sign-in form)."""
+    from creditgraph.app import server
+
+    try:
+        _frame()
+    finally:
+        server.page_drawn()  # the store's opening waits for a first page to be drawn (app/server.py)
+
+
+def _frame() -> None:
     # Imported here, in a session's run, not when the server imports this file: a component
     # (the network drawing) registers with Streamlit's runtime only when declared in a run.
     from creditgraph.app import auth, state
     from creditgraph.app.strings import LANGS, STRINGS
     from creditgraph.app.text import local_time
-    from creditgraph.app.ui import record_once
+    from creditgraph.app.ui import record_once, store_ready
     from creditgraph.errors import AccessDenied, CreditGraphError
 
     # An emoji icon, not a Material one: Streamlit loads Material favicons from fonts.gstatic.com.
@@ -50,23 +59,29 @@ def main() -> None:
     }
     page = st.navigation([p for name, p in pages.items() if allowed.may_open(name)])
 
-    try:
-        backend = state.store().backend
-    except CreditGraphError as e:
-        st.error(state.t("app.unavailable", error=e))
-        st.stop()
-
-    for run in state.unfinished_runs():  # a resolve or score stopped half-way leaves results incomplete: say so
-        when = local_time(run["started"], state.settings().display_tz)
-        what, who = state.t(f"run.{run['command']}"), run["user"] or "?"
-        if run["state"] == "running":
-            st.info(state.t("run.running", what=what, started=when, user=who))
-        else:
-            st.warning(state.t("run.unfinished", what=what, started=when, user=who,
-                               repair=f"creditgraph {run['command']}"))
+    # While the store opens (begun as the server started: the embedded store's JVM takes seconds),
+    # the frame and the search page draw without it; the parts that need it say so, and the page
+    # reruns as a whole once it is open (ui.store_ready).
+    opening = state.store_opening() is not None
+    if opening:
+        store = state.t("app.store_opening")
+    else:
+        try:
+            backend = state.store().backend
+        except CreditGraphError as e:
+            st.error(state.t("app.unavailable", error=e))
+            st.stop()
+        store = state.t(f"store.{backend}") if f"store.{backend}" in STRINGS else backend
+        for run in state.unfinished_runs():  # a resolve or score stopped half-way leaves results incomplete: say so
+            when = local_time(run["started"], state.settings().display_tz)
+            what, who = state.t(f"run.{run['command']}"), run["user"] or "?"
+            if run["state"] == "running":
+                st.info(state.t("run.running", what=what, started=when, user=who))
+            else:
+                st.warning(state.t("run.unfinished", what=what, started=when, user=who,
+                                   repair=f"creditgraph {run['command']}"))
 
     with st.sidebar:
-        store = state.t(f"store.{backend}") if f"store.{backend}" in STRINGS else backend
         st.caption(f"{state.t('app.user')}: {user.name} · {auth.text('role')}: {state.t(f'role.{user.role}')} · "
                    f"{state.t('app.store')}: {store}")
         if auth.mode() == "users" and st.button(auth.text("sign_out"), key="sign_out"):
@@ -74,12 +89,18 @@ def main() -> None:
             st.rerun()
         st.caption(state.t("app.notice"))
 
+    opened = next((name for name, p in pages.items() if p is page), str(page.title))
+    if opening and opened != "search":  # the search page draws its box meanwhile; the others wait
+        st.title(page.title)
+        store_ready(state.t("app.opening_page"))
+        return
     try:
         page.run()
     except AccessDenied as e:  # the disclosure service refused what the page asked for: say so, register it
         st.error(auth.text("refused", error=str(e)))
-        opened = next((name for name, p in pages.items() if p is page), str(page.title))
         record_once("refused", {"page": opened, "reason": str(e)}, 0)
+    if opening and state.store_opening() is None:  # opened during the run, after the page saw it open:
+        st.rerun()  # nothing would poll for it, so fill in the frame now
 
 
 if __name__ == "__main__":  # a session's run (or AppTest's)

@@ -21,7 +21,7 @@ from creditgraph.app.text import region
 from creditgraph.graph.records import Entity
 
 __all__ = ["md", "badge", "entity_rows", "pick_entity", "record_once", "entity_link", "draw_network", "node_details",
-           "legend", "network_styles"]
+           "legend", "network_styles", "store_ready"]
 
 #: Streamlit's Markdown colours nearest to each node class's colour, for the legend.
 _LEGEND = {"Company": "blue", "Company_risk": "red", "Person": "green", "Person_risk": "orange", "Address": "gray",
@@ -135,6 +135,27 @@ def pick_entity(label: str, *, key: str, default: str = "") -> str | None:
                for h in hits}
     return st.selectbox(state.t("paths.ambiguous", text=text), list(options), format_func=options.get,
                         key=f"{key}:pick")
+
+
+def store_ready(note: str | None = None) -> bool:
+    """Whether the store is open, for a page about to read it. While it is still opening (begun as
+    the server started, app/server.py) the page shows a status line that counts the seconds, with
+    ``note`` (what happens once it is open) below, and reruns as a whole the moment the store is
+    open: what the reader typed meanwhile is kept (the URL, the widgets' state) and runs then."""
+    if state.store_opening() is None:
+        return True
+    _opening_status(note)
+    return False
+
+
+@st.fragment(run_every=0.5)
+def _opening_status(note: str | None) -> None:
+    since = state.store_opening()
+    if since is None:
+        st.rerun()  # the whole page, with the store this time
+    st.status(state.t("app.opening", s=int(since)), state="running")
+    if note:
+        st.caption(note)
 
 
 def record_once(action: str, query: dict, results: int) -> None:

@@ -6,13 +6,15 @@ import streamlit as st
 
 from creditgraph.app import state
 from creditgraph.app.export import table_csv
-from creditgraph.app.ui import entity_link, entity_rows, record_once
+from creditgraph.app.ui import entity_link, entity_rows, record_once, store_ready
 
 st.title(state.t("nav.search"))
 text = st.text_input(state.t("search.box"), value=state.param("q", ""), key="search_q")
 state.set_params(q=text or None)
 
-if text.strip():
+# The box is usable before the store is open (the server opens it as it starts): a search typed
+# meanwhile is kept and runs as soon as it is.
+if store_ready(state.t("search.queued") if text.strip() else None) and text.strip():
     kind, hits = state.search(text.strip())
     record_once("search", {"text": text.strip()}, len(hits))
     st.caption(state.t("search.kind", kind=state.t(f"kind.{kind}")) + " · " + state.t("search.results", n=len(hits)))
