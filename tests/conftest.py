@@ -151,15 +151,17 @@ def _worker_group(item) -> str:
     return item.nodeid.split("::")[0]
 
 
-@pytest.hookimpl(tryfirst=True)
+def pytest_itemcollected(item):
+    """Each test is named its worker group (``_worker_group``) as it is collected: xdist reads the
+    groups in its own ``pytest_collection_modifyitems``, which may run before ours."""
+    item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
+
+
 def pytest_collection_modifyitems(items):
     """Tests that fork run first: once a test starts the embedded store's JVM in this process,
     Beside no longer forks (a child would lack the JVM's threads), so the fork path is tested
-    before that. Each test is named its worker group (``_worker_group``), which xdist reads after
-    this hook."""
+    before that."""
     items.sort(key=lambda item: item.get_closest_marker("fork") is None)
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
 
 
 def pytest_sessionfinish(session, exitstatus):
