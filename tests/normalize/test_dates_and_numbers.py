@@ -1,6 +1,5 @@
 """creditgraph.normalize: dates, case numbers, ratios, amounts and counts."""
 
-import csv
 import datetime as dt
 import re
 
@@ -10,32 +9,12 @@ from hypothesis import strategies as st
 
 from creditgraph.normalize import (
     case_year,
-    id_check_digit,
     normalize_case_no,
     parse_amount,
     parse_date,
     parse_int,
     parse_ratio,
 )
-
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-TAIFU_USCC = "91230199744190927K"  # a company's public credit code, not personal data
-
-
-def make_id(region="350102", birth="19720101", seq="123"):
-    body = region + birth + seq
-    return body + id_check_digit(body)
-
-
-@pytest.fixture(scope="module")
-def data_dir(shared_data):
-    return shared_data  # skips locally without ../shared/data, fails under CI
-
-
-def read_rows(path, delimiter=","):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f, delimiter=delimiter))
-
 
 
 # -------------------------------------------------------------------- dates
@@ -124,7 +103,6 @@ def test_normalize_case_no_is_idempotent(before, year, brackets, after):
     once = normalize_case_no(f"{before}{brackets[0]}{year}{brackets[1]}{after}")
     assert normalize_case_no(once) == once
     assert case_year(once) == year  # no digits before it, so ours is the first (yyyy)
-
 
 
 # ------------------------------------------------------------------ numbers

@@ -4,7 +4,6 @@ Privacy: no full ID number appears literally here; test IDs are built from a
 made-up region/birth date/sequence and the module's own check-digit function.
 """
 
-import csv
 import datetime as dt
 import re
 
@@ -35,17 +34,6 @@ TAIFU_USCC = "91230199744190927K"  # a company's public credit code, not persona
 def make_id(region="350102", birth="19720101", seq="123"):
     body = region + birth + seq
     return body + id_check_digit(body)
-
-
-@pytest.fixture(scope="module")
-def data_dir(shared_data):
-    return shared_data  # skips locally without ../shared/data, fails under CI
-
-
-def read_rows(path, delimiter=","):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f, delimiter=delimiter))
-
 
 
 # --------------------------------------------------------------------- USCC

@@ -9,7 +9,6 @@ import pytest
 
 from creditgraph.normalize import (
     case_year,
-    id_check_digit,
     is_masked_uscc,
     is_organisation_name,
     is_person_name,
@@ -21,14 +20,6 @@ from creditgraph.normalize import (
     uscc_matches_masked,
 )
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-TAIFU_USCC = "91230199744190927K"  # a company's public credit code, not personal data
-
-
-def make_id(region="350102", birth="19720101", seq="123"):
-    body = region + birth + seq
-    return body + id_check_digit(body)
-
 
 @pytest.fixture(scope="module")
 def data_dir(shared_data):
@@ -38,7 +29,6 @@ def data_dir(shared_data):
 def read_rows(path, delimiter=","):
     with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f, delimiter=delimiter))
-
 
 
 # -------------------------------------------------------- real shared data

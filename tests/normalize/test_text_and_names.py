@@ -1,6 +1,5 @@
 """creditgraph.normalize: text cleaning, simplified script, half-width, and company/person names."""
 
-import csv
 
 import pytest
 from hypothesis import given, settings
@@ -10,32 +9,12 @@ from creditgraph.normalize import (
     clean_text,
     company_match_key,
     halfwidth,
-    id_check_digit,
     is_organisation_name,
     is_person_name,
     normalize_company_name,
     normalize_person_name,
     to_simplified,
 )
-
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-TAIFU_USCC = "91230199744190927K"  # a company's public credit code, not personal data
-
-
-def make_id(region="350102", birth="19720101", seq="123"):
-    body = region + birth + seq
-    return body + id_check_digit(body)
-
-
-@pytest.fixture(scope="module")
-def data_dir(shared_data):
-    return shared_data  # skips locally without ../shared/data, fails under CI
-
-
-def read_rows(path, delimiter=","):
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f, delimiter=delimiter))
-
 
 
 # --------------------------------------------------------------------- text
@@ -88,7 +67,6 @@ def test_to_simplified_keeps_characters_mainland_names_use(name):
 def test_halfwidth():
     assert halfwidth("ＡＢＣ１２３（）！～\u3000中文") == "ABC123()!~ 中文"
     assert halfwidth("〔2017〕") == "〔2017〕"  # CJK brackets are not full-width ASCII
-
 
 
 # -------------------------------------------------------------------- names
