@@ -157,11 +157,20 @@ def pytest_itemcollected(item):
     item.add_marker(pytest.mark.xdist_group(_worker_group(item)))
 
 
+#: Groups that start first, in this order (``--no-loadscope-reorder`` keeps it): the fork tests
+#: before any JVM starts in their worker, then the longest groups, so none is left for the end.
+_FIRST_GROUPS = ("fork", "neo4j", "browser", "scored-city", "tests/runs/test_killed_runs.py")
+
+
 def pytest_collection_modifyitems(items):
     """Tests that fork run first: once a test starts the embedded store's JVM in this process,
     Beside no longer forks (a child would lack the JVM's threads), so the fork path is tested
-    before that."""
-    items.sort(key=lambda item: item.get_closest_marker("fork") is None)
+    before that. Under xdist the long groups follow (``_FIRST_GROUPS``); the rest keep their order."""
+    def rank(item) -> int:
+        group = _worker_group(item)
+        return _FIRST_GROUPS.index(group) if group in _FIRST_GROUPS else len(_FIRST_GROUPS)
+
+    items.sort(key=rank)
 
 
 def pytest_sessionfinish(session, exitstatus):
