@@ -15,11 +15,7 @@ it has.
 One row per firm **entity**: a Company with registry facts (people, an address, a founding
 date), keyed by USCC, stock code or name alike; the nodes entity resolution joined into one
 firm count once, on the node holding the most facts. People are counted as resolved
-entities, so one nominee recorded ten ways counts once. The fronting counts
-(``rep_fronts_firms``, ``officer_fronts_firms``, ``shared_crew``) count firms by ownership
-group (:func:`ownership_groups`): a group's director on the boards of thirty subsidiaries of
-one parent fronts one business, where a nominee's thirty firms, tied by no owning company,
-count thirty — without paid-in capital the two looked alike.
+entities, so one nominee recorded ten ways counts once.
 
 Computed as joins and group-bys over the graph's columns (:mod:`.frames`): O(edges log edges),
 plus, for ``shared_crew``, the pairs of firms that share a person (Σ over people of the square
@@ -36,11 +32,11 @@ import pandas as pd
 
 from creditgraph.analytics.evidence import UNAVAILABLE, Evidence
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames
-from creditgraph.analytics.kernels import component_labels, present
+from creditgraph.analytics.kernels import component_labels
 from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role  # a professional director on many boards: no tie
 
 __all__ = ["INDICATORS", "UNAVAILABLE", "CREW_MAX_FIRMS", "Evidence", "company_indicators", "coverage",
-           "ownership_groups", "ALIVE_STATUSES"]
+           "ALIVE_STATUSES"]
 
 INDICATORS = ("firms_at_address", "registered_together", "same_rep_batch", "rep_fronts_firms", "officer_fronts_firms",
               "shared_crew", "short_life", "unpaid_capital", "group_subsidiary", "group_address", "abnormal_listings",
@@ -129,32 +125,6 @@ def _pooled(fr: GraphFrames, name: str, firms: np.ndarray, row_of: np.ndarray) -
     return out
 
 
-def ownership_groups(fr: GraphFrames, firms: np.ndarray) -> np.ndarray:
-    """Per firm row (``firms``: node positions), its ownership group: firms tied by companies'
-    holdings — parent and subsidiary, siblings under one owning company, a whole tree — share a
-    label; a firm no company holds and that holds no firm is a group of its own. Holdings inside
-    a ring (a strongly connected set of cross-holdings) tie nothing: a ring is a shell's mark,
-    not a group's tree. Counted on resolved entities, so an owner recorded twice ties its firms
-    once. Weak components after strong ones, O(holdings)."""
-    hold = fr.edges_of("SHAREHOLDER_OF")
-    u, v = hold["u"].to_numpy(), hold["v"].to_numpy()
-    by_company = fr.is_label(u, "Company")
-    eu, ev = fr.entity[u[by_company]], fr.entity[v[by_company]]
-    eu, ev = eu[eu != ev], ev[eu != ev]
-    ef = fr.entity[firms]
-    ids, rank = present(len(fr.entities), eu, ev, ef)
-    ru, rv = rank[eu], rank[ev]
-    scc = component_labels(len(ids), ru, rv, strong=True)
-    tree = scc[ru] != scc[rv]
-    return component_labels(len(ids), ru[tree], rv[tree])[rank[ef]]
-
-
-def _distinct_per(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    """For each value ``0..n-1`` of ``a``, the number of distinct ``b`` paired with it."""
-    pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
-    return np.bincount(pairs["a"].to_numpy(), minlength=n)
-
-
 def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> tuple[pd.DataFrame, Evidence]:
     """One row per firm entity (see module doc): the :data:`INDICATORS`, ``NaN`` where unavailable;
     and per firm, per indicator, a sentence of evidence.
@@ -190,29 +160,23 @@ def company_indicators(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None)
     people = fp[["f", "p"]].drop_duplicates()
     reps = fp.loc[fp["rep"], ["f", "p"]].drop_duplicates()
     firms_of_person = np.bincount(people["p"].to_numpy(), minlength=ne)
-    # fronting is counted in ownership groups: a group's director on the boards of its
-    # subsidiaries runs one business; a nominee's firms share no owner
-    group_of = ownership_groups(fr, firms)
-    groups_of_person = _distinct_per(people["p"].to_numpy(), group_of[people["f"].to_numpy()], ne)
-    reps_of_person = _distinct_per(reps["p"].to_numpy(), group_of[reps["f"].to_numpy()], ne)
+    reps_of_person = np.bincount(reps["p"].to_numpy(), minlength=ne)
     rep_row = _first_max(reps["f"].to_numpy(), reps_of_person[reps["p"].to_numpy()], nf)
     rep = np.where(rep_row >= 0, reps["p"].to_numpy()[np.maximum(rep_row, 0)], -1) if len(reps) else np.full(nf, -1)
-    busy_row = _first_max(people["f"].to_numpy(), groups_of_person[people["p"].to_numpy()], nf)
+    busy_row = _first_max(people["f"].to_numpy(), firms_of_person[people["p"].to_numpy()], nf)
     busiest = np.where(busy_row >= 0, people["p"].to_numpy()[np.maximum(busy_row, 0)], -1) if len(people) \
         else np.full(nf, -1)
     rep_fronts = np.where(rep >= 0, reps_of_person[np.maximum(rep, 0)], np.nan)
-    officer_fronts = np.where(busiest >= 0, groups_of_person[np.maximum(busiest, 0)], 0).astype(float)
+    officer_fronts = np.where(busiest >= 0, firms_of_person[np.maximum(busiest, 0)], 0).astype(float)
     officer_fronts[~has_people] = np.nan
 
-    # shared crew: other firms sharing two or more people (people in ≤ CREW_MAX_FIRMS firms),
-    # outside the firm's ownership group and counted in groups
+    # shared crew: other firms sharing two or more people (people in ≤ CREW_MAX_FIRMS firms)
     crew = people[firms_of_person[people["p"].to_numpy()] <= CREW_MAX_FIRMS]
     pairs = crew.merge(crew, on="p", suffixes=("", "_g"))
-    pairs = pairs[group_of[pairs["f"].to_numpy()] != group_of[pairs["f_g"].to_numpy()]]
+    pairs = pairs[pairs["f"] != pairs["f_g"]]
     code = pairs["f"].to_numpy() * nf + pairs["f_g"].to_numpy()
     codes, n_shared = np.unique(code, return_counts=True)
-    codes = codes[n_shared >= 2]
-    shared_crew = _distinct_per(codes // nf, group_of[codes % nf], nf).astype(float)
+    shared_crew = np.bincount(codes[n_shared >= 2] // nf, minlength=nf).astype(float)
     shared_crew[~has_people] = np.nan
     del pairs, code, codes, n_shared
 
