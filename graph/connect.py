@@ -29,16 +29,21 @@ class JoinedStore(BoltGraphStore):
         self._server = server
 
     def _run(self, what, work, *, write):
+        if self._server.owner_ended():  # said at once, not after the driver's 30 s of retries
+            raise self._owner_gone(what)
         try:
             return super()._run(what, work, write=write)
         except StoreError as e:
             if not self._server.owner_ended():
                 raise
-            pid = self._server.endpoint.owner_pid if self._server.endpoint else "?"
-            raise StoreUnavailable(
-                f"the process that owned the embedded store at {self._server.root} (pid {pid}) ended while this one "
-                f"was {what}; this process had joined it and lost the store with it: rerun the command "
-                "(it will open the store itself)") from e
+            raise self._owner_gone(what) from e
+
+    def _owner_gone(self, what: str) -> StoreUnavailable:
+        pid = self._server.endpoint.owner_pid if self._server.endpoint else "?"
+        return StoreUnavailable(
+            f"the process that owned the embedded store at {self._server.root} (pid {pid}) ended while this one "
+            f"was {what}; this process had joined it and lost the store with it: rerun the command "
+            "(it will open the store itself)")
 
 
 def connect_bolt(uri: str, user: str | None, password: str | None, *, database: str | None,
