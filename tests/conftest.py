@@ -132,17 +132,23 @@ _exit_status = 0
 
 
 _NEO4J_FIXTURES = {"neo4j_instance", "neo4j_store", "neo4j_driver"}
+_OWN_NEO4J_FIXTURES = {"neo4j_start", "neo4j_jars"}
+_STORE_FIXTURES = {"store", "scored_store"}
 _SCORED_FIXTURES = {"scored_store", "scored_arcadedb"}
 
 
 def _worker_group(item) -> str:
     """Which pytest-xdist worker group a test runs in (``--dist loadgroup``, pyproject): each
     module's tests together, so its module fixtures are made once, except that every test on the
-    session's Neo4j (one database) runs in one worker, the tests that read the shared scored city in
+    session's Neo4j (one database) runs in one worker, the tests that start Neo4j servers of their
+    own (and never touch that database) in another, the tests that read the shared scored city in
     another, the browser tests in one, and the fork tests first in theirs."""
+    names = set(item.fixturenames)
     if item.get_closest_marker("fork"):
         return "fork"
-    if item.get_closest_marker("neo4j") or _NEO4J_FIXTURES & set(item.fixturenames):
+    if names & _OWN_NEO4J_FIXTURES and not names & (_NEO4J_FIXTURES | _STORE_FIXTURES):
+        return "neo4j-own-servers"
+    if item.get_closest_marker("neo4j") or _NEO4J_FIXTURES & names:
         return "neo4j"
     if _SCORED_FIXTURES & set(item.fixturenames):
         return "scored-city"
@@ -159,7 +165,7 @@ def pytest_itemcollected(item):
 
 #: Groups that start first, in this order (``--no-loadscope-reorder`` keeps it): the fork tests
 #: before any JVM starts in their worker, then the longest groups, so none is left for the end.
-_FIRST_GROUPS = ("fork", "neo4j", "browser", "scored-city", "tests/runs/test_killed_runs.py")
+_FIRST_GROUPS = ("fork", "neo4j", "browser", "scored-city", "tests/runs/test_killed_runs.py", "neo4j-own-servers")
 
 
 def pytest_collection_modifyitems(items):

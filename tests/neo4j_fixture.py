@@ -18,6 +18,12 @@ Fixtures:
 ``neo4j_start`` (function)
     ``neo4j_start(**start_kwargs)`` starts an extra local server in its own temporary
     home (for tests of the launcher itself) and stops it after the test.
+``neo4j_jars`` (session)
+    The folder of the Neo4j jars, fetched once, for tests that run ``neo4j-admin`` or a
+    server of their own and never touch the session's database.
+
+Tests that use only ``neo4j_start`` or ``neo4j_jars`` run in a worker of their own
+(``tests/conftest.py::_worker_group``), beside the one that holds the session's database.
 
 When a server cannot be had, the test is skipped with the reason, except in CI
 (``CI=true``), where it fails: CI must never skip the Neo4j tests.
@@ -35,7 +41,7 @@ import pytest
 from creditgraph.errors import Neo4jServerError
 from creditgraph import neo4j_local
 
-__all__ = ["neo4j_instance", "neo4j_driver", "neo4j_start", "NEO4J_CACHE_DIR"]
+__all__ = ["neo4j_instance", "neo4j_driver", "neo4j_start", "neo4j_jars", "NEO4J_CACHE_DIR"]
 
 #: Where the Neo4j jars are cached between sessions (``.cache/`` is git-ignored).
 NEO4J_CACHE_DIR = Path(__file__).resolve().parents[1] / ".cache" / "neo4j"
@@ -116,6 +122,18 @@ def neo4j_driver(neo4j_instance: neo4j_local.Neo4jInstance) -> Iterator[Any]:
 
     with GraphDatabase.driver(neo4j_instance.uri, auth=_auth(neo4j_instance)) as driver:
         yield driver
+
+
+@pytest.fixture(scope="session")
+def neo4j_jars() -> Path:
+    """The Neo4j jars in ``NEO4J_CACHE_DIR`` (fetched with Maven on first use)."""
+    failure = None
+    try:
+        return neo4j_local.fetch(NEO4J_CACHE_DIR)
+    except Neo4jServerError as e:
+        failure = str(e)
+    _unavailable(failure)
+    raise AssertionError("unreachable: _unavailable always raises")
 
 
 @pytest.fixture

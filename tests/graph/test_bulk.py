@@ -175,7 +175,7 @@ def test_a_close_refused_inside_an_open_transaction_commits_it_and_writes_the_ed
 
 
 @pytest.mark.neo4j
-def test_neo4j_admin_import_equals_a_merge_load(small_seeded_city, city_fold, neo4j_instance, tmp_path):
+def test_neo4j_admin_import_equals_a_merge_load(small_seeded_city, city_fold, neo4j_jars, tmp_path):
     city = small_seeded_city
     fold, _ = city_fold
     with _admin_imported(fold, tmp_path) as (store, _):
@@ -190,7 +190,7 @@ def test_neo4j_admin_import_equals_a_merge_load(small_seeded_city, city_fold, ne
 
 
 @pytest.mark.neo4j
-def test_a_value_spanning_lines_is_found_and_imported_intact(neo4j_instance, tmp_path):
+def test_a_value_spanning_lines_is_found_and_imported_intact(neo4j_jars, tmp_path):
     """The importer parses multi-line files in one thread, so it does only when a value spans
     lines: the files say which (the Case file here), and the text comes through intact."""
     fold = Fold()
