@@ -19,7 +19,8 @@ def _load(store, city, tmp_path, n):
     assert report.rows_quarantined == 0
 
 
-def test_not_same_survives_reload_and_re_resolution(store, city, tmp_path):
+def test_not_same_survives_reload_and_re_resolution(store, small_seeded_city, tmp_path):
+    city = small_seeded_city
     _load(store, city, tmp_path, 1)
     summary, people = run_resolution(store)
     assert summary.persons["links"] > 100 and summary.companies["links"] > 10
@@ -37,7 +38,8 @@ def test_not_same_survives_reload_and_re_resolution(store, city, tmp_path):
         review(store, link.a, link.b, "same", by="someone else", why="looks alike")
 
 
-def test_a_firm_sees_the_dishonesty_of_its_legal_rep_and_the_rep_sees_the_firm(store, city, tmp_path):
+def test_a_firm_sees_the_dishonesty_of_its_legal_rep_and_the_rep_sees_the_firm(store, small_seeded_city, tmp_path):
+    city = small_seeded_city
     _load(store, city, tmp_path, 1)
     run_resolution(store)
     case = load_truth(city).of("asset_hiding")[0]
@@ -55,7 +57,8 @@ def test_a_firm_sees_the_dishonesty_of_its_legal_rep_and_the_rep_sees_the_firm(s
     assert any(r["via"] != "self" and r["label"] == "DishonestRecord" for r in back)
 
 
-def test_incremental_run_places_new_records_like_a_full_run(store, city, tmp_path):
+def test_incremental_run_places_new_records_like_a_full_run(store, small_seeded_city, tmp_path):
+    city = small_seeded_city
     registry, lists = tmp_path / "registry", tmp_path / "lists"
     for folder, names in ((registry, ["enterprise_registration.csv", "key_personnel.csv", "shareholders.csv"]),
                           (lists, ["dishonest_records_zxgk.csv", "consumption_restrictions.csv", "judgments.jsonl"])):

@@ -62,7 +62,8 @@ def test_a_firm_founded_under_a_relative_after_the_judgment_is_found(city, score
             assert not hit.empty and (hit["moved_on"] > hit["judged"]).all(), t["id"]
 
 
-def test_scores_are_written_to_the_store_and_evaluated(store, city, tmp_path):
+def test_scores_are_written_to_the_store_and_evaluated(store, small_seeded_city, tmp_path):
+    city = small_seeded_city
     load_paths(store, [city / "data"], hash_key="k", report_dir=tmp_path, progress=False)
     run_resolution(store)
     stale = next(e.key for e in store.search("有限公司", labels=["Company"], limit=50))

@@ -6,7 +6,8 @@ from creditgraph.loaders.pipeline import load_paths
 from creditgraph.synth.truth import check_planted, load_truth
 
 
-def test_planted_patterns_are_present_in_the_loaded_graph(store, city, tmp_path):
+def test_planted_patterns_are_present_in_the_loaded_graph(store, small_seeded_city, tmp_path):
+    city = small_seeded_city
     report = load_paths(store, [city / "data"], hash_key="k", report_dir=tmp_path, progress=False)
     assert report.rows_quarantined == 0
     G = store.export()
