@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from creditgraph import normalize as nz
 from creditgraph.errors import SchemaError
 from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.graph.schema import schema
-from creditgraph.loaders.keys import node_key
+from creditgraph.loaders.mapping.cells import Cells
 from creditgraph.loaders.mapping.specs import NAME_ONLY_RISK, Derive, EntitySpec, PropSpec, RelSpec, RowError
-from creditgraph.loaders.transforms import MULTI, get_transform, scrub_ids
+from creditgraph.loaders.transforms import scrub_ids
 from creditgraph.roles import canonical_roles
 
 __all__ = ["SourceMapping", "record_id_template"]
@@ -80,13 +79,15 @@ class SourceMapping:
 
     def apply(self, row: Mapping[str, Any], *, record_id: str, hash_key: str,
               lookups: Mapping[str, Mapping[str, Mapping[str, str]]] | None = None,
-              risks: Counter | None = None) -> tuple[list[NodeRow], list[EdgeRow]]:
+              risks: Counter | None = None, cells: Cells | None = None) -> tuple[list[NodeRow], list[EdgeRow]]:
         """Node and edge rows from one cleaned input row (``None`` = empty cell).
 
         ``risks`` (optional) counts what the load report lists as risks: a Person keyed by
-        name alone (``identity: name_only``) under ``NAME_ONLY_RISK``.
+        name alone (``identity: name_only``) under ``NAME_ONLY_RISK``. ``cells`` (optional)
+        says how one cell's value becomes properties: by default computed as it comes; the
+        columnar engine passes a :class:`~.cells.CellMemo` filled a column at a time.
         """
-        _, nodes, edges = self._map(row, record_id, hash_key, lookups or {}, risks)
+        _, nodes, edges = self._map(row, record_id, hash_key, lookups or {}, risks, cells or _DIRECT)
         return nodes, edges
 
     def entity_keys(self, row: Mapping[str, Any], *, hash_key: str,
@@ -97,42 +98,44 @@ class SourceMapping:
         Raises :class:`RowError` exactly where :meth:`apply` would, so a key returned here is
         a key the loader writes. Used to trace a cell back to its node (``synth.truth``).
         """
-        keys, _, _ = self._map(row, "", hash_key, lookups or {}, None)
+        keys, _, _ = self._map(row, "", hash_key, lookups or {}, None, _DIRECT)
         return keys
 
     def _map(self, row: Mapping[str, Any], record_id: str, hash_key: str,
-             lookups: Mapping[str, Mapping[str, Mapping[str, str]]], risks: Counter | None = None
+             lookups: Mapping[str, Mapping[str, Mapping[str, str]]], risks: Counter | None, cells: Cells
              ) -> tuple[dict[str, str], list[NodeRow], list[EdgeRow]]:
         if self.derive:
             row = dict(row)
             for d in self.derive:
                 row.update(d.apply(row))
-        seen = self._seen(row, lookups)
+        seen = self._seen(row, lookups, cells)
         keys: dict[str, str] = {}
+        labels: dict[str, str] = {}
         nodes: list[NodeRow] = []
         for ent in self.entities:
             if ent.when and not ent.when.holds(row):
                 continue
             label = ent.label_for(row)
-            props = _props(ent.props, row, lookups, label, ent.name, hash_key) if label else {}
+            props = _props(ent.props, row, lookups, label, ent.name, hash_key, cells) if label else {}
             if not label or not props:  # (props is empty where there is no label)
                 if ent.optional:
                     continue
                 raise RowError(f"{ent.name}: no value in {_columns(ent.props)}")
-            missing = [p for p in schema().node(label).required if props.get(p) in (None, "")]
+            required, named = _node_rules(label)
+            missing = [p for p in required if props.get(p) in (None, "")]
             if missing:
                 if ent.optional:  # an optional entity exists only where its required values do
                     continue
                 cols = _columns([p for p in ent.props if p.name in missing])
                 raise RowError(f"{ent.name} ({label}): missing required {', '.join(missing)} (column {cols})")
-            if "name_key" in schema().node(label).properties and props.get("name"):
-                props["name_key"] = nz.name_key(props["name"])
+            if named and props.get("name"):
+                props["name_key"] = cells.name_key(props["name"])
             context = [keys[i] if i in keys else str(row.get(i) or "") for i in ent.identity]
             try:
-                key = node_key(label, props, source=self.source, context=context)
+                key = cells.node_key(label, props, self.source, context)
             except ValueError as e:
                 raise RowError(f"{ent.name}: {e}") from None
-            keys[ent.name] = key
+            keys[ent.name], labels[ent.name] = key, label
             if risks is not None and ent.name_only and label == "Person" and not props.get("id_hash"):
                 risks[NAME_ONLY_RISK] += 1
             nodes.append(NodeRow(label, key, props, self.source, record_id, seen))
@@ -140,29 +143,20 @@ class SourceMapping:
         for rel in self.relationships:
             if rel.start not in keys or rel.end not in keys or (rel.when and not rel.when.holds(row)):
                 continue
-            for props in _edge_props(rel, row, lookups):
-                try:
-                    spec = schema().check_edge(rel.type, schema().label_of(keys[rel.start]),
-                                               schema().label_of(keys[rel.end]))
-                except SchemaError as e:
-                    raise RowError(f"{rel.type}: {e}") from None
-                missing = [p for p in spec.required if props.get(p) in (None, "")]
+            for props in _edge_props(rel, row, lookups, cells):
+                required, roles = _edge_rules(rel.type, labels[rel.start], labels[rel.end])
+                missing = [p for p in required if props.get(p) in (None, "")]
                 if missing:
                     raise RowError(f"{rel.type} {rel.start}->{rel.end}: missing required {', '.join(missing)}")
-                if "roles" in spec.properties and props.get("role") and "roles" not in props:
+                if roles and props.get("role") and "roles" not in props:
                     props = {**props, "roles": list(canonical_roles(props["role"]))}
                 edges.append(EdgeRow(rel.type, keys[rel.start], keys[rel.end], props, self.source, record_id, seen))
         return keys, nodes, edges
 
-    def _seen(self, row, lookups) -> dt.date | None:
+    def _seen(self, row, lookups, cells: Cells) -> dt.date | None:
         if isinstance(self.seen, PropSpec):
             v = self.seen.raw(row, lookups)
-            if v is None:
-                return None
-            try:
-                return nz.parse_date(v)
-            except ValueError as e:
-                raise RowError(f"seen date ({self.seen.column}={v!r}): {e}") from None
+            return None if v is None else cells.seen(self.seen, v)
         return self.seen
 
     def record_id_for(self, row: Mapping[str, Any], default: str) -> str:
@@ -195,57 +189,54 @@ def record_id_template(text: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(parts)
 
 
+_RULES: dict[str, tuple[Any, tuple[str, ...], bool]] = {}
+
+
+def _node_rules(label: str) -> tuple[tuple[str, ...], bool]:
+    """A label's required properties and whether it takes a ``name_key``, read from the schema
+    once per label (``NodeType.required`` builds its tuple on every call)."""
+    sch = schema()
+    got = _RULES.get(label)
+    if got is None or got[0] is not sch:
+        node = sch.node(label)
+        got = _RULES[label] = (sch, node.required, "name_key" in node.properties)
+    return got[1], got[2]
+
+
+_EDGE_RULES: dict[tuple[str, str, str], tuple[Any, tuple[str, ...], bool, str]] = {}
+
+
+def _edge_rules(type_: str, start: str, end: str) -> tuple[tuple[str, ...], bool]:
+    """A relationship type's required properties between these labels and whether it takes
+    ``roles``; ``RowError`` where the schema does not allow it. Read once per label pair."""
+    sch = schema()
+    got = _EDGE_RULES.get((type_, start, end))
+    if got is None or got[0] is not sch:
+        try:
+            spec = sch.check_edge(type_, start, end)
+            got = (sch, spec.required, "roles" in spec.properties, "")
+        except SchemaError as e:
+            got = (sch, (), False, f"{type_}: {e}")
+        _EDGE_RULES[(type_, start, end)] = got
+    if got[3]:
+        raise RowError(got[3])
+    return got[1], got[2]
+
+
 def _columns(props: Sequence[PropSpec]) -> str:
     return ", ".join(sorted({p.column or (p.lookup and p.lookup[2]) or "?" for p in props if p.const is None}))
 
 
-def _convert(spec: PropSpec, value: Any, hash_key: str, where: str) -> Any:
-    if not spec.transform:
-        return value
-    fn = get_transform(spec.transform)
-    try:
-        if spec.transform in MULTI:
-            return fn(value, hash_key=hash_key)
-        out = fn(value, **spec.options)
-        if spec.multiply is not None:
-            if isinstance(out, bool) or not isinstance(out, (int, float)):
-                raise ValueError(f"multiply needs a number, the {spec.transform} transform gave {out!r}")
-            out = out * spec.multiply
-        return out
-    except ValueError as e:
-        shown = value if len(str(value)) <= 60 else str(value)[:57] + "..."
-        if spec.transform in MULTI:
-            shown = "<withheld>"  # may be an ID number
-        raise RowError(f"{where} ({spec.column}={shown!r}): {e}") from None
-
-
-def _masked(value: Any) -> Any:
-    """Text with every full ID number masked: an ID in a name, address or free-text column
-    must not reach the store (only the ``id_number`` transform may read one, into a hash)."""
-    return scrub_ids(value) if isinstance(value, str) else value
-
-
-def _props(specs, row, lookups, label: str, where: str, hash_key: str) -> dict[str, Any]:
-    node = schema().node(label)
+def _props(specs, row, lookups, label: str, where: str, hash_key: str, cells: Cells) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for spec in specs:
         value = spec.raw(row, lookups)
-        if value is None:
-            continue
-        value = _convert(spec, value, hash_key, f"{where}.{spec.name}")
-        items = value.items() if isinstance(value, dict) else [(spec.name, _masked(value))]
-        for name, v in items:
-            if name not in node.properties or v is None:
-                continue  # a multi-value transform may reveal more than this label holds
-            try:
-                out[name] = node.properties[name].coerce(v)
-            except (TypeError, ValueError) as e:
-                raise RowError(f"{where}.{name}: {e}") from None
+        if value is not None:
+            out.update(cells.node_items(spec, value, label, where, hash_key))
     return out
 
 
-def _edge_props(rel: RelSpec, row, lookups) -> list[dict[str, Any]]:
-    spec_rel = schema().rel(rel.type)
+def _edge_props(rel: RelSpec, row, lookups, cells: Cells) -> list[dict[str, Any]]:
     base: dict[str, Any] = {}
     splits: list[tuple[str, list[Any]]] = []
     for spec in rel.props:
@@ -253,15 +244,13 @@ def _edge_props(rel: RelSpec, row, lookups) -> list[dict[str, Any]]:
         if value is None:
             continue
         if spec.split:
-            parts = [p.strip() for p in str(value).split(spec.split) if p.strip()]
-            splits.append((spec.name, [_masked(_convert(spec, p, "", f"{rel.type}.{spec.name}")) for p in parts]))
+            splits.append((spec.name, cells.split_values(spec, value, rel.type)))
             continue
-        v = _masked(_convert(spec, value, "", f"{rel.type}.{spec.name}"))
-        try:
-            base[spec.name] = spec_rel.properties[spec.name].coerce(v)
-        except (TypeError, ValueError) as e:
-            raise RowError(f"{rel.type}.{spec.name}: {e}") from None
+        base[spec.name] = cells.edge_value(spec, value, rel.type)
     if not splits:
         return [base]
     (name, values), = splits  # one split column per relationship
     return [{**base, name: v} for v in dict.fromkeys(values)]
+
+
+_DIRECT = Cells()
