@@ -7,7 +7,7 @@ So the explorer declares a component of its own whose ``index.html`` is the inst
 changed: its scripts load from st_link_analysis's own component folder (served by Streamlit
 as before, nothing fetched from elsewhere), the info panel and the JSON download are hidden,
 and the tooltips are in the reader's language. The Python side is st_link_analysis's, called
-with the same arguments. The details of a selected node are shown by the page (app/ui.py).
+with the same arguments. The details of a selected node are shown by the page (app/drawing.py).
 
 The pages are written once per process, one per language, into a temporary folder.
 """

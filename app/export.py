@@ -11,6 +11,9 @@ lists, registries), so each format gets its own defence against active content:
 
 The PDF report lives in ``app/report.py`` (re-exported here): it needs a CJK font on the
 machine (Debian: ``apt-get install fonts-noto-cjk``) or ``CREDITGRAPH_CJK_FONT`` naming one.
+
+Every page imports this module for its CSV button, the first page too: pandas and networkx are
+imported by the function that needs them (and the PDF's modules by app/report.py's).
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ import io
 import json
 import numbers
 import re
-from typing import Any, Iterable, Mapping
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from creditgraph.app.report import CJK_FONT_ENV, entity_report_pdf, find_cjk_font
 from creditgraph.graph.records import Subgraph
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["table_csv", "subgraph_graphml", "entity_report_pdf", "find_cjk_font", "CJK_FONT_ENV"]
 
@@ -38,7 +41,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _defuse(value: Any) -> Any:
     """A cell as a spreadsheet must see it: text that starts like a formula gets a leading ``'``."""
-    if value is None or isinstance(value, (bool, numbers.Number, dt.date, dt.time, pd.Timestamp)):
+    if value is None or isinstance(value, (bool, numbers.Number, dt.date, dt.time)):  # a pd.Timestamp is a date
         return value  # numbers (negative ones too), dates and blanks are data, not formulas
     text = value if isinstance(value, str) else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
@@ -51,6 +54,8 @@ def table_csv(df: pd.DataFrame, *, index: bool = False) -> bytes:
     formula-like text prefixed with ``'``; numeric columns are written as plain numbers.
     Header names are defused the same way. O(cells).
     """
+    import pandas as pd
+
     out = df.copy()
     out.columns = [_defuse(c) for c in out.columns]
     for col in range(out.shape[1]):
@@ -118,6 +123,8 @@ def subgraph_graphml(sub: Subgraph) -> bytes:
     ``more`` (neighbours the view left out) on capped nodes. Edge attributes: ``type`` and
     its props. O(nodes + edges).
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     node_attrs = {_xml_text(n.key): _attrs(n.props, label=n.label, name=n.name, key=n.key) for n in sub.nodes}
     for k, more in sub.more.items():

@@ -6,15 +6,26 @@ serves besides the script (the entry script names this module's hooks in its ``s
   ones, so every page opened by its URL (a bookmark, a shared link, a reload) logged two 404s
   in the browser's console (streamlit/streamlit#7074). The frontend skips that guess when
   ``window.__streamlit.BACKEND_BASE_URL`` names the base; the middleware sets it in the page.
-- :func:`lifespan`: imports what a page runs and opens the store (and starts its name index) in
-  the background as the server starts to listen, so no page waits for the embedded store's JVM;
-  :func:`opening` says whether that is still going on (the pages show the search box and a
+- :func:`lifespan`: imports what a first page runs and opens the store (and starts its name index)
+  in the background as the server starts to listen, so no page waits for the embedded store's
+  JVM; :func:`opening` says whether that is still going on (the pages show the search box and a
   status line meanwhile, and fill in once it is done). A first visitor's page is drawn before the
-  JVM starts: on two cores the JVM's start (seconds of CPU on every core) would slow it to a crawl.
+  JVM starts and before the modules only later pages use (pandas, networkx, the Neo4j driver) are
+  imported: on two cores the JVM's start (seconds of CPU on every core) and those imports (a
+  second of CPU, holding the interpreter's lock) would slow the first page to a crawl.
+
+Where a first page's time went (``python -m bench.first_page --phases``, bench/results/first_page.txt):
+the browser loading Streamlit's scripts (about 90 files) before it opens its session; then the
+session's first run, 3.9 s at load 12 of which 3.3 s imports (pandas, the Neo4j driver, networkx:
+none of them needed by the frame or the search box, now imported where they are used) that
+waited on the warm-up importing the same modules; then Streamlit's collection of the whole heap
+after every run, the status line's poll every half second included (90 ms of CPU each with those
+modules loaded; 3-7 ms once their objects are frozen out of the collector's sight, :func:`_freeze`).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -122,9 +133,10 @@ def page_drawn() -> None:
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """The server's start: in a thread of its own, the modules a page runs are imported (while a
-    first browser loads Streamlit's page, which takes about as long; a session's run that comes
-    meanwhile waits for the same imports) and the store opens (its name index starts building).
+    """The server's start: in a thread of its own, the modules a first page runs are imported (while
+    a first browser loads Streamlit's scripts, which takes longer; a session's run that comes
+    meanwhile waits for the same imports), the store opens (its name index starts building) and the
+    other pages' modules are imported.
     Sessions meanwhile see :func:`opening` and do not wait for it (a read that must have the store
     waits for the same opening: ``st.cache_resource`` runs it once)."""
     global _opening
@@ -133,25 +145,56 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     yield
 
 
-def _import_app() -> None:
-    """What a first page imports and reads before it draws anything. The app's modules that declare
-    components (app/ui.py, app/cytoscape.py) are left to the session's run, where they register."""
-    import pandas  # noqa: F401  (app/ui.py's tables)
+def _import_first_page() -> None:
+    """What a first page (the frame and the search page) imports and reads before it draws anything:
+    a third of a second of CPU, done while the first browser loads Streamlit's scripts. The modules
+    that declare components (app/drawing.py, app/cytoscape.py) are left to a session's run, where
+    they register."""
+    import streamlit.emojis  # noqa: F401  (st.set_page_config's check of the page's emoji icon)
 
-    from creditgraph.app import auth, export, network, state, text  # noqa: F401
+    from creditgraph.app import auth, export, state, strings, text, ui  # noqa: F401
 
     auth.policy()
 
 
+def _import_later_pages() -> None:
+    """What the other pages and a search import (pandas, networkx, the scoring's evidence, the name
+    lookup): imported after the store is open, so a first search or page finds them loaded."""
+    import pandas  # noqa: F401
+
+    from creditgraph.analytics import evidence  # noqa: F401
+    from creditgraph.app import leads, network  # noqa: F401
+    from creditgraph.graph import lookup  # noqa: F401
+
+
+def _freeze() -> None:
+    """Move every object alive now (the imported modules' functions, classes and tables) out of the
+    cyclic collector's sight: Streamlit collects the whole heap after every script run
+    (``runner.postScriptGC``), 90 ms of CPU with pandas, networkx and the driver loaded (3-7 ms
+    frozen), and the status line's poll is a run every half second. Module objects live as long
+    as the process, so nothing collectable is kept (CPython's ``gc.freeze`` advice for a server
+    after its imports)."""
+    gc.freeze()
+
+
 def _warm_up(o: _Opening) -> None:
-    """Import what a page runs, then open the store once a first visitor's page is drawn (or nobody
-    came within :data:`VISITOR_WAIT` seconds, or the page took longer than :data:`DRAWN_WAIT`)."""
+    """Import what a first page runs, then open the store once a first visitor's page is drawn (or
+    nobody came within :data:`VISITOR_WAIT` seconds, or the page took longer than
+    :data:`DRAWN_WAIT`), then import what later pages run."""
     try:
-        _import_app()
+        _import_first_page()
+        _freeze()
         if _visited.wait(VISITOR_WAIT):
             _drawn.wait(DRAWN_WAIT)
         from creditgraph.app import state
+        from creditgraph.graph import connect, name_index  # noqa: F401  (the store's own modules, frozen
 
+        _freeze()  # before the JVM starts: the status line polls while it does)
         state.warm_up()
     finally:
         o.done.set()
+    try:
+        _import_later_pages()
+    except ImportError as e:  # a page that needs the module will say so itself
+        log.warning("could not import a page's modules ahead of it: %s", e)
+    _freeze()

@@ -16,21 +16,21 @@ import json
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import streamlit as st
 
-from creditgraph.access import Disclosure
-from creditgraph.app.network import collapse, union
 from creditgraph.app.strings import t as _t
 from creditgraph.errors import CreditGraphError, NotFound
-from creditgraph.audit import AuditLog
-from creditgraph.graph.connect import open_store
-from creditgraph.graph.lookup import Hit, lookup
-from creditgraph.graph.name_index import NameIndex
-from creditgraph.graph.port import GraphStore
 from creditgraph.graph.records import Entity, Path, Subgraph
 from creditgraph.settings import Settings
+
+if TYPE_CHECKING:  # the modules behind a read are imported by the read (a first page needs none of them)
+    from creditgraph.access import Disclosure
+    from creditgraph.audit import AuditLog
+    from creditgraph.graph.lookup import Hit
+    from creditgraph.graph.name_index import NameIndex
+    from creditgraph.graph.port import GraphStore
 
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "warm_up", "store_opening", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet",
@@ -48,18 +48,28 @@ def settings() -> Settings:
 
 
 _WARM: dict[str, Future] = {}  # the name index being built in the background since the store opened
+_NAMES_LATER = [False]  # the server's warm-up starts the name index itself, after the frame's first read
+
+
+def _build_names(s: GraphStore) -> None:
+    from creditgraph.graph.name_index import NameIndex
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="name-index")
+    _WARM["names"] = pool.submit(NameIndex.build, s)
+    pool.shutdown(wait=False)
 
 
 @st.cache_resource(show_spinner=False)
 def store() -> GraphStore:
     """The configured store, opened once per process and closed when the process ends. The
     name index starts building beside it, so the first search does not wait for it."""
+    from creditgraph.graph.connect import open_store  # the Neo4j driver's modules: 0.5 s of imports
+
     stack = ExitStack()
     s = stack.enter_context(open_store(settings(), ensure_schema=False))
-    pool = ThreadPoolExecutor(1, thread_name_prefix="name-index")
-    _WARM["names"] = pool.submit(NameIndex.build, s)
-    pool.shutdown(wait=False)
     atexit.register(stack.close)
+    if not _NAMES_LATER[0]:
+        _build_names(s)
     return s
 
 
@@ -67,20 +77,29 @@ def store() -> GraphStore:
 def name_index() -> NameIndex:
     """Every firm's and person's name, for substring search; rebuilt every ten minutes (the
     first one comes from the build started with the store)."""
+    from creditgraph.graph.name_index import NameIndex
+
     warm = _WARM.pop("names", None)
     return warm.result() if warm is not None else NameIndex.build(store())
 
 
 def warm_up() -> None:
-    """Open the store (its name index starts building beside it) and read what the frame reads
-    first, before any session asks: run in a thread as the server starts (app/server.py), so the
-    first page does not wait for the embedded store's JVM. A store that will not open is left to
-    the first page to report."""
+    """Open the store, read what the frame reads first and start the name index, before any
+    session asks: run in a thread as the server starts (app/server.py), so the first page does not
+    wait for the embedded store's JVM. The name index waits for the frame's read: the store's first
+    query is the slow one (a cold JVM), and the index's reads would compete with it. A store that
+    will not open is left to the first page to report."""
+    _NAMES_LATER[0] = True
     try:
-        store()
-        unfinished_runs()  # the frame's first read, cached for it; the store's first query is the slow one
+        s = store()
+        unfinished_runs()  # cached for the frame
     except CreditGraphError as e:
         log.warning("the store did not open at start (the first page will say why): %s", e)
+        return
+    finally:
+        _NAMES_LATER[0] = False
+    if "names" not in _WARM:
+        _build_names(s)
 
 
 def store_opening() -> float | None:
@@ -183,6 +202,8 @@ def open_entity(key: str) -> None:
 def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
     """What ``text`` finds, one hit per resolved entity: a source record's hit stands for the
     entity it belongs to (read once), in the place of its best hit."""
+    from creditgraph.graph.lookup import lookup
+
     kind, hits = lookup(store(), text, hash_key=settings().id_hash_key.get_secret_value(), limit=limit,
                         names=name_index())
     out: dict[str, Hit] = {}
@@ -287,6 +308,8 @@ def resolved_neighbourhood(key: str, hops: int, per_node: int = 25, limit: int =
     the neighbourhoods of its source records (its name's records resolved to it, and those its
     SAME_AS links reach; up to :data:`MAX_MEMBERS`) joined, every record drawn as the entity it
     belongs to. Debtors with asset-moving leads carry ``moved_assets`` (their badge counts it)."""
+    from creditgraph.app.network import collapse, union  # networkx
+
     rid = canonical.raw(key)
     first = store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)
     subs = [first] + [store().neighbourhood(m.key, hops=1, per_node=per_node, limit=limit)

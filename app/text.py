@@ -16,8 +16,6 @@ import re
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from creditgraph.analytics.evidence import render as _render_evidence
-
 __all__ = ["FIELDS", "field_name", "value_text", "money", "date_text", "local_time", "record_date", "region",
            "evidence_text", "repeat_text", "relation_text", "enum_text", "ties_text", "json_list", "score_text",
            "yes_no", "sex_text", "zone", "role_text", "cluster_text",
@@ -205,7 +203,9 @@ def region(props: Mapping[str, Any]) -> str:
 
 def evidence_text(fact: Any, lang: str = "zh") -> str:
     """One piece of shell evidence (template + parameters, or a stored English sentence) in ``lang``."""
-    return _render_evidence(fact, "zh" if _zh(lang) else "en")
+    from creditgraph.analytics.evidence import render  # pandas and the scoring's frames: not for a first page
+
+    return render(fact, "zh" if _zh(lang) else "en")
 
 
 _CASES = re.compile(r"(\d+) dishonest cases? in (\d+) courts? (?:over (\d+) years?|in (1) year)")

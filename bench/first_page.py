@@ -22,6 +22,12 @@ sidebar names the store, no status line left, the script run finished: what the 
 drawn); then the same page again in a second browser context (a new session, warm server) as the
 baseline of that server. Prints per run and the medians, the ratio of each first page to its
 server's second page, and plain / st.App.
+
+``--phases N`` instead starts the st.App explorer N times with timers in the server process (the
+warm-up's steps, every script run, the browser's requests; wall seconds from listening and CPU
+seconds of the thread that ran each, which depend little on the machine's load), opens the page
+once, and prints where the first page's time went; ``--profile DIR`` writes a cProfile of each
+step there as well.
 """
 
 from __future__ import annotations
@@ -58,6 +64,113 @@ def _command(mode: str, port: int) -> list[str]:
         return [sys.executable, "-c", _PLAIN, str(SCRIPT), str(port)]
     return [sys.executable, "-m", "streamlit", "run", str(SCRIPT), "--server.address", "127.0.0.1",
             "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def _traced_server(trace: str, profile: str | None, port: int) -> None:
+    """The st.App explorer with timers (``--phases``): each warm-up step, script run and page or
+    session request appends ``{t, what, cpu_s}`` to ``trace`` (``time.monotonic``, one clock for
+    every process of this machine). Wraps app/server.py's steps by name: a bench, not a contract."""
+    import cProfile
+    import json
+    import threading
+
+    from creditgraph.app import server
+    from streamlit.runtime.scriptrunner import script_runner as sr
+    from streamlit.web import cli
+
+    lock = threading.Lock()
+
+    def mark(what: str, **kw) -> None:
+        with lock, open(trace, "a") as f:
+            f.write(json.dumps({"t": time.monotonic(), "what": what, **kw}) + "\n")
+
+    def timed(name: str, fn, *, prof: bool = True):
+        def run(*args, **kwargs):
+            c, prof_ = time.thread_time(), cProfile.Profile() if profile and prof else None
+            mark(f"{name} start")
+            if prof_:
+                prof_.enable()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if prof_:
+                    prof_.disable()
+                    prof_.dump_stats(f"{profile}/{name.replace(' ', '_')}.prof")
+                mark(f"{name} end", cpu_s=time.thread_time() - c)
+        return run
+
+    first = server._import_first_page
+
+    def first_page() -> None:
+        first()
+        from creditgraph.app import state  # imported by now: wrap the store's opening
+
+        state.warm_up = timed("store open", state.warm_up)
+
+    server._import_first_page = timed("first-page imports", first_page)
+    server._import_later_pages = timed("later imports", server._import_later_pages)
+    runs = {"n": 0}
+    run_script = sr.ScriptRunner._run_script
+
+    def traced_run(self, rerun_data):
+        runs["n"] += 1
+        frag = bool(getattr(rerun_data, "fragment_id_queue", None))
+        name = "status poll" if frag else f"script run {runs['n']}"
+        return timed(name, run_script, prof=not frag and runs["n"] <= 2)(self, rerun_data)
+
+    sr.ScriptRunner._run_script = traced_run
+    call = server.BasePath.__call__
+
+    async def traced_call(self, scope, receive, send):
+        if scope["type"] == "http" and self._may_be_page(scope):
+            mark("page asked")
+        elif scope["type"] == "websocket":
+            mark("session opened")
+        await call(self, scope, receive, send)
+
+    server.BasePath.__call__ = traced_call
+    sys.argv = ["streamlit"] + _command("st.App", port)[3:]
+    cli.main()
+
+
+def _phases(args, browser) -> None:
+    """Run the traced explorer ``args.phases`` times, open the page once, print each run's phases."""
+    import json
+    import tempfile
+
+    for i in range(args.phases):
+        trace = Path(tempfile.mkdtemp(prefix="first-page-")) / "trace.jsonl"
+        profile = None
+        if args.profile:
+            profile = str(Path(args.profile, f"run{i + 1}").resolve())
+            Path(profile).mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
+        env |= {"CREDITGRAPH_DATA_DIR": str(args.data_dir.resolve()), "CREDITGRAPH_USER": "bench"}
+        cmd = [sys.executable, "-m", "bench.first_page", "--data-dir", str(args.data_dir), "--serve-traced", str(trace),
+               str(port)]
+        proc = subprocess.Popen(cmd + (["--profile", profile] if profile else []), env=env, cwd=REPO,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            listening = _listening(url, proc)
+            asked = time.monotonic()
+            r = _render(browser, url + args.page)
+        finally:
+            _stop(proc)
+        load = " ".join(open("/proc/loadavg").read().split()[:3])
+        rows = [json.loads(line) for line in trace.read_text().splitlines()]
+        polls = [x for x in rows if x["what"] == "status poll end"]
+        steps = [(x["t"], x["what"] + (f"   cpu {x['cpu_s']:.3f} s" if "cpu_s" in x else "")) for x in rows
+                 if not x["what"].startswith("status poll")]
+        steps += [(asked, "the browser opens a context and asks for the page"),
+                  (asked + r["interactive"], f"the page interactive ({r['interactive']:.2f} s after it was asked for)"),
+                  (asked + r["content"], "its content drawn")]
+        print(f"\nrun {i + 1} (load average {load}): seconds after listening, CPU seconds of the step's thread")
+        for at, what in sorted(steps):
+            print(f"  {at - listening:+7.2f}  {what}")
+        print(f"  status polls while the store opened: {len(polls)}, cpu {sum(x['cpu_s'] for x in polls):.3f} s "
+              f"in all")
 
 
 def _listening(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> float:
@@ -147,7 +260,13 @@ def main() -> None:
                     help="seconds after listening the 'late' run opens the page (the store open by then)")
     ap.add_argument("--modes", default="plain,st.App,late", help="which of plain, st.App, late to run")
     ap.add_argument("--chromium", default=os.environ.get("CREDITGRAPH_CHROMIUM", "/usr/bin/chromium"))
+    ap.add_argument("--phases", type=int, default=0, help="instead: N traced starts, where the first page's time goes")
+    ap.add_argument("--profile", help="with --phases: a folder for a cProfile of each step")
+    ap.add_argument("--serve-traced", nargs=2, metavar=("TRACE", "PORT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.serve_traced:
+        _traced_server(args.serve_traced[0], args.profile, int(args.serve_traced[1]))
+        return
     from playwright.sync_api import sync_playwright
 
     print(f"# python -m bench.first_page {' '.join(sys.argv[1:])}")
@@ -157,6 +276,9 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=args.chromium, headless=True,
                                      args=["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"])
         browser.new_context().close()  # Chromium's own start is not the explorer's
+        if args.phases:
+            _phases(args, browser)
+            return
         print(f"{'run':>3}  {'mode':<7} {'start→listening':>16} {'→interactive':>13} {'→content':>9} "
               f"{'status shown':>12} {'second page':>12}")
         for i in range(args.runs):

@@ -14,7 +14,8 @@ from creditgraph.app.export import table_csv
 from creditgraph.app.leads import by_judgment, lead_table
 from creditgraph.app.network import build_view, merge_view
 from creditgraph.app.text import date_text
-from creditgraph.app.ui import badge, draw_network, entity_link, md, pick_entity, record_once
+from creditgraph.app.drawing import draw_network
+from creditgraph.app.ui import badge, entity_link, md, pick_entity, record_once
 from creditgraph.errors import CreditGraphError, NotFound
 
 st.title(state.t("nav.assets"))

@@ -21,7 +21,8 @@ from creditgraph.app.network import build_view, merge_view, node_id, union
 from creditgraph.app.strings import indicator_name, label_name, rel_name
 from creditgraph.app.text import (FIELDS, evidence_text, field_name, json_list, record_date, region,
                                   relation_text, repeat_summary, repeat_text, role_text, value_text, zone)
-from creditgraph.app.ui import badge, draw_network, entity_link, md, record_once
+from creditgraph.app.drawing import draw_network
+from creditgraph.app.ui import badge, entity_link, md, record_once
 from creditgraph.errors import CreditGraphError, NotFound
 from creditgraph.graph.records import Entity, Subgraph
 from creditgraph.graph.schema import PROVENANCE

@@ -12,7 +12,8 @@ from creditgraph.app.export import table_csv
 from creditgraph.app.network import build_view
 from creditgraph.app.strings import label_name, rel_name
 from creditgraph.app.text import role_text
-from creditgraph.app.ui import draw_network, md, pick_entity, record_once
+from creditgraph.app.drawing import draw_network
+from creditgraph.app.ui import md, pick_entity, record_once
 from creditgraph.graph.records import Entity, Path, Subgraph
 
 st.title(state.t("nav.paths"))
