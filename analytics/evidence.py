@@ -15,7 +15,7 @@ import pandas as pd
 
 from creditgraph.analytics.frames import GraphFrames
 
-__all__ = ["Evidence", "UNAVAILABLE", "UNAVAILABLE_ZH", "TEMPLATES", "render", "parse"]
+__all__ = ["Evidence", "UNAVAILABLE", "UNAVAILABLE_ZH", "TEMPLATES", "GROUP_CLAUSES", "render", "parse"]
 
 
 class Evidence(Mapping):
@@ -85,10 +85,17 @@ class Evidence(Mapping):
         if indicator == "same_rep_batch":
             return [{"template": indicator, "n": int(k), "days": self._batch_days, "person": p}
                     for k, p in zip(n, f["rep_name"][rows].tolist())]
-        if indicator in ("rep_fronts_firms", "officer_fronts_firms"):
-            who = self._names(f["rep" if indicator == "rep_fronts_firms" else "busiest"][rows].tolist())
-            return [{"template": indicator, "n": int(k), "person": p} for k, p in zip(n, who)]
-        if indicator in ("shared_crew", "abnormal_listings", "firms_on_phone"):
+        if indicator in ("rep_fronts_firms", "officer_fronts_firms"):  # n firms, in `groups` business groups
+            rep = indicator == "rep_fronts_firms"
+            who = self._names(f["rep" if rep else "busiest"][rows].tolist())
+            firms = f["rep_firms" if rep else "busy_firms"][rows].tolist()
+            return [{"template": indicator, "n": int(m), "person": p, **({"groups": int(k)} if m != k else {})}
+                    for k, m, p in zip(n, firms, who)]
+        if indicator == "shared_crew":  # n firms; `groups` business groups besides its own
+            firms, grouped = f["crew_firms"][rows].tolist(), f["in_group"][rows].tolist()
+            return [{"template": indicator, "n": int(m), **({"groups": int(k)} if m != k or g else {})}
+                    for k, m, g in zip(n, firms, grouped)]
+        if indicator in ("abnormal_listings", "firms_on_phone"):
             return [{"template": indicator, "n": int(k)} for k in n]
         if indicator == "short_life":
             return [{"template": "short_life_ended", "founded": a, "dissolved": b} if b else
@@ -142,6 +149,19 @@ TEMPLATES: dict[str, dict[str, tuple[str, str] | str]] = {
     "firms_on_phone": {"en": ("{n} firm gives the same phone", "{n} firms give the same phone"),
                        "zh": "{n} 家企业使用同一电话"},
     "unavailable": {"en": "unavailable: {why}", "zh": "无法计算：{why}"},
+}
+
+#: The clause a fronting sentence ends with where its firms fall in fewer business groups than
+#: firms (the count the shell model reads; :func:`~creditgraph.analytics.features.business_groups`):
+#: English (one group, many — by the parameter ``groups``) and Chinese.
+GROUP_CLAUSES: dict[str, dict[str, tuple[str, str] | str]] = {
+    "rep_fronts_firms": {"en": (" in {groups} ownership group", " in {groups} ownership groups"),
+                         "zh": "（属 {groups} 个股权集团）"},
+    "officer_fronts_firms": {"en": (" in {groups} ownership group", " in {groups} ownership groups"),
+                             "zh": "（属 {groups} 个股权集团）"},
+    "shared_crew": {"en": (", in {groups} ownership group besides its own",
+                           ", in {groups} ownership groups besides its own"),
+                    "zh": "（本集团以外属 {groups} 个股权集团）"},
 }
 
 #: Why each indicator can be unavailable: (for one firm, for a store where most firms lack it).
@@ -224,6 +244,10 @@ def render(fact, lang: str = "en") -> str:
     text = template.get(lang) or template["en"]
     if isinstance(text, tuple):
         text = text[0] if fact.get("n") == 1 else text[1]
+    if fact.get("groups") is not None and fact["template"] in GROUP_CLAUSES:
+        clause = GROUP_CLAUSES[fact["template"]]
+        tail = clause.get(lang) or clause["en"]
+        text += (tail[0] if fact["groups"] == 1 else tail[1]) if isinstance(tail, tuple) else tail
     values = {k: _value(k, v, lang) for k, v in fact.items() if k != "template"}
     if fact["template"] == "unavailable":
         ind = fact.get("indicator", "")
@@ -242,12 +266,18 @@ def _patterns() -> list[tuple[str, "re.Pattern[str]"]]:
         for tid, t in TEMPLATES.items():
             en = t["en"]
             for text in (en if isinstance(en, tuple) else (en,)):
+                if tid in GROUP_CLAUSES:  # an optional clause: " in {groups} ownership groups"
+                    text += "\0"
                 rx = re.sub(r"\\\{(\w+)\\\}", lambda m: (rf"(?P<{m[1]}>[0-9]+)" if m[1] in ("n", "days")
                                                        else rf"(?P<{m[1]}>{_NUMBER})%" if m[1] == "share"
                                                        else rf"(?P<{m[1]}>{_NUMBER})" if m[1] in _MONEY
                                                        else rf"(?P<{m[1]}>.+?)"), re.escape(text))
                 for word in ("firm", "listing", "share", "give"):  # earlier runs wrote "1 other firm share"
                     rx = re.sub(rf"(?<!<)\b{word}s?\b", f"{word}s?", rx)
+                clause = GROUP_CLAUSES.get(tid, {}).get("en", ("",))[0]
+                tail = re.sub(r"\bgroup\b", "groups?", re.escape(clause).replace(r"\{groups\}", "\0"))
+                tail = tail.replace("\0", r"(?P<groups>[0-9]+)")
+                rx = rx.replace(re.escape("\0"), f"(?:{tail})?")
                 _PATTERNS.append((tid, re.compile(rf"^{rx}$", re.S)))
     return _PATTERNS
 
@@ -261,7 +291,9 @@ def parse(sentence: str) -> dict | None:
             continue
         out: dict = {"template": tid}
         for k, v in m.groupdict().items():
-            out[k] = int(v) if k in ("n", "days") else float(v) / (100 if k == "share" else 1) \
+            if v is None:  # an optional clause not in the sentence
+                continue
+            out[k] = int(v) if k in ("n", "days", "groups") else float(v) / (100 if k == "share" else 1) \
                 if k in _MONEY + ("share",) else v
         if tid == "unavailable":
             ind = next((i for i, (why, _) in UNAVAILABLE.items() if why == out["why"]), None)
