@@ -12,9 +12,17 @@ tuned weight: listed in :data:`REPEAT_CASES` or more cases, or legal rep of
 **Hidden assets.** For a debtor (a dishonest firm, its legal rep and owners, or a dishonest
 person): firms founded, or stakes taken, by the debtor or an associate (someone who shares a
 firm with them, or family-like: same surname and birthplace) within
-:data:`HIDING_WINDOW_DAYS` after the judgment the listing enforces,
+:data:`HIDING_WINDOW_DAYS` after the judgment the listing enforces (a firm without a founding
+date is dated by its first shareholder's subscription),
 and new firms that give the debtor's phone or address (同电话 / 同地址, where at most five
-firms share it — an office tower's address says nothing).
+firms share it — an office tower's address says nothing). Where the registry shows no ID to
+resolve people by, a **namesake** lead: a person of the debtor firm who bears its legal rep's
+surname (the rep included), and a record of the same full name, not resolved to them, that
+founds a firm or takes a stake in the window — kept where chance would give fewer than
+:data:`NAMESAKE_CHANCE` such records (the name's other firms × the share of all name-firm
+records founded, or transferred, in that window: a rare name met again right after the
+judgment, not a common one). A namesake lead is weaker than the other ties: it counts in
+no ``strength`` and ranks a firm only behind every firm with a tie, by its chance.
 
 Both run as joins and group-bys over the graph's columns (:mod:`.frames`), not per record in
 Python: a debtor's associates, their firms and stakes, kin and shared contacts are each one
@@ -29,18 +37,21 @@ import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
+from creditgraph.analytics.namesakes import namesake_leads
 
-__all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "repeat_offenders",
-           "hidden_assets", "dishonest_firm_ranking", "hiding_firm_ranking"]
+__all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "NAMESAKE_CHANCE",
+           "repeat_offenders", "hidden_assets", "dishonest_firm_ranking", "hiding_firm_ranking"]
 
 REPEAT_CASES = 3          # "repeatedly" listed: three or more enforcement cases
 SERIAL_FIRMS = 2          # two or more of one's firms listed in turn
 HIDING_WINDOW_DAYS = 365  # asset moves within a year of the judgment
 SUCCESSOR_DAYS = 365      # a firm founded within a year after the last one's 失信 listing succeeds it
 MAX_SHARING = 5           # a phone or address given by more firms than this ties nobody
+NAMESAKE_CHANCE = 1.0     # a namesake lead counts where chance gives fewer such records than this
 _UNPUBLISHED_JUDGMENT_DAYS = 400  # a judgment comes 2 months to a year before the filing
 _ROLE_EDGES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
-_TIES = ("associate", "family-like", "shared contact")
+_TIES = ("associate", "family-like", "shared contact", "namesake")
+_STRONG = 0b0111  # the ties that count in a lead's strength (all but namesake)
 
 
 def _amount(v) -> float:
@@ -145,7 +156,9 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
 
     One row per (debtor, firm, mode) — ``case_no``, ``via`` (the associate, kin or contact),
     ``tie``, ``judged`` (start of the window), ``moved_on`` — with ``ties`` (every kind of tie
-    that points from the debtor to the firm) and ``strength`` (how many), strongest first.
+    that points from the debtor to the firm), ``strength`` (how many, a namesake not counted)
+    and ``chance`` (a namesake lead's expected count by chance, :mod:`.namesakes`; None without
+    one), strongest first.
 
     ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
     fr = frames if frames is not None else graph_frames(G)
@@ -157,7 +170,9 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     u, v = pf["u"].to_numpy(), pf["v"].to_numpy()
     ok = fr.is_label(u, "Person") & fr.is_label(v, "Company")
     roles = pd.DataFrame({"p": fr.entity[u[ok]], "f": fr.entity[v[ok]], "row": pf["row"].to_numpy()[ok],
-                          "stake": (pf["type"] == "SHAREHOLDER_OF").to_numpy()[ok]})
+                          "stake": (pf["type"] == "SHAREHOLDER_OF").to_numpy()[ok],
+                          "rep": (pf["type"] == "LEGAL_REP_OF").to_numpy()[ok],
+                          "name": pd.Series(fr.attr("name", u[ok]), dtype=object).fillna("").to_numpy()})
     ties = roles[["p", "f"]].drop_duplicates()
     companies = fr.of_label("Company")
     fd = days(fr.attr("founded", companies))
@@ -167,9 +182,15 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     founded[last["e"].to_numpy()] = last["d"].to_numpy()
     st = roles[roles["stake"]]
     since = days(fr.edge_prop("since", st["row"].to_numpy()))
-    st = pd.DataFrame({"p": st["p"].to_numpy(), "f": st["f"].to_numpy(), "since": since})
+    # a firm the registry gives no founding date is dated by its first stake: founders subscribe
+    # when it is founded (a later transfer is dated after it)
+    first = pd.Series(since, index=st["f"].to_numpy())[since != NO_DAY].groupby(level=0).min()
+    first = first[founded[first.index.to_numpy()] == NO_DAY]
+    founded[first.index.to_numpy()] = first.to_numpy()
+    st = pd.DataFrame({"p": st["p"].to_numpy(), "f": st["f"].to_numpy(), "since": since, "name": st["name"].to_numpy()})
     fo = founded[st["f"].to_numpy()]
     new_stakes = st[(since != NO_DAY) & (fo != NO_DAY) & (since > fo)].drop_duplicates()  # a transfer
+    named_stakes, new_stakes = new_stakes, new_stakes.drop(columns="name").drop_duplicates()
 
     # family-like: same surname and birthplace (ID region), for people with a readable ID
     people = fr.of_label("Person")
@@ -209,7 +230,7 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
                       "start": start, "end": end})
     R = R[R["start"] != NO_DAY].drop_duplicates().reset_index(drop=True)
     if R.empty:
-        return pd.DataFrame(columns=cols + ["ties", "strength"]).astype({"strength": int})
+        return pd.DataFrame(columns=cols + ["ties", "strength", "chance"]).astype({"strength": int})
     R["rid"] = np.arange(len(R))
     co, pe = R[R["company"]], R[~R["company"]]
 
@@ -249,16 +270,21 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     s["moved_on"] = founded[s["f"].to_numpy(dtype=np.int64)]
     s = within(s, "moved_on")
     found.append(s.assign(mode="new_firm", via=lambda x: fr.keys[x["c"].to_numpy(dtype=np.int64)], tie=2, part=3))
+    found.extend(namesake_leads(roles, founded, named_stakes, f0, within, entities=fr.entities,
+                                max_chance=NAMESAKE_CHANCE))
 
-    df = pd.concat([x[["rid", "part", "f", "mode", "via", "tie", "moved_on"]] for x in found], ignore_index=True)
+    df = pd.concat([x.reindex(columns=["rid", "part", "f", "mode", "via", "tie", "moved_on", "chance"])
+                    for x in found], ignore_index=True)
     if df.empty:
-        return pd.DataFrame(columns=cols + ["ties", "strength"]).astype({"strength": int})
+        return pd.DataFrame(columns=cols + ["ties", "strength", "chance"]).astype({"strength": int})
     df = df.merge(R[["rid", "debtor", "case_no", "start"]], on="rid").sort_values(["rid", "part"], kind="stable")
     # strength: how many kinds of tie point from this debtor to this firm (associate, family-like, contact)
     bits = df[["debtor", "f", "tie"]].drop_duplicates()
     mask = bits.assign(mask=lambda x: np.left_shift(1, x["tie"].to_numpy(dtype=np.int64))) \
         .groupby(["debtor", "f"])["mask"].sum()
-    df = df.drop_duplicates(["debtor", "f", "mode"]).join(mask, on=["debtor", "f"])
+    chance = df.groupby(["debtor", "f"])["chance"].min().rename("chance")
+    df = df.drop_duplicates(["debtor", "f", "mode"]).drop(columns="chance").join(mask, on=["debtor", "f"]) \
+        .join(chance, on=["debtor", "f"])
     names = {m: ", ".join(t for i, t in enumerate(_TIES) if m >> i & 1) for m in range(1, 1 << len(_TIES))}
     out = pd.DataFrame({
         "debtor": fr.entities[df["debtor"].to_numpy()], "case_no": df["case_no"].to_numpy(),
@@ -266,7 +292,8 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
         "tie": np.asarray(_TIES, dtype=object)[df["tie"].to_numpy()],
         "judged": [iso(x) for x in df["start"]], "moved_on": [iso(x) for x in df["moved_on"]],
         "ties": df["mask"].map(names).to_numpy(),
-        "strength": [bin(m).count("1") for m in df["mask"]]})
+        "strength": [bin(m & _STRONG).count("1") for m in df["mask"]],
+        "chance": pd.Series([None if np.isnan(c) else round(c, 4) for c in df["chance"].tolist()], dtype=object)})
     return out.sort_values(["strength", "moved_on"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -347,18 +374,20 @@ def _succession(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray) -> np.nd
 
 def hiding_firm_ranking(hidden: pd.DataFrame, firms: pd.Index) -> pd.DataFrame:
     """Every firm of ``firms`` ranked by the asset-moving leads that point at it (``hidden``:
-    :func:`hidden_assets`): the strongest lead's ``strength``, then how many debtors point at it,
-    then how soon after the judgment it moved (sooner first), then the key — one place per firm."""
+    :func:`hidden_assets`): the strongest lead's ``strength``, then its least ``chance`` (a
+    namesake lead's; none ranks last), then how many debtors point at it, then how soon after the
+    judgment it moved (sooner first), then the key — one place per firm."""
     out = pd.DataFrame(index=pd.Index(firms, dtype=object).unique())
-    out["strength"], out["debtors"], out["days_after"] = 0, 0, np.inf
+    out["strength"], out["chance"], out["debtors"], out["days_after"] = 0, np.inf, 0, np.inf
     if len(hidden):
         h = hidden.assign(days_after=(pd.to_datetime(hidden["moved_on"]) - pd.to_datetime(hidden["judged"])).dt.days)
+        h["chance"] = pd.to_numeric(h["chance"], errors="coerce") if "chance" in h else np.nan  # None: no namesake
         by = h.groupby("firm")
-        agg = pd.DataFrame({"strength": by["strength"].max(), "debtors": by["debtor"].nunique(),
-                            "days_after": by["days_after"].min().astype(float)})
+        agg = pd.DataFrame({"strength": by["strength"].max(), "chance": by["chance"].min().fillna(np.inf),
+                            "debtors": by["debtor"].nunique(), "days_after": by["days_after"].min().astype(float)})
         agg = agg[agg.index.isin(out.index)]
-        out.loc[agg.index, ["strength", "debtors", "days_after"]] = agg.to_numpy()
-    out = out.sort_index(kind="stable").sort_values(["strength", "debtors", "days_after"],
-                                                    ascending=[False, False, True], kind="stable")
+        out.loc[agg.index, ["strength", "chance", "debtors", "days_after"]] = agg.to_numpy()
+    out = out.sort_index(kind="stable").sort_values(["strength", "chance", "debtors", "days_after"],
+                                                    ascending=[False, True, False, True], kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
     return out

@@ -1,0 +1,85 @@
+"""Namesake leads of asset hiding, for registries that show no ID to resolve people by.
+
+After a judgment, a debtor's relative opens a firm or takes a stake. With ID numbers the
+relative's record at the debtor firm and the one at the new firm are one resolved person (an
+*associate* lead, :func:`~creditgraph.analytics.offenders.hidden_assets`); without them the two
+records share only a name and the timing. A name alone floods a ranking on a registry's name
+pools, so a namesake lead asks three things of a pair of records:
+
+- family context: the debtor firm's person bears the surname of its legal rep (the rep
+  included) — a relative in the firm, or the boss under their own name;
+- timing: the other record founds a firm, or takes a stake in an existing one (a transfer:
+  the stake dated after the firm's founding), within the debtor's window after the judgment;
+- against chance: the records of that name in the window are few beside what chance gives —
+  the name's firms beside these two × the share of all name–firm records founded (or
+  transferred) in that window, the independence expectation of :meth:`~.resolve.mentions.FirmContext.co_occurrence`
+  read over time. Kept where the expectation is below
+  :data:`~creditgraph.analytics.offenders.NAMESAKE_CHANCE`; the expectation is the lead's
+  ``chance`` (lower is stronger).
+
+O(debtor firms' people + records sharing their names), one merge each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from creditgraph.analytics.frames import NO_DAY
+
+__all__ = ["namesake_leads"]
+
+
+def _in_window(sorted_days: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """How many of ``sorted_days`` fall in each window ``(start, end]``."""
+    return np.searchsorted(sorted_days, end, side="right") - np.searchsorted(sorted_days, start, side="right")
+
+
+def namesake_leads(roles: pd.DataFrame, founded: np.ndarray, stakes: pd.DataFrame, f0: pd.DataFrame,
+                   within: Callable[[pd.DataFrame, str], pd.DataFrame], *, entities: np.ndarray,
+                   max_chance: float) -> list[pd.DataFrame]:
+    """The namesake leads (module doc) as rows of ``hidden_assets``' findings: ``rid``, ``f``,
+    ``mode``, ``via`` (the entity key of the record at the firm, ``entities``), ``tie`` 3,
+    ``part`` 4, ``moved_on`` and ``chance``.
+
+    ``roles``: person–firm records (entity ``p``, firm ``f``, ``rep``, ``name``); ``founded``:
+    day per entity (``NO_DAY`` unknown); ``stakes``: transfers (``p``, ``f``, ``since``,
+    ``name``); ``f0``: each window's (``rid``) debtor firms; ``within``: the caller's window
+    filter (adds the window's ``start`` and ``end``; on column ``f`` and a day column)."""
+    named = roles.loc[roles["name"].str.len() > 0, ["p", "f", "name", "rep", "stake"]]
+    if named.empty or f0.empty:
+        return []
+    units = named[["name", "f"]].drop_duplicates()
+    firms_of_name = units.groupby("name").size()
+    days_found = founded[units["f"].to_numpy(dtype=np.int64)]
+    days_found = np.sort(days_found[days_found != NO_DAY])
+    days_moved = np.sort(stakes.drop_duplicates(["name", "f"])["since"].to_numpy())
+    n_units = max(len(units), 1)
+
+    # the debtor firms' people who bear a legal rep's surname
+    surname = named.loc[named["rep"], ["f", "name"]].assign(s=lambda x: x["name"].str.slice(0, 1))
+    people = f0.merge(named[["p", "f", "name"]], left_on="f0", right_on="f")[["rid", "f0", "p", "name"]]
+    people = people.assign(s=people["name"].str.slice(0, 1)) \
+        .merge(surname[["f", "s"]].drop_duplicates().rename(columns={"f": "f0"}), on=["f0", "s"])
+    people = people[["rid", "f0", "p", "name"]].drop_duplicates().rename(columns={"p": "p0"})
+
+    out = []
+    new = named.loc[named["rep"] | named["stake"], ["p", "f", "name"]].drop_duplicates()  # who founds it
+    new = new.assign(moved_on=founded[new["f"].to_numpy(dtype=np.int64)])
+    for mode, records, day, pool in (("new_firm", new, "moved_on", days_found),
+                                     ("equity_transfer", stakes.rename(columns={"since": "moved_on"}), "moved_on",
+                                      days_moved)):
+        x = people.merge(records[["p", "f", "name", day]], on="name")
+        x = x[(x["p"] != x["p0"]) & (x["f"] != x["f0"]) & (x[day] != NO_DAY)]
+        x = within(x, day)
+        if x.empty:
+            continue
+        # the name's firms beside the debtor firm and this one (as co_occurrence leaves the met firm out)
+        others = np.maximum(firms_of_name.reindex(x["name"]).to_numpy() - 2, 1)
+        rate = _in_window(pool, x["start"].to_numpy(), x["end"].to_numpy()) / n_units
+        x = x.assign(chance=others * rate)
+        x = x[x["chance"] < max_chance]
+        out.append(x.assign(mode=mode, via=entities[x["p"].to_numpy(dtype=np.int64)], tie=3, part=4))
+    return out
