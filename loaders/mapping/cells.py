@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from creditgraph import normalize as nz
 from creditgraph.graph.schema import schema
 from creditgraph.loaders.keys import node_key
-from creditgraph.loaders.mapping.idvec import full_ids
+from creditgraph.loaders.mapping.idvec import full_ids, valid_usccs
 from creditgraph.loaders.mapping.specs import PropSpec, RowError
 from creditgraph.loaders.transforms import MULTI, get_transform, scrub_ids
 
@@ -112,6 +112,9 @@ class CellMemo(Cells):
         if spec.transform == "id_number" and hash_key:
             for v, props in full_ids(values, hash_key).items():
                 table[v] = _outcome(_typed_items, spec, props, label, where)
+        elif spec.transform == "uscc":
+            for v in valid_usccs(values):
+                table[v] = _outcome(_typed_items, spec, v, label, where)
         for v in values:
             if v not in table:
                 table[v] = _outcome(_node_items, spec, v, label, where, hash_key)

@@ -1,9 +1,11 @@
-"""Full ID numbers checked a column at a time: what ``transforms.id_number`` gives for each
-valid 18-digit 居民身份证 number, with the check digits computed in one numpy product.
+"""Identifiers checked a column at a time: what ``transforms.id_number`` gives for each valid
+18-digit 居民身份证 number, and which values ``normalize_uscc`` returns unchanged, with the
+check characters of a whole column computed in one numpy product.
 
 Only values written exactly as a full number (17 ASCII digits and a digit or ``X``) whose
 check digit, birth year (1900 to this year) and birth date (real, not in the future) are all
-right are answered here; every other value — masked, lower-case ``x``, full-width, spaced,
+right are answered here (for USCCs: 18 characters of the code's alphabet, upper-case, with the
+right check character); every other value — masked, lower-case ``x``, full-width, spaced,
 wrong — is left to ``id_number`` itself, so every error keeps its message. The number leaves
 only as its keyed hash (HMAC-SHA256, as ``normalize.hash_id``) and the official mask.
 """
@@ -19,7 +21,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["full_ids"]
+__all__ = ["full_ids", "valid_usccs"]
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_SHAPE = re.compile(f"[{_USCC_ALPHABET}]{{18}}")
+_USCC_WEIGHTS = np.array((1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28), dtype=np.int64)
+_USCC_VALUE = np.full(128, -1, dtype=np.int64)
+_USCC_VALUE[np.frombuffer(_USCC_ALPHABET.encode("ascii"), dtype=np.uint8)] = np.arange(31)
+_USCC_CHECK = np.frombuffer(_USCC_ALPHABET.encode("ascii"), dtype=np.uint8)
 
 _SHAPE = re.compile(r"\d{17}[\dX]", re.ASCII)
 _WEIGHTS = np.array((7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), dtype=np.int64)
@@ -55,3 +64,14 @@ def full_ids(values: Sequence[str], hash_key: str) -> dict[str, dict[str, Any]]:
         out[v] = {"id_masked": v[:10] + "****" + v[14:], "sex": "M" if int(v[16]) % 2 else "F",
                   "birth_year": year, "region_code": v[:6], "id_hash": h.hexdigest()[:32]}
     return out
+
+
+def valid_usccs(values: Sequence[str]) -> list[str]:
+    """The values that are canonical USCCs with a correct check character (``normalize_uscc(v) == v``)."""
+    cand = [v for v in values if len(v) == 18 and _USCC_SHAPE.fullmatch(v)]
+    if not cand:
+        return []
+    codes = np.frombuffer("".join(cand).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+    total = _USCC_VALUE[codes[:, :17]] @ _USCC_WEIGHTS
+    ok = _USCC_CHECK[(31 - total % 31) % 31] == codes[:, 17]
+    return list(compress(cand, ok.tolist()))
