@@ -154,7 +154,7 @@ def _phases(args, browser) -> None:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             listening = _listening(url, proc)
-            asked = time.monotonic()
+            opens = time.monotonic()
             r = _render(browser, url + args.page)
         finally:
             _stop(proc)
@@ -163,7 +163,8 @@ def _phases(args, browser) -> None:
         polls = [x for x in rows if x["what"] == "status poll end"]
         steps = [(x["t"], x["what"] + (f"   cpu {x['cpu_s']:.3f} s" if "cpu_s" in x else "")) for x in rows
                  if not x["what"].startswith("status poll")]
-        steps += [(asked, "the browser opens a context and asks for the page"),
+        asked = r["asked"]
+        steps += [(opens, "the browser opens a fresh context"), (asked, "the browser asks for the page"),
                   (asked + r["interactive"], f"the page interactive ({r['interactive']:.2f} s after it was asked for)"),
                   (asked + r["content"], "its content drawn")]
         print(f"\nrun {i + 1} (load average {load}): seconds after listening, CPU seconds of the step's thread")
@@ -201,7 +202,8 @@ def _stop(proc: subprocess.Popen, grace: float = 8.0) -> None:
 
 def _render(browser, url: str, timeout_ms: int = 120_000) -> dict[str, float]:
     """Seconds from asking for ``url`` in a new context to the page interactive and to its
-    content drawn (the run finished), and whether the status line showed (1.0) or not (0.0)."""
+    content drawn (the run finished), whether the status line showed (1.0) or not (0.0), and when
+    it was asked for (``asked``, ``time.monotonic``: the new context's own start is not counted)."""
     from playwright.sync_api import expect
 
     lang = "en" if "lang=en" in url else "zh"
@@ -226,7 +228,7 @@ def _render(browser, url: str, timeout_ms: int = 120_000) -> dict[str, float]:
                                                                 timeout=timeout_ms)
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout_ms)
         expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=timeout_ms)
-        return {"interactive": interactive, "content": time.monotonic() - t0, "status": saw_status}
+        return {"interactive": interactive, "content": time.monotonic() - t0, "status": saw_status, "asked": t0}
     finally:
         context.close()
 
