@@ -179,6 +179,23 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)
 
 
+_TIMELINE = os.environ.get("CREDITGRAPH_TEST_TIMELINE")
+
+
+if _TIMELINE:
+    import time
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):
+        """With CREDITGRAPH_TEST_TIMELINE=FILE, each test's worker, start and end go to FILE (one
+        line each, tab-separated): which worker a run waited for, and on what."""
+        began = time.time()
+        yield
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        with open(_TIMELINE, "a", encoding="utf-8") as f:
+            f.write(f"{worker}\t{began:.1f}\t{time.time():.1f}\t{item.nodeid}\n")
+
+
 def pytest_sessionfinish(session, exitstatus):
     global _exit_status
     _exit_status = int(exitstatus)
