@@ -172,8 +172,9 @@ def _freeze() -> None:
     cyclic collector's sight: Streamlit collects the whole heap after every script run
     (``runner.postScriptGC``), 90 ms of CPU with pandas, networkx and the driver loaded (3-7 ms
     frozen), and the status line's poll is a run every half second. Module objects live as long
-    as the process, so nothing collectable is kept (CPython's ``gc.freeze`` advice for a server
-    after its imports)."""
+    as the process (CPython's ``gc.freeze`` advice for a server after its imports); what the first
+    sessions hold at that moment is frozen too and never collected if it becomes a cycle: kept once,
+    bounded by those sessions' state, against a collection of the whole heap after every run."""
     gc.freeze()
 
 
