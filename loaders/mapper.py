@@ -7,7 +7,14 @@ process or several. Workers (``workers > 1``) take chunks of a file the columnar
 each chunk's raw Arrow columns go to a worker, which cleans, transforms and assembles them and
 sends back the outcomes; at most ``2 × workers`` chunks are in flight, so memory stays a few
 chunks beyond the file's columns. Workers start from a fresh interpreter (``forkserver``):
-forking a process that holds the embedded store's JVM hangs.
+forking a process that holds the embedded store's JVM hangs; a script that loads with workers
+needs the ``if __name__ == "__main__":`` guard.
+
+Workers are experimental and off by default: measured, they are slower, not faster
+(``bench/results/city_map_100k.txt``: 0.35x at 100k firms on 2 shared cores). This process
+still unpickles every node and edge row they send and folds it, which costs as much CPU as
+mapping the rows here. They pay only once workers hand back columnar record tables that the
+fold merges without a Python object per record (issue 23, stage tables).
 """
 
 from __future__ import annotations
@@ -73,10 +80,12 @@ def worker_pool(workers: int) -> Executor:
 
 
 def file_outcomes(path: Path, m: SourceMapping, hash_key: str, lookups: Lookups, expand: Callable | None,
-                  engine: str, pool: Executor | None = None, workers: int = 1) -> Iterator[Outcome]:
+                  engine: str, pool: Executor | None = None, workers: int = 1,
+                  cells: CellMemo | None = None) -> Iterator[Outcome]:
     """The outcomes of every row of ``path`` in file order, by ``engine`` (``rows`` or ``columnar``);
     with a ``pool`` of ``workers``, a columnar file of ``PARALLEL_MIN_ROWS`` rows or more is
-    mapped by chunk in the pool."""
+    mapped by chunk in the pool. ``cells``: the memo of a whole load (name keys carry over
+    from file to file: a firm's name is met in every registry table), else one for this file."""
     if engine == "rows":
         rows = read_rows(path, m.format, delimiter=m.delimiter, encoding=m.encoding)
         yield from map_rows(rows, m, path.name, hash_key, lookups, expand, None)
@@ -85,7 +94,7 @@ def file_outcomes(path: Path, m: SourceMapping, hash_key: str, lookups: Lookups,
     if pool is not None and not m.expand:
         table = arrow_table(path, m.format, delimiter=m.delimiter, encoding=m.encoding)
     if table is None or len(table) < PARALLEL_MIN_ROWS:
-        cells = CellMemo()
+        cells = cells if cells is not None else CellMemo()
         rows = columnar.mapped_rows(path, m, cells, hash_key, table=table)
         yield from map_rows(rows, m, path.name, hash_key, lookups, expand, cells)
         return

@@ -22,6 +22,7 @@ from creditgraph.loaders.columnar import ENGINES
 from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapper import file_outcomes, worker_pool
 from creditgraph.loaders.mapping import SourceMapping, builtin_mappings
+from creditgraph.loaders.mapping.cells import CellMemo
 from creditgraph.loaders.readers import read_header, read_rows
 from creditgraph.loaders.report import FileReport, LoadReport, QuarantineWriter
 from creditgraph.loaders.transforms import scrub_ids
@@ -97,7 +98,8 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
     ones are when ``mapping`` is None. ``engine``: ``columnar`` (pyarrow reads, each column's
     distinct values transformed once, :mod:`.columnar`) or ``rows`` (cell by cell); both give
     the same records, report and quarantine (``tests/loaders/test_columnar.py``). ``workers``: with
-    ``columnar``, processes that map large files by chunk (:mod:`.mapper`; 1 = this process only).
+    ``columnar``, processes that map large files by chunk (:mod:`.mapper`; experimental, measured
+    slower today; 1 = this process only).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
@@ -112,6 +114,7 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
                                            else [mapping] if isinstance(mapping, SourceMapping) else mapping)
     files = iter_files(paths)
     pool = worker_pool(workers) if engine == "columnar" and workers > 1 else None
+    cells = CellMemo() if engine == "columnar" else None
     try:
         with progress_bar(progress) as bar:
             for path in files:
@@ -122,7 +125,8 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
                     continue
                 task = bar.add_task(f"{path.name} [{m.name}]", total=None)
                 report.files.append(_load_file(store, path, m, hash_key, quarantine, batch_rows,
-                                               lambda n, t=task: bar.advance(t, n), engine, pool, workers))
+                                               lambda n, t=task: bar.advance(t, n), engine, pool, workers,
+                                               cells))
     finally:
         quarantine.close()
         if pool is not None:
@@ -140,7 +144,7 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
 
 def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str, quarantine: QuarantineWriter,
                batch_rows: int, advance, engine: str = "rows", pool: Executor | None = None,
-               workers: int = 1) -> FileReport:
+               workers: int = 1, cells: CellMemo | None = None) -> FileReport:
     fr = FileReport(str(path), m.name)
     check_columns(path, m)
     lookups = lookup_tables(m, path.parent)
@@ -151,7 +155,7 @@ def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str, q
     edges: list[EdgeRow] = []
     pending = 0
     for line, reason, raw, got_nodes, got_edges, risks in file_outcomes(path, m, hash_key, lookups, expand,
-                                                                         engine, pool, workers):
+                                                                         engine, pool, workers, cells):
         fr.rows_read += 1
         if reason is not None:
             _reject(fr, quarantine, path, line, reason, raw)

@@ -24,7 +24,7 @@ from creditgraph.loaders.transforms import MULTI, get_transform, scrub_ids
 
 __all__ = ["Cells", "CellMemo"]
 
-_NAME_KEYS = 1 << 20  # name keys kept across chunks (about 150 MB at most)
+_NAME_KEYS = 1 << 21  # name keys kept across chunks and files (about 300 MB at most)
 
 
 class Cells:
