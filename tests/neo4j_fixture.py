@@ -43,8 +43,10 @@ from creditgraph import neo4j_local
 
 __all__ = ["neo4j_instance", "neo4j_driver", "neo4j_start", "neo4j_jars", "NEO4J_CACHE_DIR"]
 
-#: Where the Neo4j jars are cached between sessions (``.cache/`` is git-ignored).
-NEO4J_CACHE_DIR = Path(__file__).resolve().parents[1] / ".cache" / "neo4j"
+#: Where the Neo4j jars are cached between sessions (``.cache/`` is git-ignored); under a
+#: ``CREDITGRAPH_DATA_DIR`` (as in CI), its ``cache/``, where ``creditgraph neo4j start`` put them.
+NEO4J_CACHE_DIR = (Path(os.environ["CREDITGRAPH_DATA_DIR"]) / "cache" if os.environ.get("CREDITGRAPH_DATA_DIR")
+                   else Path(__file__).resolve().parents[1] / ".cache" / "neo4j")
 
 # Small enough for two servers side by side on a two-core, few-GB machine.
 _TEST_SERVER = {"heap": "512m", "pagecache": "64m", "timeout": 180}
