@@ -26,8 +26,10 @@ def main() -> None:
 
 
 def _frame() -> None:
-    # Imported here, in a session's run, not when the server imports this file: a component
-    # (the network drawing) registers with Streamlit's runtime only when declared in a run.
+    # Imported here, in a session's run, not when the server imports this file for its st.App: the
+    # server listens sooner and its warm-up imports them meanwhile (app/server.py). The network
+    # drawing's component (app/drawing.py) registers only when declared in a run: the pages that
+    # draw import it.
     from creditgraph.app import auth, state
     from creditgraph.app.strings import LANGS, STRINGS
     from creditgraph.app.text import local_time
