@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     embedded_page_ram_mb: int | None = Field(None, ge=16, description="ArcadeDB's page cache, on the heap, in MB "
                                              "(unset: half the heap); lower it to leave a large load --bulk the heap")
     embedded_port: int = Field(0, description="Bolt port of the embedded store; 0 picks a free one")
+    embedded_class_cache: bool = Field(True, description="start the embedded store's JVM from a class cache, "
+                                       "made once per ArcadeDB build in the background (graph/jvm_cache.py)")
 
     # Privacy: full ID numbers are kept only as a keyed hash.
     id_hash_key: SecretStr = SecretStr(DEFAULT_ID_HASH_KEY)

@@ -23,8 +23,10 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from creditgraph.errors import StoreLocked, StoreUnavailable
+from creditgraph.graph import jvm_cache
 from creditgraph.graph.net import free_port, port_open
 
 __all__ = ["EmbeddedServer", "EmbeddedEndpoint", "DATABASE"]
@@ -71,9 +73,13 @@ def _delete_some(type_name: str, limit: int) -> str:
 class EmbeddedServer:
     """Start (or join) the embedded ArcadeDB server whose data lives in ``root``."""
 
-    def __init__(self, root: Path, *, heap: str = "1g", port: int = 0, page_ram_mb: int | None = None) -> None:
+    def __init__(self, root: Path, *, heap: str = "1g", port: int = 0, page_ram_mb: int | None = None,
+                 class_cache: bool = True, jvm_options: Sequence[str] = ()) -> None:
         self.root = Path(root).resolve()
         self.heap = heap
+        # The JVM's class cache (jvm_cache.py): only the first JVM of a process reads options.
+        self.class_cache = class_cache
+        self.jvm_options = list(jvm_options)
         # ArcadeDB's page cache lives on the heap (4 GB by default, cut to half the heap when
         # that is more than 80 % of it). A bulk load needs the heap for GraphBatch instead.
         self.page_ram_mb = page_ram_mb
@@ -141,6 +147,7 @@ class EmbeddedServer:
         t0 = time.perf_counter()
         try:
             from arcadedb_embedded.server import ArcadeDBServer
+            from jpype import isJVMStarted as jvm_started
         except ImportError as e:  # pragma: no cover - a broken install
             raise StoreUnavailable(f"the embedded store needs arcadedb-embedded: {e}") from e
 
@@ -156,7 +163,8 @@ class EmbeddedServer:
             jvm_kwargs={
                 "heap_size": self.heap,
                 "jvm_args": [f"-Djava.util.logging.config.file={props}"]
-                + ([f"-Darcadedb.maxPageRAM={self.page_ram_mb}"] if self.page_ram_mb else []),
+                + ([f"-Darcadedb.maxPageRAM={self.page_ram_mb}"] if self.page_ram_mb else [])
+                + self.jvm_options + (jvm_cache.jvm_options() if self.class_cache and not jvm_started() else []),
             },
         )
         try:

@@ -1,0 +1,128 @@
+"""A class cache for the embedded store's JVM, so that every command after the first starts sooner.
+
+JDK 25's AOT cache (JEP 483, 514) holds the classes a training run loaded and linked; a JVM
+started with it starts ArcadeDB's server in about half the time (``bench/jvm_start.py``). The
+JVM writes the cache only when it exits normally, which the product's processes never do (they
+leave with ``os._exit``: JPype's JVM teardown can hang), so the cache is made once per ArcadeDB
+build, in the background, by a process of its own (``python -m creditgraph.graph.jvm_cache``, which
+CI runs before the tests):
+it starts a store in a temporary folder, runs what every command starts with, stops it and shuts
+its JVM down. Until the file is there, stores start as before. A cache the JVM cannot use
+(another build, a damaged file) is ignored by the JVM, silently.
+
+The cache lives beside the user's other caches (``$XDG_CACHE_HOME/creditgraph/jvm``), shared by
+every data folder; ``CREDITGRAPH_EMBEDDED_CLASS_CACHE=false`` turns it off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["cache_file", "jvm_options", "train"]
+
+log = logging.getLogger(__name__)
+
+#: A training run that has not finished in this long is taken for dead, and may be started again.
+_TRAINING_TIMEOUT = 300
+#: The JVM's own messages about the cache (a stale or foreign file) stay off the user's console.
+_QUIET = ["-Xlog:aot=off", "-Xlog:cds=off"]
+
+
+def _build() -> str:
+    """The ArcadeDB build and bundled Java runtime a cache belongs to."""
+    from arcadedb_embedded import __version__
+    from arcadedb_embedded.jvm import get_bundled_jre_lib_path
+
+    java = "unknown"
+    release = Path(get_bundled_jre_lib_path()).parents[2] / "release"  # jre/lib/server/libjvm.so → jre/release
+    try:
+        for line in release.read_text(encoding="utf-8").splitlines():
+            if line.startswith("JAVA_VERSION="):
+                java = line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    return f"arcadedb-{__version__}-java-{java}"
+
+
+def cache_file() -> Path:
+    """Where this build's cache is (or will be)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "creditgraph" / "jvm"
+    return root / f"{_build()}.aot"
+
+
+def jvm_options() -> list[str]:
+    """JVM options that start from the cache when it exists; otherwise none, and a training
+    process is started in the background (once: a lock file marks a training under way)."""
+    path = cache_file()
+    if path.is_file():
+        return [f"-XX:AOTCache={path}", *_QUIET]
+    _start_training(path)
+    return []
+
+
+def _start_training(path: Path) -> None:
+    lock = path.with_suffix(".training")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if lock.exists() and time.time() - lock.stat().st_mtime < _TRAINING_TIMEOUT:
+            return
+        lock.write_text(str(os.getpid()), encoding="utf-8")
+        subprocess.Popen([sys.executable, "-m", "creditgraph.graph.jvm_cache", str(path)],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, env={**os.environ, "CREDITGRAPH_EMBEDDED_CLASS_CACHE": "false"})
+        log.info("making the embedded store's class cache at %s in the background", path)
+    except OSError as e:  # a read-only home: the store starts as before
+        log.debug("no class cache for the embedded store: %s", e)
+
+
+def train(path: Path, part: Path) -> None:
+    """Start a store, run what commands start with, shut the JVM down: it writes ``part``, which
+    then becomes ``path`` (whole or not at all)."""
+    import jpype
+
+    from creditgraph.graph.connect import connect_bolt
+    from creditgraph.graph.embedded import EmbeddedServer
+
+    with tempfile.TemporaryDirectory(prefix="creditgraph-jvm-cache-") as root:
+        server = EmbeddedServer(Path(root), heap="512m", class_cache=False,
+                                jvm_options=[f"-XX:AOTCacheOutput={part}", *_QUIET])
+        ep = server.start()
+        store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
+        try:
+            store.ensure_schema()
+            store.counts()
+            store.search("有限公司", limit=5)
+        finally:
+            store.close()
+            server.stop()
+        jpype.shutdownJVM()  # the JVM writes the cache as it exits
+    if part.is_file():
+        part.replace(path)
+        log.info("wrote the embedded store's class cache %s", path)
+
+
+def main() -> None:
+    """``python -m creditgraph.graph.jvm_cache [PATH]``: make the cache (at ``cache_file()`` by default)."""
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else cache_file()
+    if len(sys.argv) == 1 and path.is_file():
+        return
+    part = path.with_name(f"{path.stem}.{os.getpid()}.part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    signal.alarm(_TRAINING_TIMEOUT)  # never left running: a hung JVM teardown ends here
+    try:
+        train(path, part)
+    finally:
+        path.with_suffix(".training").unlink(missing_ok=True)
+        for left in (part, part.with_name(part.name + ".config")):
+            left.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

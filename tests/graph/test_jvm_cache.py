@@ -1,0 +1,64 @@
+"""The embedded JVM's class cache: made once in the background, then used by every store start;
+a damaged cache is ignored without a word on the console."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from creditgraph.graph import jvm_cache
+
+_PROBE = """
+import os, sys, jpype
+from creditgraph.settings import Settings
+from creditgraph.graph.connect import open_store
+with open_store(Settings(data_dir=sys.argv[1])) as s:
+    s.counts()
+    args = jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean().getInputArguments()
+    print("\\n".join(str(a) for a in args if "AOT" in str(a)), flush=True)
+os._exit(0)
+"""
+
+
+def _env(cache_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "CREDITGRAPH_NEO4J_URI"}
+    return env | {"XDG_CACHE_HOME": str(cache_home), "CREDITGRAPH_EMBEDDED_CLASS_CACHE": "true"}
+
+
+def test_options_name_the_cache_once_it_exists_and_start_one_training_before(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    started: list[list[str]] = []
+    monkeypatch.setattr(jvm_cache.subprocess, "Popen", lambda args, **kw: started.append(args))
+    path = jvm_cache.cache_file()
+    assert path.parent == tmp_path / "creditgraph" / "jvm" and path.name.startswith("arcadedb-")
+    assert jvm_cache.jvm_options() == [] and jvm_cache.jvm_options() == []  # not there yet: start as before
+    assert len(started) == 1 and started[0][-1] == str(path)  # one training, however many stores start
+    path.write_bytes(b"made by a training run")
+    assert jvm_cache.jvm_options()[0] == f"-XX:AOTCache={path}"
+
+
+@pytest.mark.embedded
+def test_a_trained_cache_is_used_and_a_damaged_one_ignored_quietly(tmp_path):
+    env = _env(tmp_path / "cache")
+    where = subprocess.run([sys.executable, "-c", "from creditgraph.graph.jvm_cache import cache_file; "
+                            "print(cache_file())"], env=env, capture_output=True, text=True, check=True)
+    path = Path(where.stdout.strip())
+    trained = subprocess.run([sys.executable, "-m", "creditgraph.graph.jvm_cache", str(path)], env=env,
+                             capture_output=True, text=True, timeout=300)
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    assert path.is_file() and sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no lock, no part
+
+    used = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path / "d")], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert used.returncode == 0, used.stderr[-2000:]
+    assert f"-XX:AOTCache={path}" in used.stdout.splitlines()
+
+    path.write_bytes(path.read_bytes()[: 1 << 20])  # cut short: the JVM cannot map it
+    damaged = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path / "d")], env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert damaged.returncode == 0, damaged.stderr[-2000:]
+    assert "aot" not in damaged.stderr.lower() and "shared" not in damaged.stderr.lower()
