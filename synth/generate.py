@@ -17,6 +17,7 @@ from pathlib import Path
 
 from creditgraph.progress import progress_bar
 from creditgraph.synth import plant
+from creditgraph.synth.datable import mark_datable
 from creditgraph.synth.profiles import Profile, get_profile
 from creditgraph.synth.records import AS_OF, CORPORATE_TYPE, JOINT_STOCK_TYPE, SMALL_TYPES
 from creditgraph.synth.world import World
@@ -70,6 +71,8 @@ def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progre
         wtask = bar.add_task("writing files", total=companies)
         writer = write_city if prof.layout == "registry" else write_listed_city
         rows = writer(w, out, seed=seed, dirty=dirty, profile=prof, advance=lambda n: bar.advance(wtask, n))
+    mark_datable(truth, out / "data", prof, {f.uscc: f.name for f in w.firms},
+                 {pid: p.name for pid, p in enumerate(w.persons)})
     summary = {
         "companies": len(w.firms), "persons": len(w.persons), "seed": seed, "dirty": dirty, "as_of": AS_OF.isoformat(),
         **({} if prof.name == "full" else {"profile": prof.name}),

@@ -242,8 +242,12 @@ def asset_hiding(w: World, k: int) -> list[Truth]:
             mode = "equity_transfer"
             hidden = other
             f = w.firms[other]
+            # a stake cannot move before its firm exists: when the other firm was founded after the
+            # judgment, the move comes 30 days after its founding (no draw, so the city stays the same)
+            moved_on = max(moved_on, _d(f.founded, 30))
             # the boss held 60 % until the transfer; the registry now shows the relative since then
-            rest = [h for h in f.holders if h[1] != boss or h[0] != "P"]
+            # (a relative who already held a stake is not listed twice: the move is the only stake shown)
+            rest = [h for h in f.holders if h[0] != "P" or h[1] not in (boss, relative)]
             scale = 0.4 / sum(h[2] for h in rest) if rest else 0
             f.holders = [("P", relative, 0.6, round(f.capital * 0.6, 4), moved_on)] + [
                 (kind, ref, round(r * scale, 4), round(f.capital * r * scale, 4), since)
