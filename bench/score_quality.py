@@ -6,7 +6,9 @@
 For each profile and seed: generate a city, load it through the real loaders into memory,
 resolve it, score it, and hold every figure against its truth (:mod:`creditgraph.evaluation`).
 Beside the model, in the same run: the plain address-count baseline (ranking firms by how
-many firms share their address; flags above its 99th percentile). The shipped models' training
+many firms share their address; flags above its 99th percentile). Asset hiding is reported
+twice: every planted hidden firm in the top 1 % of its ranking, and the ones whose move the
+published files can date (the truth's ``datable`` fact, :mod:`creditgraph.synth.datable`). The shipped models' training
 profiles and seeds are read from their provenance and printed, so the table says which rows
 were held out of training; seeds used for training are refused.
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from creditgraph.analytics.shell import ShellModel
 from creditgraph.training.cities import resolved_city_graph
-from creditgraph.evaluation import detection_metrics, score_city
+from creditgraph.evaluation import detection_metrics, firm_entities, score_city
 from creditgraph.synth.generate import generate
 from creditgraph.synth.truth import mention_keys
 
@@ -36,6 +38,7 @@ COLUMNS = [("profile", "{profile}"), ("seed", "{seed}"), ("firms", "{firms}"),
            ("HQ decoys top100", "{shell[group_hq_in_top_100]}"),
            ("serial top1%", "{serial_firms[in_top_1pct]}/{serial_firms[planted]}"),
            ("hiding top1%", "{asset_hiding[in_top_1pct]}/{asset_hiding[planted]}"),
+           ("datable top1%", "{asset_hiding_datable[in_top_1pct]}/{asset_hiding_datable[planted]}"),
            ("twins>median", "{clean_twins[above_median]}/{clean_twins[planted]}"),
            ("repeat R", "{repeat_offender[recall]:.3f}"), ("serial R", "{serial_defaulter[recall]:.2f}"),
            ("s", "{seconds:.0f}")]
@@ -49,7 +52,20 @@ def run(profile: str, seed: int, companies: int) -> dict:
         G = resolved_city_graph(city)
         scores = score_city(G)
         m = detection_metrics(G, city, scores, mention_keys=mention_keys(city, hash_key=HASH_KEY))
+        m["asset_hiding_datable"] = _datable_hiding(G, city, scores, m)
     return {"profile": profile, "seed": seed, **m, "seconds": time.perf_counter() - t0}
+
+
+def _datable_hiding(G, city: Path, scores: dict, m: dict) -> dict:
+    """The asset-hiding figure on the moves the truth says the published files can date, ranked
+    as ``detection_metrics`` ranks every planted one (a firm not ranked counts as last)."""
+    patterns = json.loads((city / "truth" / "patterns.json").read_text(encoding="utf-8"))["patterns"]
+    firm, hiding = firm_entities(city, G), scores["hiding"]
+    hid = [firm.get(p["facts"]["hidden_firm"]) for p in patterns
+           if p["pattern"] == "asset_hiding" and p["facts"]["datable"]]
+    ranks = [int(hiding.at[e, "rank"]) if e in hiding.index else m["firms"] for e in hid]
+    cut = m["serial_firms"]["cut"]
+    return {"planted": len(ranks), "in_top_1pct": sum(r <= cut for r in ranks), "worst_rank": max(ranks, default=0)}
 
 
 def table(rows: list[dict]) -> str:
