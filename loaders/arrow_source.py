@@ -58,7 +58,7 @@ def arrow_table(path: Path, fmt: str, *, delimiter: str | None, encoding: str) -
         data = path.read_bytes()
     except OSError:
         return None  # the row reader raises the error that names the file
-    table, why = _parse(path, data, delimiter)
+    table, why = _parse(path, data, delimiter or ("\t" if fmt == "tsv" or path.suffix.lower() == ".tsv" else ","))
     if table is None:
         log.debug("%s read row by row: %s", path, why)
     return table
@@ -74,7 +74,8 @@ def _ineligible(fmt: str, encoding: str) -> str:
     return "" if name in _UTF8 else f"encoding {name}"
 
 
-def _parse(path: Path, data: bytes, delimiter: str | None) -> tuple[ArrowTable | None, str]:
+def _parse(path: Path, data: bytes, delim: str) -> tuple[ArrowTable | None, str]:
+    """``delim`` as ``readers._delimiter`` picks it (the mapping's, else tab for TSV, else comma)."""
     if not data.strip():
         return None, "empty"
     for byte, what in ((b'"', "a quote character"), (b"\x00", "a NUL byte")):
@@ -84,7 +85,6 @@ def _parse(path: Path, data: bytes, delimiter: str | None) -> tuple[ArrowTable |
         return None, "a bare carriage return"
     if not _valid_utf8(data):
         return None, "bytes that are not UTF-8"
-    delim = delimiter or ("\t" if path.suffix.lower() == ".tsv" else ",")
     raw = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(raw == 10)
     starts = np.concatenate(([0], ends + 1))

@@ -13,8 +13,9 @@ needs the ``if __name__ == "__main__":`` guard.
 Workers are experimental and off by default: measured, they are slower, not faster
 (``bench/results/city_map_100k.txt``: 0.67x the row engine's speed at 100k firms on 2 shared
 cores, 0.35x in a busier run). This process still unpickles every node and edge row they send
-and folds it, which costs as much CPU as mapping the rows here. They pay only once workers hand back columnar record tables that the
-fold merges without a Python object per record (issue 23, stage tables).
+and folds it, which costs as much CPU as mapping the rows here. They pay only once workers hand
+back columnar record tables that the fold merges without a Python object per record (issue 23,
+stage tables).
 """
 
 from __future__ import annotations

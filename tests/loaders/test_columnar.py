@@ -21,6 +21,7 @@ from creditgraph.loaders import columnar, mapper
 from creditgraph.loaders.arrow_source import arrow_table
 from creditgraph.loaders.mapping.idvec import full_ids, valid_usccs
 from creditgraph.loaders.pipeline import load_paths
+from creditgraph.loaders.readers import read_rows
 from creditgraph.loaders.transforms import id_number
 from creditgraph.normalize import id_check_digit, normalize_uscc, uscc_check_char
 from creditgraph.synth.generate import generate
@@ -151,3 +152,13 @@ def test_valid_usccs_a_column_at_a_time_are_what_normalize_uscc_keeps():
         except ValueError:
             return False
     assert {v for v in values if canonical(v)} == got
+
+
+def test_the_fast_reader_splits_where_the_row_reader_does(tmp_path):
+    """A TSV mapping on a .csv file splits on tabs, as ``read_rows`` does: commas stay in the cells."""
+    path = tmp_path / "f.csv"
+    path.write_text("a,b\tc\n1,2\t3\n", encoding="utf-8")
+    table = arrow_table(path, "tsv", delimiter=None, encoding="utf-8")
+    want = list(read_rows(path, "tsv"))
+    assert table is not None and table.header == list(want[0][1])
+    assert [c.to_pylist() for c in table.columns] == [["1,2"], ["3"]]
