@@ -147,7 +147,6 @@ class EmbeddedServer:
         t0 = time.perf_counter()
         try:
             from arcadedb_embedded.server import ArcadeDBServer
-            from jpype import isJVMStarted as jvm_started
         except ImportError as e:  # pragma: no cover - a broken install
             raise StoreUnavailable(f"the embedded store needs arcadedb-embedded: {e}") from e
 
@@ -164,7 +163,7 @@ class EmbeddedServer:
                 "heap_size": self.heap,
                 "jvm_args": [f"-Djava.util.logging.config.file={props}"]
                 + ([f"-Darcadedb.maxPageRAM={self.page_ram_mb}"] if self.page_ram_mb else [])
-                + self.jvm_options + (jvm_cache.jvm_options() if self.class_cache and not jvm_started() else []),
+                + self.jvm_options + (jvm_cache.jvm_options() if self.class_cache else []),
             },
         )
         try:

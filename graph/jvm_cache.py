@@ -57,14 +57,24 @@ def cache_file() -> Path:
     return root / f"{_build()}.aot"
 
 
+_chosen: list[str] | None = None
+
+
 def jvm_options() -> list[str]:
     """JVM options that start from the cache when it exists; otherwise none, and a training
-    process is started in the background (once: a lock file marks a training under way)."""
-    path = cache_file()
-    if path.is_file():
-        return [f"-XX:AOTCache={path}", *_QUIET]
-    _start_training(path)
-    return []
+    process is started in the background (once: a lock file marks a training under way).
+
+    The same answer for the whole process: ``arcadedb_embedded`` refuses a second store whose JVM
+    options differ from those the process's JVM started with."""
+    global _chosen
+    if _chosen is None:
+        path = cache_file()
+        if path.is_file():
+            _chosen = [f"-XX:AOTCache={path}", *_QUIET]
+        else:
+            _start_training(path)
+            _chosen = []
+    return list(_chosen)
 
 
 def _start_training(path: Path) -> None:

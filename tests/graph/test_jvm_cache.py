@@ -16,10 +16,11 @@ _PROBE = """
 import os, sys, jpype
 from creditgraph.settings import Settings
 from creditgraph.graph.connect import open_store
-with open_store(Settings(data_dir=sys.argv[1])) as s:
-    s.counts()
-    args = jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean().getInputArguments()
-    print("\\n".join(str(a) for a in args if "AOT" in str(a)), flush=True)
+for _ in range(2):  # a second store in the process (as load --bulk opens one) takes the same JVM options
+    with open_store(Settings(data_dir=sys.argv[1])) as s:
+        s.counts()
+args = jpype.JClass("java.lang.management.ManagementFactory").getRuntimeMXBean().getInputArguments()
+print("\\n".join(str(a) for a in args if "AOT" in str(a)), flush=True)
 os._exit(0)
 """
 
@@ -31,6 +32,7 @@ def _env(cache_home: Path) -> dict[str, str]:
 
 def test_options_name_the_cache_once_it_exists_and_start_one_training_before(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(jvm_cache, "_chosen", None)  # as in a new process
     started: list[list[str]] = []
     monkeypatch.setattr(jvm_cache.subprocess, "Popen", lambda args, **kw: started.append(args))
     path = jvm_cache.cache_file()
@@ -38,6 +40,8 @@ def test_options_name_the_cache_once_it_exists_and_start_one_training_before(tmp
     assert jvm_cache.jvm_options() == [] and jvm_cache.jvm_options() == []  # not there yet: start as before
     assert len(started) == 1 and started[0][-1] == str(path)  # one training, however many stores start
     path.write_bytes(b"made by a training run")
+    assert jvm_cache.jvm_options() == []  # this process's JVM started without it: its stores keep one answer
+    monkeypatch.setattr(jvm_cache, "_chosen", None)  # the next process
     assert jvm_cache.jvm_options()[0] == f"-XX:AOTCache={path}"
 
 
