@@ -5,9 +5,9 @@ started with it starts ArcadeDB's server in about half the time (``bench/jvm_sta
 JVM writes the cache only when it exits normally, which the product's processes never do (they
 leave with ``os._exit``: JPype's JVM teardown can hang), so the cache is made once per ArcadeDB
 build, in the background, by a process of its own (``python -m creditgraph.graph.jvm_cache``, which
-CI runs before the tests):
-it starts a store in a temporary folder, runs what every command starts with, stops it and shuts
-its JVM down. Until the file is there, stores start as before. A cache the JVM cannot use
+CI runs before the tests): it starts a store in a temporary folder, runs what every command starts
+with, stops it and shuts its JVM down. Until the file is there, stores start as before; a training
+that wrote nothing is not tried again for a day. A cache the JVM cannot use
 (another build, a damaged file) is ignored by the JVM, silently.
 
 The cache lives beside the user's other caches (``$XDG_CACHE_HOME/creditgraph/jvm``), shared by
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: A training run that has not finished in this long is taken for dead, and may be started again.
 _TRAINING_TIMEOUT = 300
+#: After a training run that wrote no cache (a JVM that cannot make one), the next try waits this long.
+_RETRY_AFTER_FAILURE = 86_400
 #: The JVM's own messages about the cache (a stale or foreign file) stay off the user's console.
 _QUIET = ["-Xlog:aot=off", "-Xlog:cds=off"]
 
@@ -81,12 +83,14 @@ def _start_training(path: Path) -> None:
     lock = path.with_suffix(".training")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if lock.exists() and time.time() - lock.stat().st_mtime < _TRAINING_TIMEOUT:
-            return
+        if lock.exists():
+            wait = _RETRY_AFTER_FAILURE if lock.read_text(encoding="utf-8") == "failed" else _TRAINING_TIMEOUT
+            if time.time() - lock.stat().st_mtime < wait:
+                return
         lock.write_text(str(os.getpid()), encoding="utf-8")
         subprocess.Popen([sys.executable, "-m", "creditgraph.graph.jvm_cache", str(path)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True, env={**os.environ, "CREDITGRAPH_EMBEDDED_CLASS_CACHE": "false"})
+                         start_new_session=True)
         log.info("making the embedded store's class cache at %s in the background", path)
     except OSError as e:  # a read-only home: the store starts as before
         log.debug("no class cache for the embedded store: %s", e)
@@ -126,10 +130,14 @@ def main() -> None:
     part = path.with_name(f"{path.stem}.{os.getpid()}.part")
     path.parent.mkdir(parents=True, exist_ok=True)
     signal.alarm(_TRAINING_TIMEOUT)  # never left running: a hung JVM teardown ends here
+    lock = path.with_suffix(".training")
     try:
         train(path, part)
     finally:
-        path.with_suffix(".training").unlink(missing_ok=True)
+        if path.is_file():
+            lock.unlink(missing_ok=True)
+        else:  # said in the lock, so that not every command starts a training that cannot succeed
+            lock.write_text("failed", encoding="utf-8")
         for left in (part, part.with_name(part.name + ".config")):
             left.unlink(missing_ok=True)
 

@@ -45,6 +45,21 @@ def test_options_name_the_cache_once_it_exists_and_start_one_training_before(tmp
     assert jvm_cache.jvm_options()[0] == f"-XX:AOTCache={path}"
 
 
+def test_a_training_that_wrote_nothing_is_not_tried_again_at_every_start(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    started: list[list[str]] = []
+    monkeypatch.setattr(jvm_cache.subprocess, "Popen", lambda args, **kw: started.append(args))
+    lock = jvm_cache.cache_file().with_suffix(".training")
+    lock.parent.mkdir(parents=True)
+    lock.write_text("failed", encoding="utf-8")
+    old = lock.stat().st_mtime - jvm_cache._TRAINING_TIMEOUT - 1  # older than a running training may be
+    os.utime(lock, (old, old))
+    for _ in range(2):
+        monkeypatch.setattr(jvm_cache, "_chosen", None)  # a new process each time
+        assert jvm_cache.jvm_options() == []
+    assert started == []
+
+
 @pytest.mark.embedded
 def test_a_trained_cache_is_used_and_a_damaged_one_ignored_quietly(tmp_path):
     env = _env(tmp_path / "cache")
