@@ -93,7 +93,8 @@ def open_store(settings: Settings, *, ensure_schema: bool = True) -> Iterator[Bo
 def open_embedded(settings: Settings, *, ensure_schema: bool = True) -> Iterator[tuple[EmbeddedServer, BoltGraphStore]]:
     """The embedded server and a store over it; the server is this process's unless another owns the folder."""
     server = EmbeddedServer(settings.embedded_dir, heap=settings.embedded_heap, port=settings.embedded_port,
-                            page_ram_mb=settings.embedded_page_ram_mb, class_cache=settings.embedded_class_cache)
+                            page_ram_mb=settings.embedded_page_ram_mb, class_cache=settings.embedded_class_cache,
+                            jvm_options=settings.jvm_option_list)
     ep = server.start()
     try:
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,

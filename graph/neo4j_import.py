@@ -14,12 +14,13 @@ import os
 import subprocess
 import time
 from pathlib import Path
+from typing import Sequence
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph.graph.bulk import ARRAY_DELIMITER, ImportFiles
 from creditgraph.neo4j_local import fetch, status
 from creditgraph.neo4j_local.files import TAIL_LINES, last_lines
-from creditgraph.neo4j_local.jvm import ADMIN_CLASS, JVM_FLAGS, find_java
+from creditgraph.neo4j_local.jvm import ADMIN_CLASS, find_java, jvm_flags
 
 __all__ = ["import_full"]
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: str = "neo4j",
-                heap: str = "2g", timeout: float = 3600) -> float:
+                heap: str = "2g", timeout: float = 3600, jvm_options: Sequence[str] = ()) -> float:
     """Replace ``database`` in the stopped server home ``home`` by the files; returns seconds."""
     home = Path(home).resolve()
     if status(home) is not None:
@@ -43,7 +44,7 @@ def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: st
     # importer"): only when some value spans lines. Format v2, which confines it to the files
     # listed, failed at once on the 100k city with every file listed (v1 imported them), so not yet.
     args.append(f"--multiline-fields={'true' if files.multiline else 'false'}")
-    cmd = [java, f"-Xmx{heap}", *JVM_FLAGS, "-cp", str(lib / "*"), ADMIN_CLASS,
+    cmd = [java, f"-Xmx{heap}", *jvm_flags(jvm_options), "-cp", str(lib / "*"), ADMIN_CLASS,
            "database", "import", "full", database, "--overwrite-destination=true",
            f"--array-delimiter={ARRAY_DELIMITER}", "--high-parallel-io=on", *args]
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}

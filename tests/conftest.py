@@ -24,6 +24,7 @@ os.environ.setdefault("CREDITGRAPH_ID_HASH_KEY", TEST_ID_HASH_KEY)
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 from ci_rules import IN_CI, skip_or_fail  # noqa: E402,F401  (re-exported for older imports)
+from testenv import jvm_options  # noqa: E402  (sets the tests' JVM flags for every process they start)
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +59,7 @@ def small_seeded_city(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def arcadedb_server(tmp_path_factory):
     """The session's embedded server (one per process: it lives in this process's JVM)."""
-    server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), heap="1g")
+    server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), heap="1g", jvm_options=jvm_options())
     server.start()
     yield server
     server.stop()

@@ -40,6 +40,7 @@ import pytest
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph import neo4j_local
+from testenv import jvm_options
 
 __all__ = ["neo4j_instance", "neo4j_driver", "neo4j_start", "neo4j_jars", "NEO4J_CACHE_DIR"]
 
@@ -49,7 +50,7 @@ NEO4J_CACHE_DIR = (Path(os.environ["CREDITGRAPH_DATA_DIR"]) / "cache" if os.envi
                    else Path(__file__).resolve().parents[1] / ".cache" / "neo4j")
 
 # Small enough for two servers side by side on a two-core, few-GB machine.
-_TEST_SERVER = {"heap": "512m", "pagecache": "64m", "timeout": 180}
+_TEST_SERVER = {"heap": "512m", "pagecache": "64m", "timeout": 180, "jvm_options": jvm_options()}
 
 
 def _in_ci() -> bool:

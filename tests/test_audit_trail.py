@@ -19,6 +19,7 @@ import pytest
 
 from creditgraph import cli
 from creditgraph.audit import GENESIS, AuditLog, make_checkpoint, seal_key, verify_register
+from testenv import fresh_env
 
 AUDIT_KEY = "audit-key-for-tests-only-0123456789"
 
@@ -215,9 +216,8 @@ def test_export_writes_every_entry_and_registers_itself(anchored, capsys, tmp_pa
 
 def test_every_cli_read_is_registered_even_a_key_that_does_not_exist(tmp_path):
     """One process run of `related` and `paths` on keys the store does not hold: both are in the register."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
-    env |= {"CREDITGRAPH_ID_HASH_KEY": os.environ["CREDITGRAPH_ID_HASH_KEY"], "CREDITGRAPH_USER": "inspector-9",
-            "CREDITGRAPH_DATA_DIR": str(tmp_path / "d")}
+    env = fresh_env(CREDITGRAPH_ID_HASH_KEY=os.environ["CREDITGRAPH_ID_HASH_KEY"], CREDITGRAPH_USER="inspector-9",
+                    CREDITGRAPH_DATA_DIR=str(tmp_path / "d"))
     probe = ("import sys; from creditgraph.cli import main\n"
              "rc = [main(['related', 'co:uscc:NOPE']), main(['paths', 'co:uscc:NOPE', 'pe:hash:NONE']),"
              " main(['search', 'nobody-at-all'])]\n"

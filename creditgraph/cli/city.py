@@ -41,7 +41,8 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     home, cache = settings.neo4j_home, settings.data_dir / "cache"
     if args.action == "start":
-        inst = neo4j_local.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth)
+        inst = neo4j_local.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth,
+                                 jvm_options=settings.jvm_option_list)
         print(inst.uri)
         if inst.password:
             print(f"user {inst.user}; password in {home / 'neo4j.password'}")

@@ -10,11 +10,12 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Sequence
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph.neo4j_local.files import last_lines
 
-__all__ = ["SUPPORTED_JAVA", "MAIN_CLASS", "ADMIN_CLASS", "JVM_FLAGS", "find_java", "java_major"]
+__all__ = ["SUPPORTED_JAVA", "MAIN_CLASS", "ADMIN_CLASS", "JVM_FLAGS", "jvm_flags", "find_java", "java_major"]
 
 #: Java feature releases Neo4j 5.26 supports.
 SUPPORTED_JAVA = (17, 21)
@@ -47,6 +48,15 @@ JVM_FLAGS = (
     "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
 )
+
+
+
+def jvm_flags(extra: Sequence[str] = ()) -> list[str]:
+    """:data:`JVM_FLAGS` followed by the caller's (``Settings.jvm_options``); a collector named
+    there replaces G1, since a JVM refuses two."""
+    own_gc = any(f.startswith("-XX:+Use") and f.endswith("GC") for f in extra)
+    return [f for f in JVM_FLAGS if not (own_gc and f == "-XX:+UseG1GC")] + list(extra)
+
 
 _JAVA_VERSION_RE = re.compile(r'version "(\d+)(?:\.(\d+))?')
 

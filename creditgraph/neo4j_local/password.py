@@ -13,10 +13,11 @@ import os
 import secrets
 import subprocess
 from pathlib import Path
+from typing import Sequence
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph.neo4j_local.files import TAIL_LINES, last_lines
-from creditgraph.neo4j_local.jvm import ADMIN_CLASS, JVM_FLAGS
+from creditgraph.neo4j_local.jvm import ADMIN_CLASS, jvm_flags
 
 __all__ = ["PASSWORD_FILE", "initial_password"]
 
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 PASSWORD_FILE = "neo4j.password"
 
 
-def initial_password(home: Path, *, java: str, lib: Path, env: dict[str, str]) -> str:
+def initial_password(home: Path, *, java: str, lib: Path, env: dict[str, str],
+                     jvm_options: Sequence[str] = ()) -> str:
     """The home's password: the recorded one, or a new one set before the first start."""
     password_file = home / PASSWORD_FILE
     if password_file.is_file():
@@ -38,7 +40,8 @@ def initial_password(home: Path, *, java: str, lib: Path, env: dict[str, str]) -
     # Hex, not token_urlsafe: a password starting with "-" is read by neo4j-admin as an option
     # (seen in CI: "Missing required parameter: '<password>'", about one start in 64).
     password = secrets.token_hex(16)
-    cmd = [java, "-Xmx256m", *JVM_FLAGS, "-cp", str(lib / "*"), ADMIN_CLASS, "dbms", "set-initial-password", password]
+    cmd = [java, "-Xmx256m", *jvm_flags(jvm_options), "-cp", str(lib / "*"), ADMIN_CLASS,
+           "dbms", "set-initial-password", password]
     try:
         done = subprocess.run(
             cmd, cwd=home, env=env, stdin=subprocess.DEVNULL, capture_output=True,

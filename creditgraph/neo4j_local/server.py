@@ -12,12 +12,13 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph.graph.net import free_port, port_open
 from creditgraph.neo4j_local.config import INITIAL_HEAP, size_bytes, write_conf
 from creditgraph.neo4j_local.files import diagnostics, file_lock, read_run, remove_run, write_run
-from creditgraph.neo4j_local.jvm import JVM_FLAGS, MAIN_CLASS, find_java
+from creditgraph.neo4j_local.jvm import MAIN_CLASS, find_java, jvm_flags
 from creditgraph.neo4j_local.maven import NEO4J_VERSION, fetch
 from creditgraph.neo4j_local.password import PASSWORD_FILE, initial_password
 
@@ -53,12 +54,14 @@ def start(
     heap: str = "1g",
     pagecache: str = "256m",
     timeout: float = 120,
+    jvm_options: Sequence[str] = (),
 ) -> Neo4jInstance:
     """Start a Neo4j server in ``home`` and wait until Bolt answers.
 
     Fetches the jars first when needed. ``port=0`` picks a free loopback port. If a
     live server is already recorded in ``home`` it is returned instead. On failure the
-    JVM is stopped again and the error carries the last lines of its logs.
+    JVM is stopped again and the error carries the last lines of its logs. ``jvm_options`` follow
+    Neo4j's own flags (``Settings.jvm_options``).
     """
     home = Path(home).resolve()
     heap_bytes = size_bytes(heap, "heap")
@@ -95,11 +98,11 @@ def start(
             (home / sub).mkdir(exist_ok=True)
         write_conf(home, port=port, auth=auth, heap=heap, pagecache=pagecache)
         env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-        password = initial_password(home, java=java, lib=lib, env=env) if auth else None
+        password = initial_password(home, java=java, lib=lib, env=env, jvm_options=jvm_options) if auth else None
 
         initial = heap if heap_bytes <= INITIAL_HEAP else "256m"
         cmd = [
-            java, f"-Xms{initial}", f"-Xmx{heap}", *JVM_FLAGS, "-cp", str(lib / "*"),
+            java, f"-Xms{initial}", f"-Xmx{heap}", *jvm_flags(jvm_options), "-cp", str(lib / "*"),
             MAIN_CLASS, f"--home-dir={home}", f"--config-dir={home / 'conf'}",
         ]
         console = home / "logs" / "console.log"

@@ -76,16 +76,20 @@ def test_second_process_joins_the_running_embedded_store_and_sigterm_stops_it(de
             holder.wait()
 
 
-def test_page_cache_setting_reaches_the_embedded_jvm(tmp_path):
+def test_page_cache_and_jvm_settings_reach_the_embedded_jvm(tmp_path):
     probe = ("import os, jpype; from creditgraph.settings import Settings; "
              "from creditgraph.graph.connect import open_store\n"
              f"with open_store(Settings(data_dir={str(tmp_path)!r})):\n"
              "    print(jpype.JClass('com.arcadedb.GlobalConfiguration').MAX_PAGE_RAM.getValueAsLong(), flush=True)\n"
+             "    args = jpype.JClass('java.lang.management.ManagementFactory').getRuntimeMXBean().getInputArguments()\n"
+             "    print(' '.join(str(a) for a in args), flush=True)\n"
              "os._exit(0)")
-    env = {**os.environ, "CREDITGRAPH_EMBEDDED_PAGE_RAM_MB": "96"}
+    env = {**os.environ, "CREDITGRAPH_EMBEDDED_PAGE_RAM_MB": "96", "CREDITGRAPH_JVM_OPTIONS": "-XX:+UseSerialGC"}
     env.pop("CREDITGRAPH_NEO4J_URI", None)
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip() == "96", out.stderr
+    page_ram, args = out.stdout.splitlines()
+    assert page_ram == "96", out.stderr
+    assert "-XX:+UseSerialGC" in args.split()
 
 
 def test_unreachable_neo4j_fails_fast_with_a_clear_message(tmp_path):

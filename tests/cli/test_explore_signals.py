@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from testenv import fresh_env
 
 
 def _free_port() -> int:
@@ -36,9 +37,8 @@ def _gone(pid: int) -> bool:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_to_explore_leaves_no_process_and_frees_the_port(tmp_path, sig):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
-    env |= {"CREDITGRAPH_ID_HASH_KEY": os.environ["CREDITGRAPH_ID_HASH_KEY"],
-            "CREDITGRAPH_AUDIT_KEY": "the-checkpoint-key-stays-with-the-operator"}
+    env = fresh_env(CREDITGRAPH_ID_HASH_KEY=os.environ["CREDITGRAPH_ID_HASH_KEY"],
+                    CREDITGRAPH_AUDIT_KEY="the-checkpoint-key-stays-with-the-operator")
     proc = subprocess.Popen([sys.executable, "-m", "creditgraph.cli", "explore", "--data-dir", str(tmp_path / "d"),
                              "--port", str(port)], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -12,6 +11,7 @@ import pytest
 from creditgraph import cli
 from creditgraph.keys import KeyRefused, check_store_key, fingerprint, forget_store
 from creditgraph.settings import DEFAULT_ID_HASH_KEY, Settings
+from testenv import fresh_env
 
 KEY_A = "key-a-for-tests-only-0123456789"
 KEY_B = "key-b-for-tests-only-0123456789"
@@ -64,8 +64,7 @@ def test_a_store_loaded_with_one_key_is_refused_under_another(tmp_path):
     (tmp_path / "in" / "notes.txt").write_text("nothing to load")
 
     def run(key, *args):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
-        env |= {"CREDITGRAPH_ID_HASH_KEY": key, "CREDITGRAPH_DATA_DIR": str(tmp_path / "d")}
+        env = fresh_env(CREDITGRAPH_ID_HASH_KEY=key, CREDITGRAPH_DATA_DIR=str(tmp_path / "d"))
         return subprocess.run([sys.executable, "-m", "creditgraph.cli", *args], env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=300)
 

@@ -25,6 +25,7 @@ import pytest
 
 from creditgraph.graph.net import free_port
 from creditgraph.synth.truth import load_truth
+from testenv import fresh_env
 
 REPO = Path(__file__).resolve().parents[2]
 HASH_KEY = "e2e-test-key"
@@ -94,8 +95,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 def _env() -> dict[str, str]:
     """No CREDITGRAPH_* from the caller's shell (a Neo4j URI would switch stores); no .env either."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREDITGRAPH_")}
-    return env | {"CREDITGRAPH_ID_HASH_KEY": HASH_KEY}
+    return fresh_env(CREDITGRAPH_ID_HASH_KEY=HASH_KEY)
 
 
 @pytest.fixture(scope="session")

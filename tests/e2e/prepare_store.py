@@ -18,10 +18,11 @@ from creditgraph.graph.embedded import EmbeddedServer
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.resolution import run_resolution
 from creditgraph.scoring import run_scoring
+from creditgraph.settings import Settings
 
 
 def main(city_data: Path, data_dir: Path, hash_key: str) -> None:
-    server = EmbeddedServer(data_dir / "embedded", heap="1g")
+    server = EmbeddedServer(data_dir / "embedded", heap="1g", jvm_options=Settings().jvm_option_list)
     ep = server.start()
     store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
     try:

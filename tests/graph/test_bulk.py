@@ -22,6 +22,7 @@ from creditgraph.graph.neo4j_import import import_full
 from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.loaders.pipeline import load_paths
 from neo4j_fixture import NEO4J_CACHE_DIR
+from testenv import jvm_options
 
 
 def _plain(G) -> tuple[dict, list]:
@@ -49,9 +50,9 @@ def _admin_imported(fold: Fold, tmp_path):
     """The fold through CSV files and neo4j-admin import into a fresh home, served: (store, files)."""
     files = write_neo4j_csv(fold, tmp_path / "import")
     home = tmp_path / "home"
-    import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m")
+    import_full(home, files, cache_dir=NEO4J_CACHE_DIR, heap="512m", jvm_options=jvm_options())
     server = neo4j_local.start(home, cache_dir=NEO4J_CACHE_DIR, auth=False, heap="512m",
-                                pagecache="64m", timeout=180)
+                                pagecache="64m", timeout=180, jvm_options=jvm_options())
     store = connect_bolt(server.uri, None, None, database=None, backend="neo4j")
     try:
         yield store, files

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from testenv import jvm_options
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph import neo4j_local
@@ -266,6 +267,9 @@ def test_auth_server_uses_its_generated_password_and_survives_a_restart(neo4j_st
     assert instance.password not in (home / "run" / "neo4j.json").read_text()
     assert status(home) == instance
     assert neo4j_local.start(home, cache_dir=tmp_path / "unused") == instance  # no second server
+    cmdline = Path(f"/proc/{instance.pid}/cmdline").read_bytes().decode().split("\0")
+    cp = cmdline.index("-cp")
+    assert cmdline[cp - len(jvm_options()):cp] == jvm_options()  # Settings.jvm_options reach the server's JVM
 
     with GraphDatabase.driver(instance.uri, auth=(instance.user, instance.password)) as driver:
         driver.execute_query("CREATE (:T {name: $n})", n="失信被执行人")
@@ -281,3 +285,11 @@ def test_auth_server_uses_its_generated_password_and_survives_a_restart(neo4j_st
     with GraphDatabase.driver(again.uri, auth=(again.user, again.password)) as driver:
         names = [r["name"] for r in driver.execute_query("MATCH (n:T) RETURN n.name AS name").records]
     assert names == ["失信被执行人"]
+
+
+def test_extra_jvm_flags_follow_neo4js_and_a_collector_named_there_replaces_g1():
+    assert jvm.jvm_flags() == list(jvm.JVM_FLAGS)
+    quick = jvm.jvm_flags(["-XX:TieredStopAtLevel=1"])
+    assert quick[:-1] == list(jvm.JVM_FLAGS) and quick[-1] == "-XX:TieredStopAtLevel=1"
+    serial = jvm.jvm_flags(["-XX:+UseSerialGC"])
+    assert "-XX:+UseG1GC" not in serial and serial[-1] == "-XX:+UseSerialGC"  # a JVM refuses two collectors
