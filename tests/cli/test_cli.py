@@ -81,8 +81,8 @@ def test_page_cache_and_jvm_settings_reach_the_embedded_jvm(tmp_path):
              "from creditgraph.graph.connect import open_store\n"
              f"with open_store(Settings(data_dir={str(tmp_path)!r})):\n"
              "    print(jpype.JClass('com.arcadedb.GlobalConfiguration').MAX_PAGE_RAM.getValueAsLong(), flush=True)\n"
-             "    args = jpype.JClass('java.lang.management.ManagementFactory').getRuntimeMXBean().getInputArguments()\n"
-             "    print(' '.join(str(a) for a in args), flush=True)\n"
+             "    runtime = jpype.JClass('java.lang.management.ManagementFactory').getRuntimeMXBean()\n"
+             "    print(' '.join(str(a) for a in runtime.getInputArguments()), flush=True)\n"
              "os._exit(0)")
     env = {**os.environ, "CREDITGRAPH_EMBEDDED_PAGE_RAM_MB": "96", "CREDITGRAPH_JVM_OPTIONS": "-XX:+UseSerialGC"}
     env.pop("CREDITGRAPH_NEO4J_URI", None)
