@@ -43,8 +43,17 @@ Rules
    not the intermediate 分行). The parent is that group's canonical node; if the group has
    more than one canonical node the pair is reported ``ambiguous`` (``branch_parent``) instead.
 
-``canonical`` maps every Company node to itself, or to the registry node it is linked to;
-so the canonical node of a resolved firm is its USCC-keyed node. Other nodes are ignored.
+6. **Same name, one listed firm without a USCC** (rule ``same_name+stock``, score 0.95). A
+   board list that publishes no 统一社会信用代码 for a firm keys it by stock code; the 失信
+   list names that firm by name. In a group with no USCC-keyed node and exactly one listed
+   firm (a stock-keyed node not joined to a registry node by rule 0), every name-keyed node is linked to
+   it, on the same ground as rule 2 (a full enterprise name is unique within its registration
+   authority; register-lookup services join on it). Two or more listed firms in the group →
+   no link, reported ``several_stock``. Firms only: a person's name joins nothing here.
+
+``canonical`` maps every Company node to itself, or to the node it is linked to; so the
+canonical node of a resolved firm is its USCC-keyed node, or, for a listed firm that
+publishes no USCC, its stock-keyed node. Other nodes are ignored.
 
 Complexity: O(N·L) for N Company nodes with names of length L (one pass to group them in a
 dict, one over the groups); a group with k registry nodes costs O(k) per other member.
@@ -95,7 +104,8 @@ _IDENTIFIERS = (("uscc_masked", "masked_uscc"), ("uscc", "uscc"), ("org_code", "
 
 @dataclass(frozen=True)
 class Link:
-    """Node ``a`` (name- or stock-keyed) is the same firm as registry node ``b`` (USCC-keyed)."""
+    """Node ``a`` (name- or stock-keyed) is the same firm as node ``b``: the registry node
+    (USCC-keyed), or a listed firm's stock-keyed node where it publishes no USCC (rule 6)."""
 
     a: str
     b: str
@@ -106,7 +116,7 @@ class Link:
 class Ambiguity(NamedTuple):
     """A node left unlinked: the candidates it could have joined and why it did not.
 
-    ``reason`` starts with a code (``contradicts``, ``several_uscc``,
+    ``reason`` starts with a code (``contradicts``, ``several_uscc``, ``several_stock``,
     ``unreadable_identifier``, ``branch_parent``), then a colon and the particulars.
     """
 
@@ -203,6 +213,9 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
             else:
                 ambiguous.append(decision)
 
+    for key, members in groups.items():
+        _join_listed(members, key, G, canonical, links, ambiguous, names, uscc_prefix, name_prefix)
+
     branches: list[Branch] = []
     for key, members in groups.items():
         m = _BRANCH.match(key)
@@ -234,6 +247,28 @@ def company_canonical(G: nx.Graph) -> dict[str, str]:
 def _prefixes() -> tuple[str, str]:
     prefix = schema().node("Company").prefix
     return f"{prefix}:uscc:", f"{prefix}:name:"
+
+
+def _join_listed(members: list[str], key: str, G: nx.Graph, canonical: dict[str, str], links: list[Link],
+                 ambiguous: list[Ambiguity], names: Mapping[str, str], uscc_prefix: str, name_prefix: str) -> None:
+    """Rule 6 for one name group: its name-keyed nodes join the group's one stock-keyed firm
+    when the group has no registry node (a listed firm that publishes no USCC)."""
+    if any(n.startswith(uscc_prefix) for n in members):
+        return
+    named = [n for n in members if n.startswith(name_prefix) and canonical[n] == n]
+    listed = [n for n in members if G.nodes[n].get("stock_code") and not n.startswith(name_prefix)]
+    if not named or not listed or any(canonical[n] != n for n in listed):
+        return  # a listed firm already joined elsewhere by its code: its own name decides nothing here
+    if len(listed) > 1:
+        ambiguous.extend(Ambiguity(n, listed, (
+            f"several_stock: {len(listed)} listed firms without a USCC share match key {key}")) for n in named)
+        return
+    target = listed[0]
+    for n in named:
+        links.append(Link(n, target, SCORE_NAME, {
+            "rule": "same_name+stock", "match_key": key, "stock_code": str(G.nodes[target]["stock_code"]),
+            "names": [names[n], names.get(target, G.nodes[target].get("name"))]}))
+        canonical[n] = target
 
 
 def _fits(uscc: str, prop: str, value: Any) -> bool:
