@@ -4,7 +4,9 @@
 of the entity, across sources and list layouts), the courts and years they span, its
 restriction orders, the unperformed amount, and — for people — how many firms they ran as
 legal rep that became dishonest themselves (serial default; without ID numbers, the dishonest
-firms that legal reps of one name opened each after the last one's listing: :func:`_succession`).
+firms that legal reps of one name opened each after the last one's listing:
+:func:`~creditgraph.analytics.succession.succession`, which dates a firm without a published
+founding by its earliest subscription, term or enforcement filing).
 Flagged by definition, not by a
 tuned weight: listed in :data:`REPEAT_CASES` or more cases, or legal rep of
 :data:`SERIAL_FIRMS` or more firms that each became dishonest.
@@ -22,7 +24,14 @@ founds a firm or takes a stake in the window — kept where chance would give fe
 :data:`NAMESAKE_CHANCE` such records (the name's other firms × the share of all name-firm
 records founded, or transferred, in that window: a rare name met again right after the
 judgment, not a common one). A namesake lead is weaker than the other ties: it counts in
-no ``strength`` and ranks a firm only behind every firm with a tie, by its chance.
+no ``strength`` and ranks a firm only behind every firm with a tie, by its chance — unless
+chance would give such a record less than :data:`NAMESAKE_SAME_PERSON` times (1 in 100): then
+the two records are one person as surely as a resolved link must be (person-link precision
+≥ 0.99), and the lead counts as one tie in ``strength``, as a resolved associate's would.
+Leads of commoner names (chance ≥ :data:`NAMESAKE_CHANCE`) are no finding; asked for
+(``weak=True``) they still order the hiding ranking below every finding, by their chance —
+a same-named relative's firm opened in the window is a better place to look than a firm
+nothing points at.
 
 Both run as joins and group-bys over the graph's columns (:mod:`.frames`), not per record in
 Python: a debtor's associates, their firms and stakes, kin and shared contacts are each one
@@ -38,16 +47,18 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
 from creditgraph.analytics.namesakes import namesake_leads
+from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, founding_days, succession
 
 __all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "NAMESAKE_CHANCE",
+           "NAMESAKE_SAME_PERSON",
            "repeat_offenders", "hidden_assets", "dishonest_firm_ranking", "hiding_firm_ranking"]
 
 REPEAT_CASES = 3          # "repeatedly" listed: three or more enforcement cases
 SERIAL_FIRMS = 2          # two or more of one's firms listed in turn
 HIDING_WINDOW_DAYS = 365  # asset moves within a year of the judgment
-SUCCESSOR_DAYS = 365      # a firm founded within a year after the last one's 失信 listing succeeds it
 MAX_SHARING = 5           # a phone or address given by more firms than this ties nobody
 NAMESAKE_CHANCE = 1.0     # a namesake lead counts where chance gives fewer such records than this
+NAMESAKE_SAME_PERSON = 0.01  # ... and as one tie in strength below this: the 0.99 person-link precision bar
 _UNPUBLISHED_JUDGMENT_DAYS = 400  # a judgment comes 2 months to a year before the filing
 _ROLE_EDGES = ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF")
 _TIES = ("associate", "family-like", "shared contact", "namesake")
@@ -128,10 +139,10 @@ def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, b
     lr = lr[np.isin(lr["f"].to_numpy(), dishonest_firms)].drop_duplicates()
     serial = lr.groupby("p")["f"].nunique()
     # without ID numbers a serial defaulter is one record per firm: the firms' succession under
-    # one legal-rep name (:func:`_succession`) counts for each of those records
+    # one legal-rep name (:func:`.succession.succession`) counts for each of those records
     own = np.zeros(len(fr.entities))
     own[out.index.to_numpy(dtype=np.int64)] = np.where(out["kind"] == "Company", out["cases"].to_numpy(), 0)
-    chained = pd.Series(_succession(fr, lr, own)[lr["f"].to_numpy()], index=lr["p"].to_numpy())
+    chained = pd.Series(succession(fr, lr, own)[lr["f"].to_numpy()], index=lr["p"].to_numpy())
     serial = pd.concat([serial, chained.groupby(level=0).max()], axis=1).max(axis=1).astype(int)
     extra = serial.index[(serial >= SERIAL_FIRMS).to_numpy()].difference(out.index)
     out = out.reindex(out.index.append(extra))
@@ -151,7 +162,7 @@ def repeat_offenders(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, b
     return out[cols].sort_values(["flag", "cases", "serial_firms"], ascending=False, kind="stable")
 
 
-def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> pd.DataFrame:
+def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak: bool = False) -> pd.DataFrame:
     """Firms founded, or stakes taken, by a debtor or an associate soon after a judgment.
 
     One row per (debtor, firm, mode) — ``case_no``, ``via`` (the associate, kin or contact),
@@ -160,10 +171,12 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     and ``chance`` (a namesake lead's expected count by chance, :mod:`.namesakes`; None without
     one), strongest first.
 
-    ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it."""
+    ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it.
+    ``weak``: also the namesake leads that chance would give as often as :data:`NAMESAKE_CHANCE`
+    or more — not findings, but they order a ranking below every finding (:func:`hiding_firm_ranking`):
+    added after the findings, column ``finding`` False (True on the findings)."""
     fr = frames if frames is not None else graph_frames(G)
     ne = len(fr.entities)
-    cols = ["debtor", "case_no", "firm", "mode", "via", "tie", "judged", "moved_on"]
 
     # person → firm ties (entities), stakes, founding days
     pf = fr.edges_of(*_ROLE_EDGES)
@@ -230,7 +243,8 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
                       "start": start, "end": end})
     R = R[R["start"] != NO_DAY].drop_duplicates().reset_index(drop=True)
     if R.empty:
-        return pd.DataFrame(columns=cols + ["ties", "strength", "chance"]).astype({"strength": int})
+        none = _findings(fr, pd.DataFrame())
+        return none.assign(finding=pd.Series(dtype=bool)) if weak else none
     R["rid"] = np.arange(len(R))
     co, pe = R[R["company"]], R[~R["company"]]
 
@@ -271,14 +285,29 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     s = within(s, "moved_on")
     found.append(s.assign(mode="new_firm", via=lambda x: fr.keys[x["c"].to_numpy(dtype=np.int64)], tie=2, part=3))
     found.extend(namesake_leads(roles, founded, named_stakes, f0, within, entities=fr.entities,
-                                max_chance=NAMESAKE_CHANCE))
+                                max_chance=np.inf if weak else NAMESAKE_CHANCE))
 
     df = pd.concat([x.reindex(columns=["rid", "part", "f", "mode", "via", "tie", "moved_on", "chance"])
                     for x in found], ignore_index=True)
-    if df.empty:
-        return pd.DataFrame(columns=cols + ["ties", "strength", "chance"]).astype({"strength": int})
     df = df.merge(R[["rid", "debtor", "case_no", "start"]], on="rid").sort_values(["rid", "part"], kind="stable")
-    # strength: how many kinds of tie point from this debtor to this firm (associate, family-like, contact)
+    below = (df["part"] == 4).to_numpy() & (df["chance"].fillna(0.0) >= NAMESAKE_CHANCE).to_numpy()
+    out = _findings(fr, df[~below])
+    if weak:
+        lead = _findings(fr, df[below])
+        lead = lead[~pd.MultiIndex.from_frame(lead[["debtor", "firm"]])
+                    .isin(pd.MultiIndex.from_frame(out[["debtor", "firm"]]))]
+        out = pd.concat([out.assign(finding=True), lead.assign(finding=False)], ignore_index=True)
+    return out
+
+
+def _findings(fr: GraphFrames, df: pd.DataFrame) -> pd.DataFrame:
+    """``hidden_assets``' rows from its raw leads ``df`` (one per tie found): one per (debtor,
+    firm, mode), with every kind of tie between the two, ``strength`` and ``chance``."""
+    cols = ["debtor", "case_no", "firm", "mode", "via", "tie", "judged", "moved_on", "ties", "strength", "chance"]
+    if df.empty:
+        return pd.DataFrame(columns=cols).astype({"strength": int})
+    # strength: how many kinds of tie point from this debtor to this firm (associate, family-like,
+    # contact; a namesake only where chance would give it less than NAMESAKE_SAME_PERSON)
     bits = df[["debtor", "f", "tie"]].drop_duplicates()
     mask = bits.assign(mask=lambda x: np.left_shift(1, x["tie"].to_numpy(dtype=np.int64))) \
         .groupby(["debtor", "f"])["mask"].sum()
@@ -286,13 +315,14 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None) -> p
     df = df.drop_duplicates(["debtor", "f", "mode"]).drop(columns="chance").join(mask, on=["debtor", "f"]) \
         .join(chance, on=["debtor", "f"])
     names = {m: ", ".join(t for i, t in enumerate(_TIES) if m >> i & 1) for m in range(1, 1 << len(_TIES))}
+    same_person = (df["chance"] < NAMESAKE_SAME_PERSON).to_numpy()  # NaN (no namesake): False
     out = pd.DataFrame({
         "debtor": fr.entities[df["debtor"].to_numpy()], "case_no": df["case_no"].to_numpy(),
         "firm": fr.entities[df["f"].to_numpy()], "mode": df["mode"].to_numpy(), "via": df["via"].to_numpy(),
         "tie": np.asarray(_TIES, dtype=object)[df["tie"].to_numpy()],
         "judged": [iso(x) for x in df["start"]], "moved_on": [iso(x) for x in df["moved_on"]],
         "ties": df["mask"].map(names).to_numpy(),
-        "strength": [bin(m & _STRONG).count("1") for m in df["mask"]],
+        "strength": [bin(m & _STRONG).count("1") + int(sp) for m, sp in zip(df["mask"], same_person)],
         "chance": pd.Series([None if np.isnan(c) else round(c, 4) for c in df["chance"].tolist()], dtype=object)})
     return out.sort_values(["strength", "moved_on"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -301,11 +331,14 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
                            repeat: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every firm entity ranked by the dishonesty it carries: ``risk`` = its own 失信 cases + its
     legal reps' own cases + twice the firms each legal rep ran into default (counted from
-    :data:`SERIAL_FIRMS` on), where a rep's firms include its ``succession`` (:func:`_succession`:
+    :data:`SERIAL_FIRMS` on), where a rep's firms include its ``succession`` (:func:`.succession.succession`:
     a dishonest firm and the dishonest firms a legal rep of the same name founded within
     :data:`SUCCESSOR_DAYS` after the other's listing — serial default where the registry gives
     no ID to resolve the rep by). Ties go to the larger unperformed amount, then the entity key, so a
     firm's place is one number, never a tie block. Index: firm entity key; highest risk first.
+    ``founded`` / ``founded_by``: the date the chain read for the firm and the record that gave
+    it (``founding``, or a fallback where none is published: ``first subscription``, ``first
+    term``, ``first case filing``; "" undated).
 
     ``repeat``: :func:`repeat_offenders` of the same frames with ``by_id=True``, when at hand."""
     fr = frames if frames is not None else graph_frames(G)
@@ -323,53 +356,17 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
     reps = pd.DataFrame({"f": fr.entity[lv], "p": fr.entity[lu]})[fr.is_label(lu, "Person")].drop_duplicates()
     rep_risk = (pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()])
                 .groupby(reps["f"].to_numpy()).sum())
-    chain = _succession(fr, reps, cases)
+    founded, dated_by = founding_days(fr)
+    chain = succession(fr, reps, cases, founded=founded)
     risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy()  # a rep's serial count holds the chain
     out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms],
-                        "succession": chain[firms].astype(int)}, index=pd.Index(fr.entities[firms], dtype=object))
+                        "succession": chain[firms].astype(int),
+                        "founded": [iso(x) if x != NO_DAY else "" for x in founded[firms]],
+                        "founded_by": np.asarray(FOUNDED_BY, dtype=object)[dated_by[firms]]},
+                       index=pd.Index(fr.entities[firms], dtype=object))
     out = out.sort_index(kind="stable").sort_values(["risk", "unperformed"], ascending=False, kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
     return out
-
-
-def _succession(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray) -> np.ndarray:
-    """Per entity: the dishonest firms in its succession chain (0 when it has none).
-
-    Two dishonest firms are one chain when their legal reps bear the same name and one firm was
-    founded within :data:`SUCCESSOR_DAYS` after the other's first 失信 listing (a new firm opened
-    as the last one is blacklisted). A name alone joins nothing: the pair must also follow each
-    other in time and both be dishonest, which chance gives a namesake pair rarely (a few % of
-    firms are dishonest, and a one-year window of a registry's decades). ``reps``: (firm ``f``,
-    person ``p``) entity pairs. O(dishonest firms' reps + pairs within a name)."""
-    chain = np.zeros(len(fr.entities))
-    d = _listings(fr, "DishonestRecord")
-    d = d[d["company"].to_numpy()]
-    if d.empty:
-        return chain
-    rec = d["rec"].to_numpy()
-    published, filed = days(fr.attr("published", rec)), days(fr.attr("filed", rec))
-    listed = pd.Series(np.where(published != NO_DAY, published, filed), index=d["e"].to_numpy())
-    listed = listed[listed != NO_DAY].groupby(level=0).min()
-    companies = fr.of_label("Company")
-    founded = pd.Series(days(fr.attr("founded", companies)), index=fr.entity[companies])
-    founded = founded[founded != NO_DAY].groupby(level=0).max()
-    people = fr.of_label("Person")
-    name_of = pd.Series(fr.attr("name", people), index=fr.entity[people]).dropna()
-    name_of = name_of[~name_of.index.duplicated(keep="last")]
-    r = reps[(cases[reps["f"].to_numpy()] > 0) & reps["p"].isin(name_of.index).to_numpy()]
-    r = pd.DataFrame({"f": r["f"].to_numpy(), "name": name_of.reindex(r["p"].to_numpy()).to_numpy()}).drop_duplicates()
-    pairs = r.merge(r, on="name", suffixes=("", "_next"))
-    pairs = pairs[pairs["f"] != pairs["f_next"]]
-    gap = (founded.reindex(pairs["f_next"].to_numpy()).to_numpy()
-           - listed.reindex(pairs["f"].to_numpy()).to_numpy())
-    pairs = pairs[(gap >= 0) & (gap <= SUCCESSOR_DAYS)]
-    if pairs.empty:
-        return chain
-    g = nx.Graph()
-    g.add_edges_from(zip(pairs["f"].to_numpy(dtype=np.int64), pairs["f_next"].to_numpy(dtype=np.int64)))
-    for comp in nx.connected_components(g):
-        chain[list(comp)] = len(comp)
-    return chain
 
 
 def hiding_firm_ranking(hidden: pd.DataFrame, firms: pd.Index) -> pd.DataFrame:
