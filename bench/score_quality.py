@@ -8,8 +8,9 @@ resolve it, score it, and hold every figure against its truth (:mod:`creditgraph
 Beside the model, in the same run: the plain address-count baseline (ranking firms by how
 many firms share their address; flags above its 99th percentile). Asset hiding is reported
 twice: every planted hidden firm in the top 1 % of its ranking, and the ones whose move the
-published files can date (the truth's ``datable`` fact, :mod:`creditgraph.synth.datable`). The shipped models' training
-profiles and seeds are read from their provenance and printed, so the table says which rows
+published files can date (``asset_hiding_datable`` of
+:func:`~creditgraph.evaluation.detection_metrics`). The shipped models' training profiles and
+seeds are read from their provenance and printed, so the table says which rows
 were held out of training; seeds used for training are refused.
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from creditgraph.analytics.shell import ShellModel
 from creditgraph.training.cities import resolved_city_graph
-from creditgraph.evaluation import detection_metrics, firm_entities, score_city
+from creditgraph.evaluation import detection_metrics, score_city
 from creditgraph.synth.generate import generate
 from creditgraph.synth.truth import mention_keys
 
@@ -52,20 +53,7 @@ def run(profile: str, seed: int, companies: int) -> dict:
         G = resolved_city_graph(city)
         scores = score_city(G)
         m = detection_metrics(G, city, scores, mention_keys=mention_keys(city, hash_key=HASH_KEY))
-        m["asset_hiding_datable"] = _datable_hiding(G, city, scores, m)
     return {"profile": profile, "seed": seed, **m, "seconds": time.perf_counter() - t0}
-
-
-def _datable_hiding(G, city: Path, scores: dict, m: dict) -> dict:
-    """The asset-hiding figure on the moves the truth says the published files can date, ranked
-    as ``detection_metrics`` ranks every planted one (a firm not ranked counts as last)."""
-    patterns = json.loads((city / "truth" / "patterns.json").read_text(encoding="utf-8"))["patterns"]
-    firm, hiding = firm_entities(city, G), scores["hiding"]
-    hid = [firm.get(p["facts"]["hidden_firm"]) for p in patterns
-           if p["pattern"] == "asset_hiding" and p["facts"]["datable"]]
-    ranks = [int(hiding.at[e, "rank"]) if e in hiding.index else m["firms"] for e in hid]
-    cut = m["serial_firms"]["cut"]
-    return {"planted": len(ranks), "in_top_1pct": sum(r <= cut for r in ranks), "worst_rank": max(ranks, default=0)}
 
 
 def table(rows: list[dict]) -> str:

@@ -3,7 +3,9 @@
 :func:`score_city` runs every firm scorer on a resolved graph; :func:`detection_metrics`
 holds the result against the city's truth (``synth`` writes it): shells (flags, precision at
 50 and 100, decoys in the top 100) beside the plain address-count baseline, the place of every
-planted serial-defaulter firm and asset-hiding firm in its ranking, same-name clean twins,
+planted serial-defaulter firm and asset-hiding firm in its ranking (asset hiding twice: over
+every planted move, and over the moves the published files can date, ``asset_hiding_datable``,
+the truth's ``datable`` fact from :mod:`creditgraph.synth.datable`), same-name clean twins,
 repeat-offender recall, and per-indicator coverage. ``bench/score_quality.py`` prints it per
 generator profile × seed; ``creditgraph evaluate`` reports it for a store.
 
@@ -38,21 +40,23 @@ TOP_SHARE = 0.01  # "in the top 1 % of its ranking"
 
 def score_city(G: nx.MultiDiGraph, *, model=None) -> dict:
     """Every firm scorer on a resolved graph: ``X`` (indicators), ``shells``, ``repeat`` (by
-    entity key), ``hidden``, ``dishonest`` and ``hiding`` (rankings over the scored firms' entities)."""
+    entity key), ``hidden`` (the findings), ``dishonest`` and ``hiding`` (rankings over the scored
+    firms' entities; ``hiding`` also reads the namesake leads too weak to be findings)."""
     fr = graph_frames(G)
     X, evidence = company_indicators(None, frames=fr)
     shells = score_shells(X, evidence, model=model)
     repeat_ids = repeat_offenders(None, frames=fr, by_id=True)
     repeat = repeat_ids.copy()
     repeat.index = pd.Index(fr.entities[repeat_ids.index.to_numpy(dtype=np.int64)], dtype=object)
-    hidden = hidden_assets(None, frames=fr)
+    leads = hidden_assets(None, frames=fr, weak=True)  # the ranking reads the weak namesake leads too
+    hidden = leads[leads["finding"].astype(bool)].drop(columns="finding").reset_index(drop=True)
     entity = {k: G.nodes[k].get("resolved") or k for k in X.index}
     firms = pd.Index([entity[k] for k in X.index], dtype=object)
     dishonest = dishonest_firm_ranking(None, frames=fr, repeat=repeat_ids)
     dishonest = dishonest[dishonest.index.isin(firms)]
     dishonest = dishonest.assign(rank=np.arange(1, len(dishonest) + 1))
     return {"X": X, "shells": shells, "repeat": repeat, "hidden": hidden, "dishonest": dishonest,
-            "hiding": hiding_firm_ranking(hidden, firms), "entity": entity}
+            "hiding": hiding_firm_ranking(leads, firms), "entity": entity}
 
 
 def firm_entities(city: Path, G: nx.MultiDiGraph) -> dict[str, str]:
@@ -119,6 +123,10 @@ def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_k
     out["asset_hiding"] = {"planted": len(hid), "in_top_1pct": sum(r <= cut for r in ranks),
                            "found": sum(e in set(scores["hidden"]["firm"]) for e in hid if e),
                            "worst_rank": max(ranks, default=0)}
+    # the moves the published files can date (the truth's ``datable`` fact, synth/datable.py)
+    datable = [r for p, r in zip(of("asset_hiding"), ranks) if p["facts"].get("datable")]
+    out["asset_hiding_datable"] = {"planted": len(datable), "in_top_1pct": sum(r <= cut for r in datable),
+                                   "worst_rank": max(datable, default=0)}
     twins = [firm.get(u) for p in of("same_name") for u in p["companies"]]
     median = float(dishonest["risk"].median()) if len(dishonest) else 0.0
     out["clean_twins"] = {"planted": len(twins), "above_median": sum(
