@@ -81,6 +81,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def flat_figures(result: dict) -> dict:
+    """``evaluate``'s figures one level deep: a group's figures as ``group.figure``
+    (``asset_hiding_datable.in_top_1pct``), a figure outside any group (``firms``, ``profile``) as is."""
+    return {(f"{group}.{k}" if isinstance(d, dict) else group): v
+            for group, d in result.items() for k, v in (d.items() if isinstance(d, dict) else [(None, d)])}
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.resolution import evaluate_persons
@@ -99,7 +106,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "evaluation.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     log.info("wrote %s and %s", report_dir / "evaluation.json", plot_pr_curves(result, report_dir / "pr_curves.png"))
-    flat = {f"{group}.{k}": v for group, d in result.items() for k, v in d.items()}
+    flat = flat_figures(result)
     if args.json:
         print(json.dumps(flat, ensure_ascii=False, indent=2))
     else:
