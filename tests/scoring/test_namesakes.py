@@ -60,3 +60,31 @@ def test_a_namesake_lead_ranks_behind_every_tie_and_by_its_chance():
                       "moved_on": ["2020-12-01", "2020-02-01", "2020-01-15"]})
     ranking = hiding_firm_ranking(H, pd.Index(["co:none", "co:common", "co:rare", "co:tie"]))
     assert ranking.index.tolist() == ["co:tie", "co:rare", "co:common", "co:none"]
+
+
+def test_a_common_name_s_lead_is_no_finding_but_orders_the_ranking_below_every_finding():
+    """Asked for (``weak=True``), the common name's lead comes back marked ``finding`` False: it
+    places NEW below the rare-name and tie findings but above the firms nothing points at."""
+    H = hidden_assets(_city(background_namesakes=40), weak=True)
+    lead = H[H["firm"] == "co:uscc:NEW"]
+    assert lead[["ties", "strength", "finding"]].values.tolist() == [["namesake", 0, False]]
+    assert lead["chance"].iloc[0] >= 1.0
+    assert H["finding"].tolist() == sorted(H["finding"].tolist(), reverse=True)  # findings first
+    findings = pd.DataFrame({"firm": ["co:tie", "co:rare"], "debtor": ["x", "x"], "strength": [1, 0],
+                             "chance": [np.nan, 0.05], "judged": ["2020-01-01"] * 2,
+                             "moved_on": ["2020-12-01", "2020-02-01"]})
+    ranking = hiding_firm_ranking(pd.concat([findings, lead], ignore_index=True),
+                                  pd.Index(["co:none", "co:uscc:NEW", "co:rare", "co:tie"]))
+    assert ranking.index.tolist() == ["co:tie", "co:rare", "co:uscc:NEW", "co:none"]
+
+
+def test_a_namesake_chance_would_give_less_than_once_in_a_hundred_counts_as_a_tie():
+    """2,000 more firms founded in 2005 make a founding in the judgment's year rare (~0.5 %):
+    林溪建 met again there is one person as surely as a resolved link must be."""
+    G = _city()
+    for i in range(2000):
+        _add_firm(G, f"co:uscc:C{i:04d}", "2005-06-15", [(f"pe:c{i}", f"路人乙{i}", "LEGAL_REP_OF")])
+    lead = hidden_assets(G)
+    lead = lead[lead["firm"] == "co:uscc:NEW"]
+    assert lead["chance"].iloc[0] < 0.01 and lead[["ties", "strength"]].values.tolist() == [["namesake", 1]]
+    assert hidden_assets(_city()).set_index("firm").at["co:uscc:NEW", "strength"] == 0  # ~0.05: no tie

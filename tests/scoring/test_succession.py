@@ -55,3 +55,42 @@ def test_each_record_of_the_chains_legal_rep_is_flagged_a_serial_defaulter():
     chain = [f"pe:x:张伟@co:{f}" for f in ("first", "second", "third")]
     assert repeat.loc[chain, "serial_firms"].tolist() == [3, 3, 3] and repeat.loc[chain, "flag"].all()
     assert "pe:x:张伟@co:namesake" not in repeat.index or not repeat.at["pe:x:张伟@co:namesake", "flag"]
+
+
+def _undated(G: nx.MultiDiGraph, key: str) -> None:
+    G.nodes[key]["founded"] = None
+
+
+def test_a_firm_with_no_published_founding_is_dated_by_its_first_subscription():
+    """A founder subscribes when the firm is founded: with 成立日期 blank, the first 认缴出资日期
+    dates the firm at the latest, and the chain holds; the ranking says which record dated it."""
+    G = _city()
+    _undated(G, "co:third")
+    G.add_node("pe:x:holder@co:third", label="Person", name="王芳")
+    G.add_edge("pe:x:holder@co:third", "co:third", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", since="2014-10-15")
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.loc[["co:first", "co:second", "co:third"], "succession"].tolist() == [3, 3, 3]
+    assert ranking.loc["co:third", ["founded", "founded_by"]].tolist() == ["2014-10-15", "first subscription"]
+    assert ranking.loc["co:second", ["founded", "founded_by"]].tolist() == ["2012-08-01", "founding"]
+
+
+def test_an_enforcement_filing_dates_a_firm_no_earlier_record_dates():
+    """Sued firms exist: the filing of the first case against an undated firm is the latest it was
+    founded. Filed long after the last one's listing, it proves no succession (the chain breaks)."""
+    G = _city()
+    _undated(G, "co:third")
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.loc["co:third", ["founded", "founded_by"]].tolist() == ["2016-03-01", "first case filing"]
+    assert ranking.loc["co:third", "succession"] == 0  # 21 months after co:second's listing
+    assert ranking.loc[["co:first", "co:second"], "succession"].tolist() == [2, 2]
+    G.nodes["dr:co:third:0"]["filed"] = "2015-01-10"  # sued seven months after co:second's listing
+    assert dishonest_firm_ranking(G).loc["co:third", "succession"] == 3
+
+
+def test_a_firm_nothing_dates_joins_no_chain():
+    G = _city()
+    _undated(G, "co:third")
+    G.nodes["dr:co:third:0"]["filed"] = None
+    G.nodes["dr:co:third:0"]["published"] = None
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.loc["co:third", ["founded", "founded_by", "succession"]].tolist() == ["", "", 0]
