@@ -373,7 +373,10 @@ def hiding_firm_ranking(hidden: pd.DataFrame, firms: pd.Index) -> pd.DataFrame:
     """Every firm of ``firms`` ranked by the asset-moving leads that point at it (``hidden``:
     :func:`hidden_assets`): the strongest lead's ``strength``, then its least ``chance`` (a
     namesake lead's; none ranks last), then how many debtors point at it, then how soon after the
-    judgment it moved (sooner first), then the key — one place per firm."""
+    judgment it moved (sooner first), then the key — one place per firm. Given ``weak=True``
+    leads, a firm only they point at ranks after every finding (strength 0, and a chance at or
+    above :data:`NAMESAKE_CHANCE`, the most any namesake finding has) and before the firms
+    nothing points at."""
     out = pd.DataFrame(index=pd.Index(firms, dtype=object).unique())
     out["strength"], out["chance"], out["debtors"], out["days_after"] = 0, np.inf, 0, np.inf
     if len(hidden):
