@@ -17,8 +17,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -109,23 +111,43 @@ def prepared(city, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def explorer(request, tmp_path_factory) -> Explorer:
-    """``creditgraph explore`` over a copy of the prepared city on a free loopback port, one per
-    test module; its log is ``test-artifacts/e2e/<module>.log``.
+def explorer(request) -> Explorer:
+    """The explorer a module's tests use: the session's (``shared_explorer``), or one of its own,
+    over its own copy of the city, for a module that sets ``OWN_EXPLORER = True`` (it changes the
+    store, or the explorer's logins).
 
     ``CREDITGRAPH_E2E_URL`` points the tests at an explorer already serving that city instead
     (loaded with ``CREDITGRAPH_ID_HASH_KEY`` = ``HASH_KEY``): quicker when writing a test."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     if os.environ.get("CREDITGRAPH_E2E_URL"):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         yield Explorer(os.environ["CREDITGRAPH_E2E_URL"].rstrip("/"), Path(), ARTIFACTS / "explorer.log")
-        return
-    data_dir = tmp_path_factory.mktemp("e2e-data")
+    elif getattr(request.module, "OWN_EXPLORER", False):
+        with _serving(request, request.module.__name__) as own:
+            yield own
+    else:
+        yield request.getfixturevalue("shared_explorer")
+
+
+@pytest.fixture(scope="session")
+def shared_explorer(request) -> Explorer:
+    """One explorer for every module that only reads the city: each start costs a JVM, a
+    Streamlit server and a first page."""
+    with _serving(request, "shared-explorer") as shared:
+        yield shared
+
+
+@contextmanager
+def _serving(request, name: str) -> Iterator[Explorer]:
+    """``creditgraph explore`` over a copy of the prepared city on a free loopback port; its log
+    is ``test-artifacts/e2e/<name>.log``."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    data_dir = request.getfixturevalue("tmp_path_factory").mktemp("e2e-data")
     shutil.copytree(request.getfixturevalue("prepared"), data_dir, dirs_exist_ok=True)
     env = _env()
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = ARTIFACTS / f"{request.module.__name__}.log"
+    log = ARTIFACTS / f"{name}.log"
     cli = Path(sys.executable).with_name("creditgraph")
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen([str(cli), "explore", "--data-dir", str(data_dir), "--port", str(port), "--user", USER],

@@ -18,6 +18,7 @@ from browsing import no_exception, settled
 from creditgraph.synth.truth import load_truth
 
 pytestmark = pytest.mark.e2e
+OWN_EXPLORER = True  # an upheld objection withdraws a record: not the shared explorer's city
 
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
 

@@ -11,6 +11,7 @@ import pytest
 from browsing import search_names, settled, shot, sign_in, zh
 
 pytestmark = pytest.mark.e2e
+OWN_EXPLORER = True  # its users file turns logins on: not the shared explorer's city
 
 
 def test_signed_in_roles_see_what_their_table_gives(browser, explorer, plant, monkeypatch):
