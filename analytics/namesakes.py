@@ -15,7 +15,9 @@ pools, so a namesake lead asks three things of a pair of records:
   transferred) in that window, the independence expectation of :meth:`~.resolve.mentions.FirmContext.co_occurrence`
   read over time. Kept where the expectation is below
   :data:`~creditgraph.analytics.offenders.NAMESAKE_CHANCE`; the expectation is the lead's
-  ``chance`` (lower is stronger).
+  ``chance`` (lower is stronger). Below :data:`~creditgraph.analytics.offenders.NAMESAKE_SAME_PERSON`
+  the lead counts as a tie; ``hidden_assets(weak=True)`` asks for every lead (``max_chance``
+  infinite) and keeps the ones at or above the bar apart, to order the hiding ranking only.
 
 O(debtor firms' people + records sharing their names), one merge each.
 """
