@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import networkx as nx
 
-__all__ = ["PeakRSS", "Table", "machine"]
+__all__ = ["PeakRSS", "SplitRSS", "StepTable", "Table", "machine"]
 
 log = logging.getLogger(__name__)
 
@@ -107,3 +107,50 @@ def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, Python {platform.python_version()}, "
             f"networkx {nx.__version__}, {platform.platform()}")
+
+
+class SplitRSS(PeakRSS):
+    """:class:`PeakRSS` whose samples also feed a peak per split (:meth:`split`) and one over the
+    whole life (:meth:`top`), so a stage can be cut into sub-steps without losing its own peak."""
+
+    def __init__(self, every: float = 0.02, *, children: bool = False, child_every: float = 0.5) -> None:
+        self._split = self._top = 0
+        super().__init__(every, children=children, child_every=child_every)
+
+    def _now(self) -> int:
+        now = super()._now()
+        self._split, self._top = max(self._split, now), max(self._top, now)
+        return now
+
+    def split(self) -> int:
+        """The peak since the last split; starts the next one."""
+        now = self._now()
+        peak, self._split = max(self._split, now), now
+        return peak
+
+    def top(self) -> int:
+        return max(self._top, self._now())
+
+
+class StepTable(Table):
+    """A :class:`Table` whose stages can be cut into sub-steps (:meth:`step`): each sub-step gets
+    its seconds, CPU seconds and peak RSS in :attr:`steps`, the stage keeps its own figures."""
+
+    def __init__(self, *, children: bool = False) -> None:  # no Table.__init__: one sampling thread, not two
+        self.rows: list[dict] = []
+        self.steps: list[dict] = []
+        self.rss = SplitRSS(children=children)
+        self._open: dict | None = None
+
+    def step(self, stage: str, name: str) -> None:
+        """End the open sub-step (if any) and open ``name`` within ``stage``."""
+        self.end_step()
+        self.rss.split()
+        self._open = {"stage": stage, "step": name, "t0": time.perf_counter(), "c0": time.process_time()}
+
+    def end_step(self) -> None:
+        if self._open is None:
+            return
+        s, self._open = self._open, None
+        self.steps.append({"stage": s["stage"], "step": s["step"], "seconds": time.perf_counter() - s["t0"],
+                           "cpu": time.process_time() - s["c0"], "peak_gb": self.rss.split() / 2**30})
