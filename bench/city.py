@@ -81,7 +81,7 @@ def _commit() -> str:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
         dirty = subprocess.run(["git", "status", "--porcelain", "--", "loaders", "bench/city.py"],
                                capture_output=True, text=True, check=True).stdout.strip()
-        return out.stdout.strip() + (" + uncommitted loaders/ changes" if dirty else "")
+        return out.stdout.strip() + (" + uncommitted changes in loaders/ or bench/city.py" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "?"
 
