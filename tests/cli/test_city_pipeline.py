@@ -22,6 +22,7 @@ def _run(args, data_dir):
 
 def _stages(stdout: str) -> dict[str, str]:
     rows = [line.split() for line in stdout.splitlines()[1:] if line.split()[:1] in (["load"], ["resolve"], ["score"])]
+    assert len(rows) == len({r[0] for r in rows}), stdout  # one row per stage
     return {r[0]: " ".join(r[1:3]) if r[1] == "done" else r[1] for r in rows}
 
 
@@ -33,9 +34,11 @@ def small(tmp_path_factory):
 
 
 def test_one_command_then_only_what_did_not_finish(small, tmp_path):
-    first = _run([str(small)], tmp_path)
+    first = _run([str(small), "--bulk"], tmp_path)
     assert first.returncode == 0, first.stderr
     assert _stages(first.stdout) == {"load": "ran", "resolve": "ran", "score": "ran"}
+    ran = {line.split()[0]: line.split()[2:] for line in first.stdout.splitlines() if " ran " in line}
+    assert len(ran["load"]) == len(ran["score"]) == 3 and len(ran["resolve"]) == 2  # governance after load, score
     state_file = tmp_path / "runs" / "pipeline.json"
     state = json.loads(state_file.read_text(encoding="utf-8"))
     assert set(state["done"]) == {"load", "resolve", "score"} and state["inputs"] == inputs_digest([small])
