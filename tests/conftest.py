@@ -158,6 +158,14 @@ def _worker_group(item) -> str:
     return item.nodeid.split("::")[0]
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto`` (pyproject's addopts): one worker more than there are cores. Much of a worker's
+    time is spent waiting on what it started (a server, a browser, a command), and a third worker
+    on two cores fills that time (``--maxprocesses`` still caps it)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + 1
+
+
 def pytest_itemcollected(item):
     """Each test is named its worker group (``_worker_group``) as it is collected: xdist reads the
     groups in its own ``pytest_collection_modifyitems``, which may run before ours."""
