@@ -101,6 +101,14 @@ def _env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def city(small_seeded_city) -> Path:
+    """The browser tests' city: the 300-firm seeded city, not the 1,000-firm one. Every pattern they
+    walk to (a shell cluster and its nominee, a repeat offender, an asset-hiding case) is planted in
+    it, and the explorer serves it the same way; loading, resolving and scoring it takes a third."""
+    return small_seeded_city
+
+
+@pytest.fixture(scope="session")
 def prepared(city, tmp_path_factory) -> Path:
     """A data folder holding the seeded city loaded, resolved and scored; prepared once, copied
     for each module's explorer (a module that changes its store changes only its copy)."""
