@@ -57,6 +57,14 @@ def small_seeded_city(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def scored_city(small_seeded_city) -> Path:
+    """The city the scored stores hold (``scored_store``): the 300-firm seeded city. The pages and
+    roles read over it find every planted pattern there, and each store loads, resolves and
+    scores it in a third of the 1,000-firm city's time."""
+    return small_seeded_city
+
+
+@pytest.fixture(scope="session")
 def arcadedb_server(tmp_path_factory):
     """The session's embedded server (one per process: it lives in this process's JVM)."""
     server = EmbeddedServer(tmp_path_factory.mktemp("arcadedb"), heap="1g", jvm_options=jvm_options())
@@ -111,14 +119,14 @@ def _scored(request, backend: str):
     s = request.getfixturevalue(f"{backend}_store")
     cache = request.getfixturevalue("_scored_cache")
     if cache.get(backend) is None or fingerprint(s) != cache[backend]:
-        city = request.getfixturevalue("city")
+        city = request.getfixturevalue("scored_city")
         cache[backend] = load_scored(s, city, request.getfixturevalue("tmp_path_factory").mktemp("scored-report"))
     return s
 
 
 @pytest.fixture(scope="module", params=["arcadedb", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def scored_store(request):
-    """The seeded city resolved and scored, in the embedded store and in Neo4j; read it, do not
+    """The scored city resolved and scored, in the embedded store and in Neo4j; read it, do not
     change it (loaded once per session; a module after one that changed the store reloads it)."""
     return _scored(request, request.param)
 

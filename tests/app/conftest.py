@@ -14,6 +14,13 @@ from cities import SCORED_HASH_KEY
 from creditgraph.settings import Settings
 
 
+@pytest.fixture(scope="session")
+def city(scored_city):
+    """Here the city is the one the scored stores hold (tests/conftest.py ``scored_city``), so the
+    pages are held to its truth."""
+    return scored_city
+
+
 @pytest.fixture
 def app_env(scored_store, tmp_path, monkeypatch):
     """The app's state wired to the scored store, a test user and a fresh query register."""
