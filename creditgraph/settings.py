@@ -10,7 +10,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "DEFAULT_ID_HASH_KEY"]
@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     @property
     def use_neo4j(self) -> bool:
         return bool(self.neo4j_uri)
+
+    @field_validator("jvm_options")
+    @classmethod
+    def _jvm_options_split(cls, value: str) -> str:
+        shlex.split(value)  # an unclosed quote: ValueError, reported as a settings error, not later in a JVM start
+        return value
 
     @property
     def jvm_option_list(self) -> list[str]:

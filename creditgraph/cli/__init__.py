@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from pydantic import ValidationError
+
 from creditgraph.errors import CreditGraphError
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_NO", "EXIT_USAGE", "EXIT_ERROR", "EXIT_INTERRUPTED"]
@@ -65,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except CreditGraphError as e:
         log.error("%s", e)
+        return EXIT_ERROR
+    except ValidationError as e:  # a setting (flag, CREDITGRAPH_* variable, .env line) that does not hold
+        log.error("invalid setting: %s", "; ".join(
+            f"CREDITGRAPH_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors()))
         return EXIT_ERROR
     except KeyboardInterrupt:
         log.error("interrupted")

@@ -38,3 +38,10 @@ def test_ctrl_c_exits_130_without_a_traceback(monkeypatch, caplog, capsys):
     monkeypatch.setattr(store_commands, "cmd_schema", interrupted)
     assert cli.main(["schema"]) == cli.EXIT_INTERRUPTED == 130
     assert "interrupted" in caplog.text and "Traceback" not in capsys.readouterr().err
+
+
+def test_a_setting_that_does_not_hold_exits_3_naming_it_without_a_traceback(monkeypatch, tmp_path, caplog, capsys):
+    monkeypatch.setenv("CREDITGRAPH_JVM_OPTIONS", "-Xss2m '-Dunclosed")
+    assert cli.main(["stats", "--data-dir", str(tmp_path)]) == cli.EXIT_ERROR
+    assert "invalid setting: CREDITGRAPH_JVM_OPTIONS: Value error, No closing quotation" in caplog.text
+    assert "Traceback" not in capsys.readouterr().err
