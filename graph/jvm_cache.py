@@ -98,7 +98,8 @@ def _start_training(path: Path) -> None:
 
 def train(path: Path, part: Path) -> None:
     """Start a store, run what commands start with, shut the JVM down: it writes ``part``, which
-    then becomes ``path`` (whole or not at all)."""
+    then becomes ``path`` (whole or not at all). The JVM's own messages stay on: when it writes no
+    cache, they say why."""
     import jpype
 
     from creditgraph.graph.connect import connect_bolt
@@ -106,7 +107,7 @@ def train(path: Path, part: Path) -> None:
 
     with tempfile.TemporaryDirectory(prefix="creditgraph-jvm-cache-") as root:
         server = EmbeddedServer(Path(root), heap="512m", class_cache=False,
-                                jvm_options=[f"-XX:AOTCacheOutput={part}", *_QUIET])
+                                jvm_options=[f"-XX:AOTCacheOutput={part}"])
         ep = server.start()
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
         try:
@@ -122,24 +123,50 @@ def train(path: Path, part: Path) -> None:
         log.info("wrote the embedded store's class cache %s", path)
 
 
+#: Training runs per ``main``: a JVM that wrote nothing (seen once on a loaded CI machine) gets one
+#: more, in a fresh process, since a JVM cannot be started twice in one.
+_TRIES = 2
+
+
+def _train_in_child(path: Path) -> str:
+    """One training run in a process of its own; what it printed, for the log when it wrote nothing."""
+    part = path.with_name(f"{path.stem}.{os.getpid()}.part")
+    try:
+        done = subprocess.run([sys.executable, "-m", "creditgraph.graph.jvm_cache", "--once", str(path), str(part)],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=_TRAINING_TIMEOUT)
+        return f"exit {done.returncode}: {(done.stdout + done.stderr)[-3000:]}"
+    except subprocess.TimeoutExpired:
+        return f"no answer in {_TRAINING_TIMEOUT} s"
+    finally:
+        for left in (part, part.with_name(part.name + ".config")):
+            left.unlink(missing_ok=True)
+
+
 def main() -> None:
-    """``python -m creditgraph.graph.jvm_cache [PATH]``: make the cache (at ``cache_file()`` by default)."""
+    """``python -m creditgraph.graph.jvm_cache [PATH]``: make the cache (at ``cache_file()`` by default).
+    Exits 1, saying what the JVM said, when no try wrote one."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if sys.argv[1:2] == ["--once"]:
+        signal.alarm(_TRAINING_TIMEOUT)  # never left running: a hung JVM teardown ends here
+        train(Path(sys.argv[2]), Path(sys.argv[3]))
+        os._exit(0)
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else cache_file()
     if len(sys.argv) == 1 and path.is_file():
         return
-    part = path.with_name(f"{path.stem}.{os.getpid()}.part")
     path.parent.mkdir(parents=True, exist_ok=True)
-    signal.alarm(_TRAINING_TIMEOUT)  # never left running: a hung JVM teardown ends here
     lock = path.with_suffix(".training")
-    try:
-        train(path, part)
-    finally:
+    said = ""
+    for attempt in range(1, _TRIES + 1):
+        said = _train_in_child(path)
         if path.is_file():
-            lock.unlink(missing_ok=True)
-        else:  # said in the lock, so that not every command starts a training that cannot succeed
-            lock.write_text("failed", encoding="utf-8")
-        for left in (part, part.with_name(part.name + ".config")):
-            left.unlink(missing_ok=True)
+            break
+        log.warning("training run %d of %d wrote no class cache (%s)", attempt, _TRIES, said)
+    if path.is_file():
+        lock.unlink(missing_ok=True)
+        return
+    lock.write_text("failed", encoding="utf-8")  # so that not every command starts a training that cannot succeed
+    log.error("no class cache for the embedded store: the JVM wrote none in %d tries", _TRIES)
+    sys.exit(1)
 
 
 if __name__ == "__main__":
