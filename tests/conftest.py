@@ -204,13 +204,20 @@ if _TIMELINE:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(item, nextitem):
-        """With CREDITGRAPH_TEST_TIMELINE=FILE, each test's worker, start and end go to FILE (one
-        line each, tab-separated): which worker a run waited for, and on what."""
-        began = time.time()
+        """With CREDITGRAPH_TEST_TIMELINE=FILE, each test's worker, start, end and CPU seconds (the
+        worker's own, its in-process JVM's included, and its reaped child processes') go to FILE, one
+        line each, tab-separated: which worker a run waited for, and on what it spent the cores."""
+        import resource
+
+        def cpu() -> float:
+            own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+        began, cpu_began = time.time(), cpu()
         yield
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         with open(_TIMELINE, "a", encoding="utf-8") as f:
-            f.write(f"{worker}\t{began:.1f}\t{time.time():.1f}\t{item.nodeid}\n")
+            f.write(f"{worker}\t{began:.1f}\t{time.time():.1f}\t{item.nodeid}\t{cpu() - cpu_began:.1f}\n")
 
 
 def pytest_sessionfinish(session, exitstatus):
