@@ -47,7 +47,7 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
 from creditgraph.analytics.namesakes import namesake_leads
-from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, founding_days, succession
+from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, chain_namesakes, founding_days, succession
 
 __all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "NAMESAKE_CHANCE",
            "NAMESAKE_SAME_PERSON",
@@ -334,11 +334,15 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
     :data:`SERIAL_FIRMS` on), where a rep's firms include its ``succession`` (:func:`.succession.succession`:
     a dishonest firm and the dishonest firms a legal rep of the same name founded within
     :data:`SUCCESSOR_DAYS` after the other's listing — serial default where the registry gives
-    no ID to resolve the rep by). Ties go to the larger unperformed amount, then the entity key, so a
-    firm's place is one number, never a tie block. Index: firm entity key; highest risk first.
+    no ID to resolve the rep by). Ties go to the firm with a namesake lead to a chain first
+    (``chain_chance``, :func:`.succession.chain_namesakes`: a dishonest firm outside every chain whose
+    legal rep bears a chain rep's name, at a chance below :data:`NAMESAKE_CHANCE`; lower chance
+    first; a lead orders, it adds no risk), then to the larger unperformed amount, then the entity
+    key, so a firm's place is one number, never a tie block. Index: firm entity key; highest risk
+    first.
     ``founded`` / ``founded_by``: the date the chain read for the firm and the record that gave
     it (``founding``, or a fallback where none is published: ``first subscription``, ``first
-    term``, ``first case filing``; "" undated).
+    term``, ``first case filing`` — a bound from above, which makes the firm no successor; "" undated).
 
     ``repeat``: :func:`repeat_offenders` of the same frames with ``by_id=True``, when at hand."""
     fr = frames if frames is not None else graph_frames(G)
@@ -357,14 +361,17 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
     rep_risk = (pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()])
                 .groupby(reps["f"].to_numpy()).sum())
     founded, dated_by = founding_days(fr)
-    chain = succession(fr, reps, cases, founded=founded)
+    chain = succession(fr, reps, cases, founded=(founded, dated_by))
+    lead = chain_namesakes(fr, reps, cases, chain)
+    lead[lead >= NAMESAKE_CHANCE] = np.inf  # chance gives such a firm as often: no lead
     risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy()  # a rep's serial count holds the chain
     out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms],
-                        "succession": chain[firms].astype(int),
+                        "succession": chain[firms].astype(int), "chain_chance": lead[firms],
                         "founded": [iso(x) if x != NO_DAY else "" for x in founded[firms]],
                         "founded_by": np.asarray(FOUNDED_BY, dtype=object)[dated_by[firms]]},
                        index=pd.Index(fr.entities[firms], dtype=object))
-    out = out.sort_index(kind="stable").sort_values(["risk", "unperformed"], ascending=False, kind="stable")
+    out = out.sort_index(kind="stable").sort_values(["risk", "chain_chance", "unperformed"],
+                                                    ascending=[False, True, False], kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
     return out
 

@@ -13,6 +13,15 @@ firm exists before anyone subscribes to it, takes a post in it or sues it, so th
 latest it can have been founded — never an invented date, and the evidence says which record
 gave it (``founded_by``). A firm with no dated record at all stays undated and joins no chain.
 
+**An upper bound is no founding.** A founder subscribes, and the first officers take their
+posts, when the firm is founded: those dates stand for the founding. A firm is sued only once it
+has traded, often years on, so a filing bounds the founding from above and no more. A successor
+must be shown founded *after* the last firm's listing, which a bound from above never shows: a
+firm dated only by an enforcement filing (:data:`UPPER_BOUND_ONLY`) is no successor in
+:func:`succession` (it may still be the earlier firm of a pair, which reads its listing). What
+that costs, the firm before it falling out of the chain, :func:`chain_namesakes` keeps as a lead:
+it orders firms of equal risk in the dishonest ranking, and links nothing.
+
 O(dishonest firms' reps + pairs within a name) for the chains; O(role edges + 失信 records) for
 the dates.
 """
@@ -25,12 +34,15 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days
 
-__all__ = ["SUCCESSOR_DAYS", "FOUNDED_BY", "founding_days", "succession"]
+__all__ = ["SUCCESSOR_DAYS", "FOUNDED_BY", "UPPER_BOUND_ONLY", "founding_days", "succession", "chain_namesakes"]
 
 SUCCESSOR_DAYS = 365  # a firm founded within a year after the last one's 失信 listing succeeds it
 #: What dated a firm (:func:`founding_days`), by code: its published founding, else its earliest
 #: subscription, term start or enforcement filing; "" where nothing does.
 FOUNDED_BY = ("", "founding", "first subscription", "first term", "first case filing")
+#: The :data:`FOUNDED_BY` codes that only bound the founding from above (a filing), never date it:
+#: a firm so dated is no successor (module doc).
+UPPER_BOUND_ONLY = (4,)
 
 
 def _listings(fr: GraphFrames) -> pd.DataFrame:
@@ -39,6 +51,16 @@ def _listings(fr: GraphFrames) -> pd.DataFrame:
     u, v = li["u"].to_numpy(), li["v"].to_numpy()
     keep = fr.is_label(u, "Company") & fr.is_label(v, "DishonestRecord")
     return pd.DataFrame({"e": fr.entity[u[keep]], "rec": v[keep]})
+
+
+def _rep_names(fr: GraphFrames, reps: pd.DataFrame) -> pd.DataFrame:
+    """(firm ``f``, legal rep's ``name``) of every named rep in ``reps``, once each."""
+    people = fr.of_label("Person")
+    name_of = pd.Series(fr.attr("name", people), index=fr.entity[people]).dropna()
+    name_of = name_of[~name_of.index.duplicated(keep="last")]
+    r = reps[reps["p"].isin(name_of.index).to_numpy()]
+    named = pd.DataFrame({"f": r["f"].to_numpy(), "name": name_of.reindex(r["p"].to_numpy()).to_numpy()})
+    return named.drop_duplicates()
 
 
 def founding_days(fr: GraphFrames) -> tuple[np.ndarray, np.ndarray]:
@@ -71,16 +93,18 @@ def founding_days(fr: GraphFrames) -> tuple[np.ndarray, np.ndarray]:
 
 
 def succession(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, *,
-               founded: np.ndarray | None = None) -> np.ndarray:
+               founded: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Per entity: the dishonest firms in its succession chain (0 when it has none).
 
     Two dishonest firms are one chain when their legal reps bear the same name and one firm was
     founded (:func:`founding_days`) within :data:`SUCCESSOR_DAYS` after the other's first 失信
-    listing (a new firm opened as the last one is blacklisted). A name alone joins nothing: the
-    pair must also follow each other in time and both be dishonest, which chance gives a namesake
-    pair rarely (a few % of firms are dishonest, and a one-year window of a registry's decades).
+    listing (a new firm opened as the last one is blacklisted); a later firm dated only by an upper
+    bound (:data:`UPPER_BOUND_ONLY`: its enforcement filing) is not shown founded after it, and
+    succeeds nothing. A name alone joins nothing: the pair must also follow each other in time and
+    both be dishonest, which chance gives a namesake pair rarely (a few % of firms are dishonest,
+    and a one-year window of a registry's decades).
     ``reps``: (firm ``f``, person ``p``) entity pairs; ``cases``: 失信 cases per entity;
-    ``founded``: :func:`founding_days`' days, when the caller has them."""
+    ``founded``: :func:`founding_days`' (days, codes), when the caller has them."""
     chain = np.zeros(len(fr.entities))
     d = _listings(fr)
     if d.empty:
@@ -89,15 +113,13 @@ def succession(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, *,
     published, filed = days(fr.attr("published", rec)), days(fr.attr("filed", rec))
     listed = pd.Series(np.where(published != NO_DAY, published, filed), index=d["e"].to_numpy())
     listed = listed[listed != NO_DAY].groupby(level=0).min()
-    founded = founded if founded is not None else founding_days(fr)[0]
-    people = fr.of_label("Person")
-    name_of = pd.Series(fr.attr("name", people), index=fr.entity[people]).dropna()
-    name_of = name_of[~name_of.index.duplicated(keep="last")]
-    r = reps[(cases[reps["f"].to_numpy()] > 0) & reps["p"].isin(name_of.index).to_numpy()]
-    r = pd.DataFrame({"f": r["f"].to_numpy(), "name": name_of.reindex(r["p"].to_numpy()).to_numpy()}).drop_duplicates()
+    day, by = founded if founded is not None else founding_days(fr)
+    start = np.where(np.isin(by, UPPER_BOUND_ONLY), NO_DAY, day)  # a bound from above dates no successor
+    r = _rep_names(fr, reps)
+    r = r[cases[r["f"].to_numpy(dtype=np.int64)] > 0]
     pairs = r.merge(r, on="name", suffixes=("", "_next"))
     pairs = pairs[pairs["f"] != pairs["f_next"]]
-    nxt = founded[pairs["f_next"].to_numpy(dtype=np.int64)]
+    nxt = start[pairs["f_next"].to_numpy(dtype=np.int64)]
     gap = np.where(nxt != NO_DAY, nxt, np.nan) - listed.reindex(pairs["f"].to_numpy()).to_numpy()
     pairs = pairs[(gap >= 0) & (gap <= SUCCESSOR_DAYS)]
     if pairs.empty:
@@ -107,3 +129,29 @@ def succession(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, *,
     for comp in nx.connected_components(g):
         chain[list(comp)] = len(comp)
     return chain
+
+
+def chain_namesakes(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, chain: np.ndarray) -> np.ndarray:
+    """Per entity: the chance of its namesake lead to a succession chain (``inf``: none) — a lead,
+    never a link. A dishonest firm outside every chain whose legal rep bears the name of a chain's
+    rep may be that person's firm whose place in time the files cannot show (its successor dated
+    only by a filing, module doc). Chance: how many dishonest firms that name's other firms would
+    hold by chance — the name's firms outside its chains × the share of firms that are dishonest
+    (the independence expectation, as :mod:`.namesakes` reads it); lower is stronger.
+    ``chain``: :func:`succession` of the same ``reps`` and ``cases``. O(reps)."""
+    lead = np.full(len(fr.entities), np.inf)
+    r = _rep_names(fr, reps)
+    f = r["f"].to_numpy(dtype=np.int64)
+    r = r.assign(dishonest=cases[f] > 0, chained=chain[f] > 0)
+    chained_names = set(r.loc[r["chained"], "name"])
+    if not chained_names:
+        return lead
+    firms = np.unique(fr.entity[fr.of_label("Company")])
+    share = float((cases[firms] > 0).mean())
+    per_name = r[r["name"].isin(chained_names)].drop_duplicates(["f", "name"]).groupby("name")
+    outside = per_name["f"].nunique() - per_name["chained"].sum()
+    hit = r[r["dishonest"] & ~r["chained"] & r["name"].isin(chained_names)]
+    chance = outside.reindex(hit["name"].to_numpy()).to_numpy(dtype=float) * share
+    at = hit["f"].to_numpy(dtype=np.int64)
+    np.minimum.at(lead, at, chance)
+    return lead

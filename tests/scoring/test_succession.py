@@ -76,15 +76,54 @@ def test_a_firm_with_no_published_founding_is_dated_by_its_first_subscription():
 
 def test_an_enforcement_filing_dates_a_firm_no_earlier_record_dates():
     """Sued firms exist: the filing of the first case against an undated firm is the latest it was
-    founded. Filed long after the last one's listing, it proves no succession (the chain breaks)."""
+    founded, and the ranking shows it. Filed long after the last one's listing, it proves no
+    succession (the chain breaks)."""
     G = _city()
     _undated(G, "co:third")
     ranking = dishonest_firm_ranking(G)
     assert ranking.loc["co:third", ["founded", "founded_by"]].tolist() == ["2016-03-01", "first case filing"]
     assert ranking.loc["co:third", "succession"] == 0  # 21 months after co:second's listing
     assert ranking.loc[["co:first", "co:second"], "succession"].tolist() == [2, 2]
-    G.nodes["dr:co:third:0"]["filed"] = "2015-01-10"  # sued seven months after co:second's listing
-    assert dishonest_firm_ranking(G).loc["co:third", "succession"] == 3
+
+
+def test_a_firm_dated_only_by_its_case_filing_is_no_successor():
+    """A filing bounds the founding from above only: sued seven months after co:second's listing,
+    co:third may have been founded years before it, so it succeeds nothing by that date. The same
+    firm dated by its first subscription (founders subscribe at the founding) in the window does."""
+    G = _city()
+    _undated(G, "co:third")
+    G.nodes["dr:co:third:0"]["filed"] = "2015-01-10"
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.loc["co:third", ["founded", "founded_by"]].tolist() == ["2015-01-10", "first case filing"]
+    assert ranking.loc["co:third", "succession"] == 0
+    assert ranking.loc[["co:first", "co:second"], "succession"].tolist() == [2, 2]
+    G.add_node("pe:x:holder@co:third", label="Person", name="王芳")
+    G.add_edge("pe:x:holder@co:third", "co:third", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", since="2014-10-15")
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.loc["co:third", ["founded", "founded_by", "succession"]].tolist() == [
+        "2014-10-15", "first subscription", 3]
+
+
+def test_a_firm_dated_only_by_its_case_filing_still_heads_a_chain():
+    """The bound from above costs only the claim that the firm came after another: its own listing
+    still dates the succession of a firm founded after it."""
+    G = _city()
+    _undated(G, "co:first")
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.loc["co:first", "founded_by"] == "first case filing"
+    assert ranking.loc[["co:first", "co:second", "co:third"], "succession"].tolist() == [3, 3, 3]
+
+
+def test_the_serial_defaulter_flag_reads_the_same_rule():
+    """repeat_offenders dates the chain itself: a rep's records at firms joined only by a filing
+    date are no serial defaulter."""
+    from creditgraph.analytics.offenders import repeat_offenders
+    G = _city()
+    _undated(G, "co:third")
+    G.nodes["dr:co:third:0"]["filed"] = "2015-01-10"
+    repeat = repeat_offenders(G)
+    assert repeat.loc[[f"pe:x:张伟@co:{f}" for f in ("first", "second")], "serial_firms"].tolist() == [2, 2]
+    assert "pe:x:张伟@co:third" not in repeat.index or repeat.at["pe:x:张伟@co:third", "serial_firms"] < 2
 
 
 def test_a_firm_nothing_dates_joins_no_chain():
