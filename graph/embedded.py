@@ -163,7 +163,7 @@ class EmbeddedServer:
                 "heap_size": self.heap,
                 "jvm_args": [f"-Djava.util.logging.config.file={props}"]
                 + ([f"-Darcadedb.maxPageRAM={self.page_ram_mb}"] if self.page_ram_mb else [])
-                + self.jvm_options + (jvm_cache.jvm_options(self.jvm_options) if self.class_cache else []),
+                + self.jvm_options + (jvm_cache.jvm_options() if self.class_cache else []),
             },
         )
         try:

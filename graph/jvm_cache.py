@@ -10,27 +10,19 @@ with, stops it and shuts its JVM down. Until the file is there, stores start as 
 that wrote nothing is not tried again for a day. A cache the JVM cannot use
 (another build, a damaged file) is ignored by the JVM, silently.
 
-A cache serves the JVM flags it was trained with: one trained under the default collector and
-compilers started a JVM with ``-XX:+UseSerialGC -XX:TieredStopAtLevel=1`` (the tests' flags) on more
-CPU than no cache at all (4.2 s against 3.9 s a store start; 3.0 s with a cache trained under those
-flags). So ``Settings.jvm_options`` go into the training run and into the cache's file name.
-
 The cache lives beside the user's other caches (``$XDG_CACHE_HOME/creditgraph/jvm``), shared by
 every data folder; ``CREDITGRAPH_EMBEDDED_CLASS_CACHE=false`` turns it off.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import shlex
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["cache_file", "jvm_options", "train"]
@@ -61,35 +53,33 @@ def _build() -> str:
     return f"arcadedb-{__version__}-java-{java}"
 
 
-def cache_file(flags: Sequence[str] = ()) -> Path:
-    """Where this build's cache for JVMs started with ``flags`` is (or will be)."""
+def cache_file() -> Path:
+    """Where this build's cache is (or will be)."""
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "creditgraph" / "jvm"
-    tag = f"-{hashlib.sha256(shlex.join(flags).encode()).hexdigest()[:10]}" if flags else ""
-    return root / f"{_build()}{tag}.aot"
+    return root / f"{_build()}.aot"
 
 
 _chosen: list[str] | None = None
 
 
-def jvm_options(flags: Sequence[str] = ()) -> list[str]:
-    """JVM options that start a JVM run with ``flags`` from its cache when that exists; otherwise
-    none, and a training process is started in the background (once: a lock file marks a training
-    under way).
+def jvm_options() -> list[str]:
+    """JVM options that start from the cache when it exists; otherwise none, and a training
+    process is started in the background (once: a lock file marks a training under way).
 
     The same answer for the whole process: ``arcadedb_embedded`` refuses a second store whose JVM
     options differ from those the process's JVM started with."""
     global _chosen
     if _chosen is None:
-        path = cache_file(flags)
+        path = cache_file()
         if path.is_file():
             _chosen = [f"-XX:AOTCache={path}", *_QUIET]
         else:
-            _start_training(path, flags)
+            _start_training(path)
             _chosen = []
     return list(_chosen)
 
 
-def _start_training(path: Path, flags: Sequence[str]) -> None:
+def _start_training(path: Path) -> None:
     lock = path.with_suffix(".training")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +88,7 @@ def _start_training(path: Path, flags: Sequence[str]) -> None:
             if time.time() - lock.stat().st_mtime < wait:
                 return
         lock.write_text(str(os.getpid()), encoding="utf-8")
-        subprocess.Popen([sys.executable, "-m", "creditgraph.graph.jvm_cache", str(path),
-                          f"--flags={shlex.join(flags)}"],
+        subprocess.Popen([sys.executable, "-m", "creditgraph.graph.jvm_cache", str(path)],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
         log.info("making the embedded store's class cache at %s in the background", path)
@@ -107,10 +96,10 @@ def _start_training(path: Path, flags: Sequence[str]) -> None:
         log.debug("no class cache for the embedded store: %s", e)
 
 
-def train(path: Path, part: Path, flags: Sequence[str] = ()) -> None:
-    """Start a store with ``flags``, run what commands start with, shut the JVM down: it writes
-    ``part``, which then becomes ``path`` (whole or not at all). The JVM's own messages stay on: when
-    it writes no cache, they say why."""
+def train(path: Path, part: Path) -> None:
+    """Start a store, run what commands start with, shut the JVM down: it writes ``part``, which
+    then becomes ``path`` (whole or not at all). The JVM's own messages stay on: when it writes no
+    cache, they say why."""
     import jpype
 
     from creditgraph.graph.connect import connect_bolt
@@ -118,7 +107,7 @@ def train(path: Path, part: Path, flags: Sequence[str] = ()) -> None:
 
     with tempfile.TemporaryDirectory(prefix="creditgraph-jvm-cache-") as root:
         server = EmbeddedServer(Path(root), heap="512m", class_cache=False,
-                                jvm_options=[*flags, f"-XX:AOTCacheOutput={part}"])
+                                jvm_options=[f"-XX:AOTCacheOutput={part}"])
         ep = server.start()
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb")
         try:
@@ -139,12 +128,11 @@ def train(path: Path, part: Path, flags: Sequence[str] = ()) -> None:
 _TRIES = 2
 
 
-def _train_in_child(path: Path, flags: Sequence[str]) -> str:
+def _train_in_child(path: Path) -> str:
     """One training run in a process of its own; what it printed, for the log when it wrote nothing."""
     part = path.with_name(f"{path.stem}.{os.getpid()}.part")
     try:
-        done = subprocess.run([sys.executable, "-m", "creditgraph.graph.jvm_cache", "--once", str(path), str(part),
-                               shlex.join(flags)],
+        done = subprocess.run([sys.executable, "-m", "creditgraph.graph.jvm_cache", "--once", str(path), str(part)],
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=_TRAINING_TIMEOUT)
         return f"exit {done.returncode}: {(done.stdout + done.stderr)[-3000:]}"
     except subprocess.TimeoutExpired:
@@ -154,36 +142,22 @@ def _train_in_child(path: Path, flags: Sequence[str]) -> str:
             left.unlink(missing_ok=True)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m creditgraph.graph.jvm_cache [PATH] [--flags FLAGS]``: make the cache for JVMs started
-    with FLAGS (default: the settings' ``jvm_options``) at PATH (default: ``cache_file(FLAGS)``).
+def main() -> None:
+    """``python -m creditgraph.graph.jvm_cache [PATH]``: make the cache (at ``cache_file()`` by default).
     Exits 1, saying what the JVM said, when no try wrote one."""
-    import argparse
-
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--once"]:
+    if sys.argv[1:2] == ["--once"]:
         signal.alarm(_TRAINING_TIMEOUT)  # never left running: a hung JVM teardown ends here
-        train(Path(args[1]), Path(args[2]), shlex.split(args[3]))
+        train(Path(sys.argv[2]), Path(sys.argv[3]))
         os._exit(0)
-    ap = argparse.ArgumentParser(prog="python -m creditgraph.graph.jvm_cache")
-    ap.add_argument("path", nargs="?", type=Path, help="where to write the cache (default: where stores look)")
-    ap.add_argument("--flags", help="the JVM flags the cache serves, shell-quoted (default: CREDITGRAPH_JVM_OPTIONS)")
-    opts = ap.parse_args(args)
-    if opts.flags is None:
-        from creditgraph.settings import Settings
-
-        flags = Settings().jvm_option_list
-    else:
-        flags = shlex.split(opts.flags)
-    path = opts.path or cache_file(flags)
-    if opts.path is None and path.is_file():
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else cache_file()
+    if len(sys.argv) == 1 and path.is_file():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = path.with_suffix(".training")
     said = ""
     for attempt in range(1, _TRIES + 1):
-        said = _train_in_child(path, flags)
+        said = _train_in_child(path)
         if path.is_file():
             break
         log.warning("training run %d of %d wrote no class cache (%s)", attempt, _TRIES, said)

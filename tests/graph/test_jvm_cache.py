@@ -38,25 +38,11 @@ def test_options_name_the_cache_once_it_exists_and_start_one_training_before(tmp
     path = jvm_cache.cache_file()
     assert path.parent == tmp_path / "creditgraph" / "jvm" and path.name.startswith("arcadedb-")
     assert jvm_cache.jvm_options() == [] and jvm_cache.jvm_options() == []  # not there yet: start as before
-    assert len(started) == 1 and started[0][-2:] == [str(path), "--flags="]  # one, however many stores start
+    assert len(started) == 1 and started[0][-1] == str(path)  # one training, however many stores start
     path.write_bytes(b"made by a training run")
     assert jvm_cache.jvm_options() == []  # this process's JVM started without it: its stores keep one answer
     monkeypatch.setattr(jvm_cache, "_chosen", None)  # the next process
     assert jvm_cache.jvm_options()[0] == f"-XX:AOTCache={path}"
-
-
-def test_a_cache_serves_the_jvm_flags_it_was_trained_with(tmp_path, monkeypatch):
-    """A cache trained under other flags (collector, compilers) starts a JVM on more CPU, not less."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(jvm_cache, "_chosen", None)
-    started: list[list[str]] = []
-    monkeypatch.setattr(jvm_cache.subprocess, "Popen", lambda args, **kw: started.append(args))
-    serial = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
-    assert jvm_cache.cache_file(serial) != jvm_cache.cache_file() != jvm_cache.cache_file(serial[:1])
-    jvm_cache.cache_file().parent.mkdir(parents=True)
-    jvm_cache.cache_file().write_bytes(b"trained without flags")
-    assert jvm_cache.jvm_options(serial) == []  # not this one: a training with the flags starts
-    assert started[0][-2:] == [str(jvm_cache.cache_file(serial)), "--flags=-XX:+UseSerialGC -XX:TieredStopAtLevel=1"]
 
 
 def test_a_training_that_wrote_nothing_is_not_tried_again_at_every_start(tmp_path, monkeypatch):
@@ -78,8 +64,7 @@ def test_a_training_that_wrote_nothing_is_not_tried_again_at_every_start(tmp_pat
 def test_a_trained_cache_is_used_and_a_damaged_one_ignored_quietly(tmp_path):
     env = _env(tmp_path / "cache")
     where = subprocess.run([sys.executable, "-c", "from creditgraph.graph.jvm_cache import cache_file; "
-                            "from creditgraph.settings import Settings; print(cache_file(Settings().jvm_option_list))"],
-                           env=env, capture_output=True, text=True, check=True)
+                            "print(cache_file())"], env=env, capture_output=True, text=True, check=True)
     path = Path(where.stdout.strip())
     trained = subprocess.run([sys.executable, "-m", "creditgraph.graph.jvm_cache", str(path)], env=env,
                              capture_output=True, text=True, timeout=300)
