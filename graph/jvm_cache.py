@@ -8,7 +8,8 @@ build, in the background, by a process of its own (``python -m creditgraph.graph
 CI runs before the tests): it starts a store in a temporary folder, runs what every command starts
 with, stops it and shuts its JVM down. Until the file is there, stores start as before; a training
 that wrote nothing is not tried again for a day. A cache the JVM cannot use
-(another build, a damaged file) is ignored by the JVM, silently.
+(another build, a damaged file) is ignored by the JVM, silently; so the cache's name carries the
+build and a digest of the install's class path, which the JVM checks (jar paths, sizes, times).
 
 The cache lives beside the user's other caches (``$XDG_CACHE_HOME/creditgraph/jvm``), shared by
 every data folder; ``CREDITGRAPH_EMBEDDED_CLASS_CACHE=false`` turns it off.
@@ -16,6 +17,7 @@ every data folder; ``CREDITGRAPH_EMBEDDED_CLASS_CACHE=false`` turns it off.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import signal
@@ -38,9 +40,15 @@ _QUIET = ["-Xlog:aot=off", "-Xlog:cds=off"]
 
 
 def _build() -> str:
-    """The ArcadeDB build and bundled Java runtime a cache belongs to."""
+    """The ArcadeDB build, bundled Java runtime and install a cache belongs to.
+
+    The JVM refuses a cache whose class path differs, by a jar's path, size or time ("shared class
+    paths mismatch"): one trained by another checkout's venv, or before a reinstall, is useless to
+    this one. So the name carries a digest of this install's class path as the JVM sees it."""
+    import glob
+
     from arcadedb_embedded import __version__
-    from arcadedb_embedded.jvm import get_bundled_jre_lib_path
+    from arcadedb_embedded.jvm import get_bundled_jre_lib_path, get_jar_path
 
     java = "unknown"
     release = Path(get_bundled_jre_lib_path()).parents[2] / "release"  # jre/lib/server/libjvm.so → jre/release
@@ -50,7 +58,16 @@ def _build() -> str:
                 java = line.split("=", 1)[1].strip('"')
     except OSError:
         pass
-    return f"arcadedb-{__version__}-java-{java}"
+    jars = glob.glob(os.path.join(get_jar_path(), "*.jar"))  # the class path, in arcadedb_embedded's order
+    jars.append(str(Path(__import__("arcadedb_embedded").__file__).parents[1] / "org.jpype.jar"))  # JPype's own
+    digest = hashlib.sha256()
+    for jar in jars:
+        try:
+            st = os.stat(jar)
+            digest.update(f"{jar}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{jar}\0-\n".encode())
+    return f"arcadedb-{__version__}-java-{java}-{digest.hexdigest()[:10]}"
 
 
 def cache_file() -> Path:

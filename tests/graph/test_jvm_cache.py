@@ -45,6 +45,24 @@ def test_options_name_the_cache_once_it_exists_and_start_one_training_before(tmp
     assert jvm_cache.jvm_options()[0] == f"-XX:AOTCache={path}"
 
 
+def test_the_cache_is_named_by_the_class_path_the_jvm_checks(tmp_path, monkeypatch):
+    """A cache trained by another install (another venv's jars, or the same jars reinstalled) is
+    refused by the JVM ("shared class paths mismatch"): it must not be the one this install uses."""
+    import arcadedb_embedded.jvm
+
+    jars = tmp_path / "jars"
+    jars.mkdir()
+    (jars / "a.jar").write_bytes(b"a")
+    monkeypatch.setattr(arcadedb_embedded.jvm, "get_jar_path", lambda: str(jars))
+    first = jvm_cache._build()
+    assert jvm_cache._build() == first
+    os.utime(jars / "a.jar", ns=(1, 1))  # the same jar, written again
+    assert jvm_cache._build() != first
+    second = jvm_cache._build()
+    monkeypatch.setattr(arcadedb_embedded.jvm, "get_jar_path", lambda: str(tmp_path / "other"))
+    assert jvm_cache._build() not in (first, second)
+
+
 def test_a_training_that_wrote_nothing_is_not_tried_again_at_every_start(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     started: list[list[str]] = []
