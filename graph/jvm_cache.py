@@ -47,6 +47,7 @@ def _build() -> str:
     this one. So the name carries a digest of this install's class path as the JVM sees it."""
     import glob
 
+    import arcadedb_embedded
     from arcadedb_embedded import __version__
     from arcadedb_embedded.jvm import get_bundled_jre_lib_path, get_jar_path
 
@@ -59,7 +60,7 @@ def _build() -> str:
     except OSError:
         pass
     jars = glob.glob(os.path.join(get_jar_path(), "*.jar"))  # the class path, in arcadedb_embedded's order
-    jars.append(str(Path(__import__("arcadedb_embedded").__file__).parents[1] / "org.jpype.jar"))  # JPype's own
+    jars.append(str(Path(str(arcadedb_embedded.__file__)).parents[1] / "org.jpype.jar"))  # JPype's own
     digest = hashlib.sha256()
     for jar in jars:
         try:
