@@ -1,7 +1,8 @@
 """A whole city end to end (issue 23), stage by stage: mapping alone, or files to a scored store.
 
     python -m bench.city [--companies 100000] [--seed 5] [--cache .creditgraph/bench] [--stages map|all]
-                         [--workers 2] [--repeat 1] [--heap 4g] [--page-ram-mb 1024] [--out FILE]
+                         [--workers 2] [--repeat 1] [--heap 4g] [--page-ram-mb 1024] [--write-back in-process|bolt]
+                         [--out FILE]
 
 ``map``: the real loaders read, normalise and map every file of a generated city into a
 ``Fold`` (no store), once per engine in this one process — ``rows`` (cell by cell, the
@@ -19,7 +20,8 @@ command calls it, so every stage gets its seconds, CPU seconds (all threads: the
 in this process), peak RSS (the JVM's heap included) and throughput. Each stage is cut into the
 sub-steps its run record names (``graph/runs.py`` ``run.stage``: reading the graph, writing …), so
 the table says where the time goes. The total is the command's wall time against the issue's
-target. Not a test: figures depend on the machine.
+target. ``--write-back bolt`` writes the resolution over Bolt, as before ``graph/embedded_store.py``:
+the baseline of the in-process write-back, run in the same session. Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -180,15 +182,35 @@ class _Wrapped:
             setattr(owner, attr, original)
 
 
-def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable) -> dict:
+class _WriteBacks(logging.Handler):
+    """Collects the phases the store logs for each write-back (``write_back`` on its INFO record:
+    ``bolt_store.PhaseClock``), so the table splits a sub-step such as writing the person resolution."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.rows: list[dict] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(getattr(record, "write_back", None), dict):
+            self.rows.append(record.write_back)  # type: ignore[attr-defined]
+
+
+#: The sub-step of ``resolve`` that writes each label's resolution (``creditgraph/resolution.py``).
+_RESOLUTION_STEPS = {"writing firm links and resolved keys": "Company",
+                     "writing person links and resolved keys": "Person"}
+
+
+def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable, write_backs: _WriteBacks) -> dict:
     """Run ``creditgraph pipeline DATA --bulk`` in this process with its stages wrapped; returns the total."""
     import creditgraph.cli.store as cli_store
     import creditgraph.governance as governance
     import creditgraph.graph.arcadedb_bulk as arcadedb_bulk
     import creditgraph.graph.runs as runs
     import creditgraph.resolution as resolution
+    import creditgraph.graph.embedded_store as embedded_store
     import creditgraph.scoring as scoring
     from creditgraph.cli import main as cli_main
+    from creditgraph.graph.bolt_store import BoltGraphStore
 
     os.environ.update({"CREDITGRAPH_ID_HASH_KEY": KEY, "CREDITGRAPH_EMBEDDED_HEAP": args.heap,
                        "CREDITGRAPH_EMBEDDED_PAGE_RAM_MB": str(args.page_ram_mb)})
@@ -205,11 +227,19 @@ def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable
         "score", lambda out: {"firms": out["firms_scored"], "records": out["nodes_written"],
                               "stage_seconds": out["stage_seconds"], "summary": out}))
     w.patch(runs.RunRecord, "stage", w.run_stage)
+    if args.write_back == "bolt":  # the route before the in-process write-back, for a baseline in the same session
+        w.patch(embedded_store.EmbeddedGraphStore, "write_resolution", lambda _: BoltGraphStore.write_resolution)
+    store_log = logging.getLogger("creditgraph.graph")
+    level = store_log.level
+    store_log.setLevel(logging.INFO)
+    store_log.addHandler(write_backs)
     t0, c0 = time.perf_counter(), time.process_time()
     try:
         rc = cli_main(["pipeline", str(data), "--bulk", "--data-dir", str(work / "store")])
     finally:
         w.undo()
+        store_log.removeHandler(write_backs)
+        store_log.setLevel(level)
     total = {"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0,
              "peak_gb": table.rss.top() / 2**30}
     if rc != 0:
@@ -219,14 +249,14 @@ def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable
 
 def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
     load0 = os.getloadavg()
-    table = StepTable(children=True)
-    total = _pipeline(args, data, work, table)
+    table, write_backs = StepTable(children=True), _WriteBacks()
+    total = _pipeline(args, data, work, table, write_backs)
     load1 = os.getloadavg()
     rows = {r["stage"]: r for r in table.rows}
     load, resolve, score = (next(r for n, r in rows.items() if n.startswith(k)) for k in ("load", "resolve", "score"))
     firms = score["firms"]
     cmd = (f"python -m bench.city --stages all --companies {args.companies} --seed {args.seed} --heap {args.heap} "
-           f"--page-ram-mb {args.page_ram_mb}")
+           f"--page-ram-mb {args.page_ram_mb} --write-back {args.write_back}")
     lines = [f"# {cmd}   ({dt.date.today().isoformat()}, commit {_commit()})",
              f"# machine: {machine()}",
              f"# shared machine (2 cores, other engineers' jobs): load average (1/5/15 min) "
@@ -250,11 +280,14 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
                               f"{rate(load.get('records', 0), 'records', load)}",
                resolve["stage"]: rate(resolve["records"], "person + firm records", resolve),
                score["stage"]: f"{rate(firms, 'firms', score)}; {score['records']:,} nodes written"}
+    phases = {wb["label"]: wb["phases"] for wb in write_backs.rows}
     for r in table.rows:
         lines.append(line(r["stage"], r, through.get(r["stage"], "")))
         for s in (s for s in table.steps if s["stage"] == r["stage"]):
             if s["step"] != "(before its first recorded step)" or s["seconds"] >= 0.05:
                 lines.append(line(f"  {s['step']}", s))
+            for phase, (seconds, cpu) in phases.get(_RESOLUTION_STEPS.get(s["step"], ""), {}).items():
+                lines.append(f"{'    ' + phase + ' (write_resolution)':58} {seconds:>8.1f} {cpu:>7.1f}")
     staged = sum(r["seconds"] for r in table.rows)
     lines.append(f"{'(between stages: key check, store open, state file)':58} {total['seconds'] - staged:>8.1f}")
     lines.append(line("total: files -> resolved, scored embedded store", total, rate(firms, "firms", total)))
@@ -286,6 +319,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per engine, alternating; the fastest is kept")
     ap.add_argument("--heap", default="4g", help="all: heap of the embedded store's JVM (as bench.load)")
     ap.add_argument("--page-ram-mb", type=int, default=1024, help="all: ArcadeDB's page cache on that heap")
+    ap.add_argument("--write-back", choices=("in-process", "bolt"), default="in-process",
+                    help="all: the resolution write-back through ArcadeDB's Java API in this process "
+                         "(graph/embedded_store.py), or over Bolt as before (the baseline)")
     ap.add_argument("--out", type=Path, default=None, help="also write the table to this file")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

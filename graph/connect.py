@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_exc
@@ -12,6 +12,7 @@ from neo4j import exceptions as neo4j_exc
 from creditgraph.errors import StoreError, StoreUnavailable
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded import EmbeddedServer
+from creditgraph.graph.embedded_store import EmbeddedGraphStore
 from creditgraph.settings import Settings
 
 __all__ = ["open_store", "open_embedded", "connect_bolt", "JoinedStore"]
@@ -47,9 +48,12 @@ class JoinedStore(BoltGraphStore):
 
 
 def connect_bolt(uri: str, user: str | None, password: str | None, *, database: str | None,
-                 backend: str, batch_size: int = 2000, server: EmbeddedServer | None = None) -> BoltGraphStore:
+                 backend: str, batch_size: int = 2000, server: EmbeddedServer | None = None,
+                 in_process: Any = None) -> BoltGraphStore:
     """A store over a fresh driver, after checking the server answers; ``server``: the embedded
-    server this process joined (not owns), whose end the store then reports in plain words."""
+    server this process joined (not owns), whose end the store then reports in plain words;
+    ``in_process``: the Database of the embedded server this process owns, which then takes the
+    write-backs directly (``embedded_store.EmbeddedGraphStore``)."""
     if password is not None and user is None:  # the driver would send it for no user and be refused
         raise StoreError(f"{backend} at {uri}: a password was given without a user")
     auth = (user, password) if user is not None and password is not None else None
@@ -66,6 +70,8 @@ def connect_bolt(uri: str, user: str | None, password: str | None, *, database: 
         raise StoreUnavailable(f"{backend} at {uri} does not answer: {e}") from e
     if server is not None:
         return JoinedStore(driver, server=server, database=database, backend=backend, batch_size=batch_size)
+    if in_process is not None:
+        return EmbeddedGraphStore(driver, in_process, database=database, batch_size=batch_size)
     return BoltGraphStore(driver, database=database, backend=backend, batch_size=batch_size)
 
 
@@ -99,7 +105,8 @@ def open_embedded(settings: Settings, *, ensure_schema: bool = True) -> Iterator
     try:
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
                              backend="arcadedb", batch_size=settings.batch_size,
-                             server=None if ep.owner else server)
+                             server=None if ep.owner else server,
+                             in_process=server.database() if ep.owner else None)
         try:
             if ensure_schema:
                 store.ensure_schema()

@@ -55,6 +55,17 @@ def _kill_after(spec: str) -> None:
         return out
 
     BoltGraphStore._write = counted
+    from creditgraph.graph.embedded_store import EmbeddedGraphStore
+
+    write_in_process = EmbeddedGraphStore._write_in_process
+
+    def counted_in_process(self, desc, work):  # the owner's resolution write-back (graph/embedded_store.py)
+        out = write_in_process(self, desc, work)
+        if desc.startswith(what):
+            tick()
+        return out
+
+    EmbeddedGraphStore._write_in_process = counted_in_process
 
 
 def _digest(store) -> dict:
