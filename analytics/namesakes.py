@@ -31,7 +31,10 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY
 
-__all__ = ["namesake_leads"]
+__all__ = ["namesake_leads", "undated_leads", "UNDATED_PART"]
+
+#: ``hidden_assets``' ``part`` of an undated lead (:func:`undated_leads`): it orders the ranking, finds nothing.
+UNDATED_PART = 5
 
 
 def _in_window(sorted_days: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -85,3 +88,66 @@ def namesake_leads(roles: pd.DataFrame, founded: np.ndarray, stakes: pd.DataFram
         x = x[x["chance"] < max_chance]
         out.append(x.assign(mode=mode, via=entities[x["p"].to_numpy(dtype=np.int64)], tie=3, part=4))
     return out
+
+
+def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, windows: pd.DataFrame, *,
+                  entities: np.ndarray, max_chance: float) -> list[pd.DataFrame]:
+    """Undated leads: a relative of the debtor firm controls a firm whose move the files cannot
+    date — an order for the ranking, never a finding (:data:`UNDATED_PART`).
+
+    Thin extracts print no subscription date and blank many foundings, so a move right after the
+    judgment can leave no date at all (listed layout: no stake is ever dated). What is left is who
+    controls what: a person of the debtor firm who bears its legal rep's surname and is not the rep
+    (a relative; a firm under the boss's own name hides nothing from a search of that name), and a
+    record of the same full name that **controls** another firm whose move is undated — its legal
+    rep where nothing dates the firm (no founding, no dated stake), or its largest person holder
+    where the stake is undated and the firm was founded by the window's end (or undated). Chance,
+    for a record not resolved to the relative (tie 3, namesake): the name's other firms × the share
+    of all name–firm records that are undated control (the independence reading of
+    :func:`namesake_leads`, control in place of timing); kept below ``max_chance``. A record
+    resolved to the relative (tie 0, associate) has no coincidence of names to discount: chance 0.
+    Either way the lead says nothing of *when*: the caller keeps it out of every finding and its
+    strength. Rows as :func:`namesake_leads`' with ``part`` :data:`UNDATED_PART` and ``moved_on``
+    ``NO_DAY``.
+
+    ``roles``: person–firm records (``p``, ``f``, ``name``, ``rep``, ``stake``, ``since``,
+    ``ratio``); ``founded``: day per entity; ``f0``: each window's (``rid``) debtor firms;
+    ``windows``: ``rid``, ``debtor``, ``start``, ``end``. O(records + records sharing the debtor
+    firms' relatives' names)."""
+    named = roles.loc[roles["name"].str.len() > 0]
+    if named.empty or f0.empty:
+        return []
+    units = named[["name", "f"]].drop_duplicates()
+    firms_of_name = units.groupby("name").size()
+    fo = founded[named["f"].to_numpy(dtype=np.int64)]
+    largest = named["ratio"].to_numpy() >= named.groupby("f")["ratio"].transform("max").to_numpy() - 1e-9
+    rep = named["rep"].to_numpy() & (fo == NO_DAY)  # legal rep of a firm nothing dates
+    held = named["stake"].to_numpy() & largest & (named["since"].to_numpy() == NO_DAY)  # largest, undated stake
+    keep = rep | held  # mode: an undated firm's control is its founding's, a dated firm's a stake moved
+    ctrl = named.loc[keep, ["p", "f", "name"]].assign(mode=np.where(fo[keep] == NO_DAY, "new_firm", "equity_transfer"),
+                                                      founded=fo[keep])
+    if ctrl.empty:
+        return []
+    share = len(ctrl[["name", "f"]].drop_duplicates()) / max(len(units), 1)
+
+    # the debtor firms' relatives: bear a legal rep's surname, are not a legal rep of the firm
+    reps = named.loc[named["rep"], ["f", "name"]].drop_duplicates()
+    people = f0.merge(named[["p", "f", "name"]].drop_duplicates(), left_on="f0", right_on="f")[["rid", "f0", "p",
+                                                                                                "name"]]
+    people = people.assign(s=people["name"].str.slice(0, 1)) \
+        .merge(reps.assign(s=reps["name"].str.slice(0, 1))[["f", "s"]].drop_duplicates()
+               .rename(columns={"f": "f0"}), on=["f0", "s"])
+    rep_names = pd.MultiIndex.from_frame(reps.rename(columns={"f": "f0"}))
+    people = people[~pd.MultiIndex.from_frame(people[["f0", "name"]]).isin(rep_names)]
+    people = people[["rid", "f0", "p", "name"]].drop_duplicates().rename(columns={"p": "p0"})
+
+    x = people.merge(ctrl, on="name").merge(windows, on="rid")
+    x = x[(x["f"] != x["f0"]) & (x["f"] != x["debtor"])
+          & ((x["founded"] == NO_DAY) | (x["founded"] <= x["end"]))]
+    if x.empty:
+        return []
+    others = np.maximum(firms_of_name.reindex(x["name"]).to_numpy() - 2, 1)
+    x = x.assign(chance=np.where(x["p"] == x["p0"], 0.0, others * share))  # resolved to them: no coincidence
+    x = x[x["chance"] < max_chance]
+    return [x.assign(via=entities[x["p"].to_numpy(dtype=np.int64)], tie=np.where(x["p"] == x["p0"], 0, 3),
+                     part=UNDATED_PART, moved_on=NO_DAY)]

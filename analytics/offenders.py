@@ -31,7 +31,12 @@ the two records are one person as surely as a resolved link must be (person-link
 Leads of commoner names (chance ≥ :data:`NAMESAKE_CHANCE`) are no finding; asked for
 (``weak=True``) they still order the hiding ranking below every finding, by their chance —
 a same-named relative's firm opened in the window is a better place to look than a firm
-nothing points at.
+nothing points at. Where the files date no move at all (a blank founding, an undated stake), an
+**undated lead** (:func:`~.namesakes.undated_leads`, ``weak=True`` only): a relative of the
+debtor firm (its rep's surname, not the rep) controls a firm whose move nothing dates, under a
+record resolved to them or of a name rare enough that chance gives such a record less than
+:data:`NAMESAKE_CHANCE` times. It finds nothing; it ranks after every finding and before the
+commoner-named timing leads.
 
 Both run as joins and group-bys over the graph's columns (:mod:`.frames`), not per record in
 Python: a debtor's associates, their firms and stakes, kin and shared contacts are each one
@@ -46,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
-from creditgraph.analytics.namesakes import namesake_leads
+from creditgraph.analytics.namesakes import UNDATED_PART, namesake_leads, undated_leads
 from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, chain_namesakes, founding_days, succession
 
 __all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "NAMESAKE_CHANCE",
@@ -174,7 +179,9 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak
     ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it.
     ``weak``: also the namesake leads that chance would give as often as :data:`NAMESAKE_CHANCE`
     or more — not findings, but they order a ranking below every finding (:func:`hiding_firm_ranking`):
-    added after the findings, column ``finding`` False (True on the findings)."""
+    added after the findings, column ``finding`` False (True on the findings); and the undated leads
+    (:func:`~.namesakes.undated_leads`: ``moved_on`` "", strength 0), column ``dated`` False (True on
+    every other row)."""
     fr = frames if frames is not None else graph_frames(G)
     ne = len(fr.entities)
 
@@ -186,6 +193,10 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak
                           "stake": (pf["type"] == "SHAREHOLDER_OF").to_numpy()[ok],
                           "rep": (pf["type"] == "LEGAL_REP_OF").to_numpy()[ok],
                           "name": pd.Series(fr.attr("name", u[ok]), dtype=object).fillna("").to_numpy()})
+    if weak:  # what an undated lead reads: the stake's date and size
+        roles["since"] = days(fr.edge_prop("since", roles["row"].to_numpy()))
+        roles["ratio"] = pd.to_numeric(pd.Series(fr.edge_prop("ratio", roles["row"].to_numpy())),
+                                       errors="coerce").to_numpy()
     ties = roles[["p", "f"]].drop_duplicates()
     companies = fr.of_label("Company")
     fd = days(fr.attr("founded", companies))
@@ -286,17 +297,21 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak
     found.append(s.assign(mode="new_firm", via=lambda x: fr.keys[x["c"].to_numpy(dtype=np.int64)], tie=2, part=3))
     found.extend(namesake_leads(roles, founded, named_stakes, f0, within, entities=fr.entities,
                                 max_chance=np.inf if weak else NAMESAKE_CHANCE))
+    if weak:
+        found.extend(undated_leads(roles, founded, f0, W, entities=fr.entities, max_chance=NAMESAKE_CHANCE))
 
     df = pd.concat([x.reindex(columns=["rid", "part", "f", "mode", "via", "tie", "moved_on", "chance"])
                     for x in found], ignore_index=True)
     df = df.merge(R[["rid", "debtor", "case_no", "start"]], on="rid").sort_values(["rid", "part"], kind="stable")
-    below = (df["part"] == 4).to_numpy() & (df["chance"].fillna(0.0) >= NAMESAKE_CHANCE).to_numpy()
+    undated = (df["part"] == UNDATED_PART).to_numpy()
+    below = ((df["part"] == 4).to_numpy() & (df["chance"].fillna(0.0) >= NAMESAKE_CHANCE).to_numpy()) | undated
     out = _findings(fr, df[~below])
     if weak:
-        lead = _findings(fr, df[below])
-        lead = lead[~pd.MultiIndex.from_frame(lead[["debtor", "firm"]])
-                    .isin(pd.MultiIndex.from_frame(out[["debtor", "firm"]]))]
-        out = pd.concat([out.assign(finding=True), lead.assign(finding=False)], ignore_index=True)
+        lead = pd.concat([_findings(fr, df[below & ~undated]).assign(dated=True),
+                          _findings(fr, df[undated]).assign(dated=False, strength=0)], ignore_index=True)
+        key = pd.MultiIndex.from_frame(lead[["debtor", "firm"]])
+        lead = lead[~key.isin(pd.MultiIndex.from_frame(out[["debtor", "firm"]]))]
+        out = pd.concat([out.assign(finding=True, dated=True), lead.assign(finding=False)], ignore_index=True)
     return out
 
 
@@ -320,7 +335,8 @@ def _findings(fr: GraphFrames, df: pd.DataFrame) -> pd.DataFrame:
         "debtor": fr.entities[df["debtor"].to_numpy()], "case_no": df["case_no"].to_numpy(),
         "firm": fr.entities[df["f"].to_numpy()], "mode": df["mode"].to_numpy(), "via": df["via"].to_numpy(),
         "tie": np.asarray(_TIES, dtype=object)[df["tie"].to_numpy()],
-        "judged": [iso(x) for x in df["start"]], "moved_on": [iso(x) for x in df["moved_on"]],
+        "judged": [iso(x) for x in df["start"]],
+        "moved_on": [iso(x) if x != NO_DAY else "" for x in df["moved_on"]],  # "": an undated lead
         "ties": df["mask"].map(names).to_numpy(),
         "strength": [bin(m & _STRONG).count("1") + int(sp) for m, sp in zip(df["mask"], same_person)],
         "chance": pd.Series([None if np.isnan(c) else round(c, 4) for c in df["chance"].tolist()], dtype=object)})
@@ -378,23 +394,30 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
 
 def hiding_firm_ranking(hidden: pd.DataFrame, firms: pd.Index) -> pd.DataFrame:
     """Every firm of ``firms`` ranked by the asset-moving leads that point at it (``hidden``:
-    :func:`hidden_assets`): the strongest lead's ``strength``, then its least ``chance`` (a
-    namesake lead's; none ranks last), then how many debtors point at it, then how soon after the
-    judgment it moved (sooner first), then the key — one place per firm. Given ``weak=True``
-    leads, a firm only they point at ranks after every finding (strength 0, and a chance at or
-    above :data:`NAMESAKE_CHANCE`, the most any namesake finding has) and before the firms
-    nothing points at."""
+    :func:`hidden_assets`): the strongest lead's ``strength``, then its ``tier`` (0 a finding, 1 an
+    undated lead, 2 a weak namesake lead, 3 nothing), then its least ``chance`` (a namesake lead's;
+    none ranks last), then how many debtors point at it, then how soon after the judgment it moved
+    (sooner first; an undated lead last), then the key — one place per firm. Given ``weak=True``
+    leads, a firm only they point at ranks after every finding (strength 0) and before the firms
+    nothing points at: first the undated leads (a relative's control the files cannot date, at a
+    chance below :data:`NAMESAKE_CHANCE`: chance would not give the record), then the timing
+    leads of commoner names (chance at or above it: chance gives such a record in the window)."""
     out = pd.DataFrame(index=pd.Index(firms, dtype=object).unique())
-    out["strength"], out["chance"], out["debtors"], out["days_after"] = 0, np.inf, 0, np.inf
+    cols = ["strength", "tier", "chance", "debtors", "days_after"]
+    out["strength"], out["tier"], out["chance"], out["debtors"], out["days_after"] = 0, 3, np.inf, 0, np.inf
     if len(hidden):
-        h = hidden.assign(days_after=(pd.to_datetime(hidden["moved_on"]) - pd.to_datetime(hidden["judged"])).dt.days)
+        moved = pd.to_datetime(hidden["moved_on"].replace("", None))  # "": an undated lead
+        h = hidden.assign(days_after=(moved - pd.to_datetime(hidden["judged"])).dt.days)
         h["chance"] = pd.to_numeric(h["chance"], errors="coerce") if "chance" in h else np.nan  # None: no namesake
+        finding = h["finding"].astype(bool) if "finding" in h else pd.Series(True, index=h.index)
+        dated = h["dated"].astype(bool) if "dated" in h else pd.Series(True, index=h.index)
+        h["tier"] = np.where(finding, 0, np.where(dated, 2, 1))
         by = h.groupby("firm")
-        agg = pd.DataFrame({"strength": by["strength"].max(), "chance": by["chance"].min().fillna(np.inf),
-                            "debtors": by["debtor"].nunique(), "days_after": by["days_after"].min().astype(float)})
+        agg = pd.DataFrame({"strength": by["strength"].max(), "tier": by["tier"].min(),
+                            "chance": by["chance"].min().fillna(np.inf), "debtors": by["debtor"].nunique(),
+                            "days_after": by["days_after"].min().astype(float)})
         agg = agg[agg.index.isin(out.index)]
-        out.loc[agg.index, ["strength", "chance", "debtors", "days_after"]] = agg.to_numpy()
-    out = out.sort_index(kind="stable").sort_values(["strength", "chance", "debtors", "days_after"],
-                                                    ascending=[False, True, False, True], kind="stable")
+        out.loc[agg.index, cols] = agg[cols].to_numpy()
+    out = out.sort_index(kind="stable").sort_values(cols, ascending=[False, True, True, False, True], kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
     return out
