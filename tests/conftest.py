@@ -36,6 +36,29 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def real_listed_graph(shared_data, tmp_path_factory):
+    """The Taifu case, the listed-company graph and the 2018 board members loaded together into one
+    graph, firms and people resolved (``resolved`` set on every node): ``(G, person resolution)``.
+    Read-only. The scoring and resolution tests on the listed firms share it (one load of 157k rows
+    instead of two; the tests that take it run in one worker)."""
+    from creditgraph.analytics.resolve.companies import company_canonical
+    from creditgraph.analytics.resolve.persons import resolve_persons
+    from creditgraph.loaders.nx_sink import NetworkXSink
+    from creditgraph.loaders.pipeline import load_paths
+
+    sink = NetworkXSink()
+    paths = [shared_data / n for n in ("cn_dishonest_debtor_case_taifu", "cn_listed_company_graph",
+                                       "cn_ashare_executives_2018")]
+    load_paths(sink, paths, hash_key="k", report_dir=tmp_path_factory.mktemp("real-listed"), progress=False)
+    G = sink.graph
+    firms = company_canonical(G)
+    persons = resolve_persons(G, company_canonical=firms)
+    for k, c in {**firms, **persons.canonical}.items():
+        G.nodes[k]["resolved"] = c
+    return G, persons
+
+
+@pytest.fixture(scope="session")
 def city(tmp_path_factory) -> Path:
     """The standard seeded city: 1,000 companies, seed 7 (``data/`` and ``truth/``); read-only."""
     from creditgraph.synth.generate import generate
@@ -151,7 +174,8 @@ def _worker_group(item) -> str:
     module's tests together, so its module fixtures are made once, except that every test on the
     session's Neo4j (one database) runs in one worker, the tests that start Neo4j servers of their
     own (and never touch that database) in another, the tests that read the shared scored city in
-    another, the browser tests in one, and the fork tests first in theirs."""
+    another, the browser tests in one, the tests on the real listed-company graph in one, and the
+    fork tests first in theirs."""
     names = set(item.fixturenames)
     if item.get_closest_marker("fork"):
         return "fork"
@@ -163,6 +187,8 @@ def _worker_group(item) -> str:
         return "scored-city"
     if item.get_closest_marker("e2e"):
         return "browser"
+    if "real_listed_graph" in names:
+        return "real-listed"
     return item.nodeid.split("::")[0]
 
 

@@ -9,8 +9,6 @@ import pytest
 
 from creditgraph.analytics.clusters import firm_clusters
 from creditgraph.analytics.offenders import repeat_offenders
-from creditgraph.analytics.resolve.companies import company_canonical
-from creditgraph.analytics.resolve.persons import resolve_persons
 from creditgraph.loaders.nx_sink import NetworkXSink
 from creditgraph.loaders.pipeline import load_paths
 
@@ -18,24 +16,14 @@ pytestmark = pytest.mark.shared_data
 TAIFU = "co:uscc:91230199744190927K"
 
 
-def _resolved(paths, tmp_path):
-    sink = NetworkXSink()
-    load_paths(sink, paths, hash_key="k", report_dir=tmp_path, progress=False)
-    G = sink.graph
-    firms = company_canonical(G)
-    for k, c in {**firms, **resolve_persons(G, company_canonical=firms).canonical}.items():
-        G.nodes[k]["resolved"] = c
-    return G
-
-
-def test_taifu_is_the_riskiest_cluster_and_tops_the_repeat_offenders(shared_data, tmp_path):
-    G = _resolved([shared_data / "cn_dishonest_debtor_case_taifu", shared_data / "cn_listed_company_graph"], tmp_path)
+def test_taifu_is_the_riskiest_cluster_and_tops_the_repeat_offenders(real_listed_graph):
+    G, _ = real_listed_graph  # the Taifu case among the listed firms and their 2018 boards, resolved
     top = firm_clusters(G).iloc[0]
     assert TAIFU in top["members"] and top["key_persons"][0][0] == "杨天夫"
     repeat = repeat_offenders(G)
     firms = {G.nodes[k].get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Company"}
     ranked = sorted(firms, key=lambda f: -(repeat["cases"].get(f, 0)))
-    assert ranked.index(TAIFU) < len(ranked) / 100  # top 1 % of the ~15,700 firms loaded
+    assert ranked.index(TAIFU) < len(ranked) / 100  # top 1 % of the ~15,900 firms loaded
     assert repeat.at[TAIFU, "flag"] and repeat.at[TAIFU, "courts"] >= 5
 
 
