@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["cache_file", "jvm_options", "train"]
+__all__ = ["cache_file", "jvm_options", "prune", "train"]
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,28 @@ def train(path: Path, part: Path) -> None:
         log.info("wrote the embedded store's class cache %s", path)
 
 
+#: A cache of another install (another venv, an older reinstall) untouched this long is removed when
+#: a new one is made: every fresh checkout trains its own (52 MB), and nothing else would remove them.
+_KEEP_OTHERS_DAYS = 7
+
+
+def prune(folder: Path, *, keep: Path) -> list[Path]:
+    """Remove the caches and training marks in ``folder`` other than ``keep`` that are older than
+    :data:`_KEEP_OTHERS_DAYS`; the paths removed. An install whose cache went is retrained on its next start."""
+    cutoff = time.time() - _KEEP_OTHERS_DAYS * 86_400
+    gone = []
+    for other in folder.glob("arcadedb-*"):
+        try:
+            if other != keep and other.suffix in (".aot", ".training") and other.stat().st_mtime < cutoff:
+                other.unlink()
+                gone.append(other)
+        except OSError as e:  # another process's file, removed or in use: left to the next pruning
+            log.debug("left %s: %s", other, e)
+    if gone:
+        log.info("removed %d class caches of other installs unused for %d days", len(gone), _KEEP_OTHERS_DAYS)
+    return gone
+
+
 #: Training runs per ``main``: a JVM that wrote nothing (seen once on a loaded CI machine) gets one
 #: more, in a fresh process, since a JVM cannot be started twice in one.
 _TRIES = 2
@@ -181,6 +203,7 @@ def main() -> None:
         log.warning("training run %d of %d wrote no class cache (%s)", attempt, _TRIES, said)
     if path.is_file():
         lock.unlink(missing_ok=True)
+        prune(path.parent, keep=path)
         return
     lock.write_text("failed", encoding="utf-8")  # so that not every command starts a training that cannot succeed
     log.error("no class cache for the embedded store: the JVM wrote none in %d tries", _TRIES)

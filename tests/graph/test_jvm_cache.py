@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,18 @@ def test_the_cache_is_named_by_the_class_path_the_jvm_checks(tmp_path, monkeypat
     second = jvm_cache._build()
     monkeypatch.setattr(arcadedb_embedded.jvm, "get_jar_path", lambda: str(tmp_path / "other"))
     assert jvm_cache._build() not in (first, second)
+
+
+def test_caches_of_other_installs_unused_for_a_week_are_removed_when_one_is_made(tmp_path):
+    keep, recent, old, old_mark = (tmp_path / f"arcadedb-{n}" for n in ("new.aot", "b.aot", "c.aot", "d.training"))
+    for f in (keep, recent, old, old_mark):
+        f.write_bytes(b"x")
+    week = time.time() - 8 * 86_400
+    for f in (keep, old, old_mark):
+        os.utime(f, (week, week))
+    (tmp_path / "notes.txt").write_bytes(b"not ours")
+    assert sorted(jvm_cache.prune(tmp_path, keep=keep)) == [old, old_mark]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arcadedb-b.aot", "arcadedb-new.aot", "notes.txt"]
 
 
 def test_a_training_that_wrote_nothing_is_not_tried_again_at_every_start(tmp_path, monkeypatch):
