@@ -184,7 +184,7 @@ class _Wrapped:
 
 class _WriteBacks(logging.Handler):
     """Collects the phases the store logs for each write-back (``write_back`` on its INFO record:
-    ``bolt_store.PhaseClock``), so the table splits a sub-step such as writing the person resolution."""
+    ``phase_clock.PhaseClock``), so the table splits a sub-step such as writing the person resolution."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)

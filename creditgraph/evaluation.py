@@ -28,8 +28,8 @@ import pandas as pd
 
 from creditgraph.analytics.features import company_indicators, coverage
 from creditgraph.analytics.frames import graph_frames
-from creditgraph.analytics.offenders import (dishonest_firm_ranking, hidden_assets, hiding_firm_ranking,
-                                             repeat_offenders)
+from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
+from creditgraph.analytics.offenders import dishonest_firm_ranking, hidden_assets, repeat_offenders
 from creditgraph.analytics.shell import score_shells
 from creditgraph.normalize import company_match_key
 

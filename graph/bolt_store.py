@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -23,6 +22,7 @@ from neo4j import exceptions as neo4j_exc
 from creditgraph.analytics import confidence
 from creditgraph.errors import NotFound, SchemaError, StoreError, StoreUnavailable
 from creditgraph.graph import queries as q
+from creditgraph.graph.phase_clock import PhaseClock
 from creditgraph.graph.port import (GraphStore, best_matches, check_judgement, check_resolvable, edge_key,
                                     export_table, path_order, rank_filters, score_rows, walk_neighbourhood)
 from creditgraph.graph.port import entity as _entity
@@ -138,25 +138,43 @@ class BoltGraphStore(GraphStore):
 
     # -- entity resolution --------------------------------------------------------
 
+    def _remove_machine_links(self, label: str) -> None:
+        """Delete the earlier runs' SAME_AS links between ``label`` records, in slices; a
+        reviewer's links stay."""
+        while self._write(f"removing old {label} resolution links", q.delete_machine_links(label),
+                          limit=10_000)[0]["deleted"]:
+            pass
+
     def write_resolution(self, label: str, links: Sequence[Mapping[str, Any]],
                          canonical: Mapping[str, str], *, replace: bool = True) -> int:
         check_resolvable(label)
         clock = PhaseClock()
-        while replace and self._write(f"removing old {label} resolution links", q.delete_machine_links(label),
-                          limit=10_000)[0]["deleted"]:
-            pass
+        if replace:
+            self._remove_machine_links(label)
         clock.mark("removing old links")
         run = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        written = self._write_links(label, links, run)
+        clock.mark("writing links")
+        self._write_resolved(canonical)
+        clock.mark("writing resolved keys")
+        clock.log(f"wrote the {label} resolution{self._route} ({written:,} links, {len(canonical):,} resolved keys)",
+                  label)
+        return written
+
+    _route = ""  # how the links and keys travel, for the log line (" in process" in a subclass)
+
+    def _write_links(self, label: str, links: Sequence[Mapping[str, Any]], run: str) -> int:
+        """Create the SAME_AS links between ``label`` records, stamped with ``run``; how many."""
         written = 0
         for batch in self._batches([dict(link) for link in links]):
             out = self._write(f"writing {len(batch)} {label} resolution links", q.create_links(label),
                               rows=list(batch), run=run)
             written += out[0]["written"] if out else 0
-        clock.mark("writing links")
-        self.write_scores({k: {"resolved": c} for k, c in canonical.items()})
-        clock.mark("writing resolved keys")
-        clock.log(f"wrote the {label} resolution ({written:,} links, {len(canonical):,} resolved keys)", label)
         return written
+
+    def _write_resolved(self, canonical: Mapping[str, str]) -> None:
+        """Set each key's ``resolved``."""
+        self.write_scores({k: {"resolved": c} for k, c in canonical.items()})
 
     def judgements(self, label: str) -> list[dict[str, Any]]:
         check_resolvable(label)
@@ -342,24 +360,6 @@ class BoltGraphStore(GraphStore):
 
     def close(self) -> None:
         self._driver.close()
-
-
-class PhaseClock:
-    """Seconds and CPU seconds (this process's, an in-process JVM's included) of a write's phases,
-    logged at INFO with the phases as ``extra={"write_back": ...}``, so a bench can split the write."""
-
-    def __init__(self) -> None:
-        self.phases: dict[str, tuple[float, float]] = {}
-        self._t, self._c = time.perf_counter(), time.process_time()
-
-    def mark(self, phase: str) -> None:
-        t, c = time.perf_counter(), time.process_time()
-        self.phases[phase] = (t - self._t, c - self._c)
-        self._t, self._c = t, c
-
-    def log(self, what: str, label: str) -> None:
-        split = ", ".join(f"{p} {s:.1f} s ({c:.1f} CPU s)" for p, (s, c) in self.phases.items())
-        log.info("%s: %s", what, split, extra={"write_back": {"label": label, "phases": dict(self.phases)}})
 
 
 def _row_params(row: NodeRow | EdgeRow) -> dict[str, Any]:

@@ -11,7 +11,6 @@ else stays on Bolt. Both routes at 10k firms: ``bench/results/city_10k_embedded.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 from typing import Any, Callable, Mapping, Sequence
@@ -20,8 +19,7 @@ from neo4j import Driver
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
-from creditgraph.graph.bolt_store import BoltGraphStore, PhaseClock
-from creditgraph.graph.port import check_resolvable
+from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.schema import schema
 
 __all__ = ["EmbeddedGraphStore"]
@@ -37,32 +35,24 @@ class EmbeddedGraphStore(BoltGraphStore):
         super().__init__(driver, backend="arcadedb", **kw)
         self._db = engine
 
-    def write_resolution(self, label: str, links: Sequence[Mapping[str, Any]],
-                         canonical: Mapping[str, str], *, replace: bool = True) -> int:
-        """As :meth:`BoltGraphStore.write_resolution`; links and keys through the Java API."""
-        check_resolvable(label)
-        clock = PhaseClock()
-        while replace and self._write(f"removing old {label} resolution links", q.delete_machine_links(label),
-                                      limit=10_000)[0]["deleted"]:
-            pass
-        clock.mark("removing old links")
-        run = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        writer = _Writer(self._db)
+    _route = " in process"
+
+    def _write_links(self, label: str, links: Sequence[Mapping[str, Any]], run: str) -> int:
+        """As :meth:`BoltGraphStore._write_links`, through the Java API."""
         if links:
             self._edge_type("SAME_AS")
-        written = self._in_batches(f"writing {{n}} {label} resolution links", list(links),
-                                   functools.partial(writer.links, schema().node(label).label, run=run))
-        clock.mark("writing links")
+        return self._in_batches(f"writing {{n}} {label} resolution links", list(links),
+                                functools.partial(_Writer(self._db).links, schema().node(label).label, run=run))
+
+    def _write_resolved(self, canonical: Mapping[str, str]) -> None:
+        """As :meth:`BoltGraphStore._write_resolved`, through the Java API, one label at a time."""
+        writer = _Writer(self._db)
         by_label: dict[str, list[tuple[str, str]]] = {}
         for key, resolved in canonical.items():
             by_label.setdefault(schema().label_of(key), []).append((key, resolved))
         for lab, rows in by_label.items():
             self._in_batches(f"writing {{n}} resolved {lab} keys", rows,
                              functools.partial(writer.resolved, schema().node(lab).label))
-        clock.mark("writing resolved keys")
-        clock.log(f"wrote the {label} resolution in process ({written:,} links, {len(canonical):,} resolved keys)",
-                  label)
-        return written
 
     def _in_batches(self, what: str, rows: Sequence[Any], work: Callable[[Sequence[Any]], int]) -> int:
         """``work`` over ``rows`` in transactions of ``batch_size`` rows; ``what`` names a batch of ``{n}`` rows."""

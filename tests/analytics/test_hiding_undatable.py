@@ -9,7 +9,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from creditgraph.analytics.offenders import hidden_assets, hiding_firm_ranking
+from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
+from creditgraph.analytics.offenders import hidden_assets
 
 
 def _add_firm(G: nx.MultiDiGraph, key: str, founded: str | None, people: list[tuple[str, str, str]],

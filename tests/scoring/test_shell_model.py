@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from creditgraph.analytics.features import INDICATORS
-from creditgraph.analytics.offenders import _reason, dishonest_firm_ranking, hiding_firm_ranking
+from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
+from creditgraph.analytics.offenders import _reason, dishonest_firm_ranking
 from creditgraph.analytics.shell import ShellModel, availability, fit_shell_model, score_shells
 from creditgraph.scoring import coverage_warnings
 
