@@ -17,6 +17,7 @@ every data folder; ``CREDITGRAPH_EMBEDDED_CLASS_CACHE=false`` turns it off.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import os
@@ -45,10 +46,7 @@ def _build() -> str:
     The JVM refuses a cache whose class path differs, by a jar's path, size or time ("shared class
     paths mismatch"): one trained by another checkout's venv, or before a reinstall, is useless to
     this one. So the name carries a digest of this install's class path as the JVM sees it."""
-    import glob
-
-    import arcadedb_embedded
-    from arcadedb_embedded import __version__
+    import arcadedb_embedded  # the engine, only when a store is about to start
     from arcadedb_embedded.jvm import get_bundled_jre_lib_path, get_jar_path
 
     java = "unknown"
@@ -68,7 +66,7 @@ def _build() -> str:
             digest.update(f"{jar}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         except OSError:
             digest.update(f"{jar}\0-\n".encode())
-    return f"arcadedb-{__version__}-java-{java}-{digest.hexdigest()[:10]}"
+    return f"arcadedb-{arcadedb_embedded.__version__}-java-{java}-{digest.hexdigest()[:10]}"
 
 
 def cache_file() -> Path:
