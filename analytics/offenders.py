@@ -52,7 +52,7 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
 from creditgraph.analytics.namesakes import UNDATED_PART, namesake_leads, undated_leads
-from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, chain_namesakes, founding_days, succession
+from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, chain_leads, founding_days, succession
 
 __all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "NAMESAKE_CHANCE",
            "NAMESAKE_SAME_PERSON",
@@ -346,16 +346,18 @@ def _findings(fr: GraphFrames, df: pd.DataFrame) -> pd.DataFrame:
 def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None,
                            repeat: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every firm entity ranked by the dishonesty it carries: ``risk`` = its own 失信 cases + its
-    legal reps' own cases + twice the firms each legal rep ran into default (counted from
-    :data:`SERIAL_FIRMS` on), where a rep's firms include its ``succession`` (:func:`.succession.succession`:
-    a dishonest firm and the dishonest firms a legal rep of the same name founded within
-    :data:`SUCCESSOR_DAYS` after the other's listing — serial default where the registry gives
-    no ID to resolve the rep by). Ties go to the firm with a namesake lead to a chain first
-    (``chain_chance``, :func:`.succession.chain_namesakes`: a dishonest firm outside every chain whose
-    legal rep bears a chain rep's name, at a chance below :data:`NAMESAKE_CHANCE`; lower chance
-    first; a lead orders, it adds no risk), then to the larger unperformed amount, then the entity
-    key, so a firm's place is one number, never a tie block. Index: firm entity key; highest risk
-    first.
+    legal reps' own cases + each rep's serial record: twice the ``k`` firms the rep ran into default
+    (from :data:`SERIAL_FIRMS` on; a rep's firms include its ``succession``, :func:`.succession.succession`:
+    the dishonest firms a rep of the same name founded each within :data:`SUCCESSOR_DAYS` after the
+    last one's listing — serial default where the registry gives no ID) × ``k / n``, the share of the
+    rep's ``n`` firms that defaulted — serial default is firms failing in turn, not a few failures
+    among many fronted firms, so a nominee's volume lifts nobody — carried in full by a listed firm
+    (one of those defaults) and × ``k / n`` again by one not listed (as likely as a firm of the rep
+    defaults). A namesake lead to a chain (``chain_chance``, :func:`.succession.chain_leads`: a
+    dishonest firm outside every chain whose rep bears a chain rep's name, dates that cannot place
+    it apart, chance below :data:`NAMESAKE_CHANCE`) adds twice the firms it is expected to join to a
+    chain (its own, and each of the chain's). Ties go to the lower ``chain_chance``, the larger
+    unperformed amount, then the entity key: one place per firm. Index: firm entity key; highest risk first.
     ``founded`` / ``founded_by``: the date the chain read for the firm and the record that gave
     it (``founding``, or a fallback where none is published: ``first subscription``, ``first
     term``, ``first case filing`` — a bound from above, which makes the firm no successor; "" undated).
@@ -374,13 +376,15 @@ def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | N
     lr = fr.edges_of("LEGAL_REP_OF")
     lu, lv = lr["u"].to_numpy(), lr["v"].to_numpy()
     reps = pd.DataFrame({"f": fr.entity[lv], "p": fr.entity[lu]})[fr.is_label(lu, "Person")].drop_duplicates()
-    rep_risk = (pd.Series(cases[reps["p"].to_numpy()] + 2 * serial[reps["p"].to_numpy()])
-                .groupby(reps["f"].to_numpy()).sum())
+    p, f = reps["p"].to_numpy(), reps["f"].to_numpy()
+    k, n = serial[p], reps.groupby("p")["f"].transform("nunique").to_numpy()
+    share = np.divide(k, np.maximum(n, k), out=np.zeros(len(k)), where=k > 0)  # of the rep's firms, defaulted
+    record = 2 * k * share * np.where(cases[f] > 0, 1.0, share)  # a firm not listed: as likely as it defaults
+    rep_risk = pd.Series(cases[p] + record).groupby(f).sum()
     founded, dated_by = founding_days(fr)
-    chain = succession(fr, reps, cases, founded=(founded, dated_by))
-    lead = chain_namesakes(fr, reps, cases, chain)
-    lead[lead >= NAMESAKE_CHANCE] = np.inf  # chance gives such a firm as often: no lead
-    risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy()  # a rep's serial count holds the chain
+    chain, lead, joined = chain_leads(fr, reps, cases, founded=(founded, dated_by), max_chance=NAMESAKE_CHANCE)
+    # a rep's serial count holds the chain; a lead adds the firms it is expected to join to it
+    risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy() + 2 * joined[firms]
     out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms],
                         "succession": chain[firms].astype(int), "chain_chance": lead[firms],
                         "founded": [iso(x) if x != NO_DAY else "" for x in founded[firms]],

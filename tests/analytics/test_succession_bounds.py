@@ -1,7 +1,7 @@
 """A firm dated only by an enforcement filing is no successor: the filing bounds its founding from
 above, and a successor must be shown founded *after* the last firm's listing. It can still head a
 chain, and a dishonest firm left out of a chain under the chain rep's name carries a namesake
-lead that orders the dishonest ranking within its risk, without adding risk."""
+lead: the chain it would make, weighed by the chance that coincidence gives no such firm."""
 
 from __future__ import annotations
 
@@ -89,13 +89,15 @@ def _serial_city() -> nx.MultiDiGraph:
     return G
 
 
-def test_a_firm_left_out_of_its_reps_chain_ranks_first_among_its_risk():
+def test_a_firm_left_out_of_its_reps_chain_carries_the_chain_as_likely_as_its_lead_holds():
     ranking = dishonest_firm_ranking(_serial_city())
     assert ranking.loc[["co:s1", "co:s2", "co:s3"], "succession"].tolist() == [0, 2, 2]
-    assert ranking.at["co:s1", "risk"] == 1  # a lead adds no risk
     chance = ranking.at["co:s1", "chain_chance"]
     assert chance == pytest.approx(1 * 43 / 483)  # the name's one firm outside the chain × the dishonest share
-    assert ranking.index[:3].tolist() == ["co:s2", "co:s3", "co:s1"]  # by its key it would come 43rd
+    p = np.exp(-chance)  # coincidence gives no such firm
+    assert ranking.at["co:s1", "risk"] == pytest.approx(1 + 2 * 3 * p)  # the chain of three it would make
+    assert ranking.at["co:s2", "risk"] == pytest.approx(1 + 2 * 2 + 2 * p)  # one more firm in its chain
+    assert ranking.index[:3].tolist() == ["co:s2", "co:s3", "co:s1"]  # by its own case alone it would come 43rd
     assert np.isinf(ranking.loc[ranking.index != "co:s1", "chain_chance"]).all()
 
 
