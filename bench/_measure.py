@@ -82,6 +82,10 @@ class PeakRSS:
     def peak(self) -> int:
         return max(self._peak, self._now())
 
+    def close(self) -> None:
+        """Stop the sampling thread (a bench lets it run until the process ends; a test may not)."""
+        self._stop.set()
+
 
 class Table:
     def __init__(self, *, children: bool = False) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 import types
 
+import pytest
+
 from bench._measure import StepTable
 from bench.city import _Wrapped
 
@@ -17,8 +19,15 @@ class _Run:
         self.last = (what, writes)
 
 
-def test_steps_split_a_stage_and_keep_its_figures():
-    table = StepTable()
+@pytest.fixture
+def table():
+    """A step table whose RSS sampler (50 reads a second) stops with the test, not the worker."""
+    t = StepTable()
+    yield t
+    t.rss.close()
+
+
+def test_steps_split_a_stage_and_keep_its_figures(table):
     with table.stage("load", kind="city"):
         table.step("load", "first")
         time.sleep(0.2)
@@ -34,8 +43,7 @@ def test_steps_split_a_stage_and_keep_its_figures():
     assert table.rss.top() / 2**30 >= row["peak_gb"] * 0.99
 
 
-def test_wrapped_stages_mark_sub_steps_count_and_undo():
-    table = StepTable()
+def test_wrapped_stages_mark_sub_steps_count_and_undo(table):
     w = _Wrapped(table)
     run = _Run()
     original_stage = _Run.stage
