@@ -163,9 +163,9 @@ def chain_namesakes(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, chai
 
 
 def chain_leads(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, *, max_chance: float = np.inf,
-                founded: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per entity: the :func:`succession` chain, the :func:`chain_namesakes` chance and ``joined`` —
-    the firms a lead is expected to add to a rep's chain; leads at ``max_chance`` or above are none
+                founded: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
+    """Per entity: the :func:`succession` chain, its label (-1: none), the :func:`chain_namesakes` chance
+    and ``joined`` — the firms a lead is expected to add to a rep's chain; leads at ``max_chance`` or above are none
     (``inf``). A lead of chance ``c`` is its rep's with probability ``exp(-c)``, the chance that
     coincidence gives no such firm (Poisson with mean ``c``); a lead firm's ``joined`` is that
     probability × the chain it would make (its chain's firms + itself), and each firm of that chain
@@ -176,7 +176,7 @@ def chain_leads(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, *, max_c
     x = _lead_pairs(fr, reps, cases, chain, day_by)
     x = x[x["chance"].to_numpy(dtype=float) < max_chance]
     if x.empty:
-        return chain, lead, joined
+        return chain, label, lead, joined
     np.minimum.at(lead, x["f"].to_numpy(dtype=np.int64), x["chance"].to_numpy(dtype=float))
     x = x.assign(label=label[x["c"].to_numpy(dtype=np.int64)], size=chain[x["c"].to_numpy(dtype=np.int64)])
     x = x.sort_values(["size", "label"], ascending=[False, True], kind="stable").drop_duplicates("f")
@@ -185,7 +185,7 @@ def chain_leads(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, *, max_c
     gain = pd.Series(p, index=x["label"].to_numpy()).groupby(level=0).sum()
     members = np.flatnonzero(np.isin(label, gain.index.to_numpy()))
     joined[members] += gain.reindex(label[members]).to_numpy()
-    return chain, lead, joined
+    return chain, label, lead, joined
 
 
 def _lead_pairs(fr: GraphFrames, reps: pd.DataFrame, cases: np.ndarray, chain: np.ndarray,

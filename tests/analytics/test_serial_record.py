@@ -85,3 +85,21 @@ def test_dates_that_place_a_namesake_apart_from_the_chain_give_no_lead():
     ranking = dishonest_firm_ranking(G)
     assert ranking.at["co:namesake", "risk"] == 1 and ranking.at["co:namesake", "chain_chance"] == float("inf")
     assert ranking.at["co:s1", "rank"] == 3
+
+
+def test_a_chain_split_over_several_records_counts_its_share_over_all_their_firms():
+    """A nominee's records stay four people (one per batch of three fronted firms, no ID); one firm of
+    each batch defaults, each opened within a year of the last listing, so the name's chain holds 4
+    defaults — of 12 firms, not of the 3 a record fronts."""
+    G = _broken_chain_city()
+    for i, (founded, listed) in enumerate((("2012-01-01", "2013-03-01"), ("2013-06-01", "2014-08-01"),
+                                           ("2014-10-01", "2016-01-01"), ("2016-04-01", "2017-05-01"))):
+        rep = f"pe:x:傅晨@{i}"
+        _firm(G, f"co:fu{i}d", rep, founded, listed)
+        _firm(G, f"co:fu{i}a", rep, founded)
+        _firm(G, f"co:fu{i}b", rep, founded)
+    ranking = dishonest_firm_ranking(G)
+    assert ranking.at["co:fu0d", "succession"] == 4
+    assert abs(ranking.at["co:fu0a", "risk"] - 2 * 4 * (4 / 12) ** 2) < 1e-9  # before: 2 x 4 x (4/4)^2 = 8
+    assert abs(ranking.at["co:fu0d", "risk"] - (1 + 2 * 4 * 4 / 12)) < 1e-9
+    assert ranking.at["co:fu0a", "rank"] > ranking.at["co:two59", "rank"]  # below every firm with two cases
