@@ -20,8 +20,9 @@ command calls it, so every stage gets its seconds, CPU seconds (all threads: the
 in this process), peak RSS (the JVM's heap included) and throughput. Each stage is cut into the
 sub-steps its run record names (``graph/runs.py`` ``run.stage``: reading the graph, writing …), so
 the table says where the time goes. The total is the command's wall time against the issue's
-target. ``--write-back bolt`` writes the resolution over Bolt, as before ``graph/embedded_store.py``:
-the baseline of the in-process write-back, run in the same session. Not a test: figures depend on the machine.
+target. ``--write-back bolt`` writes the resolution and the scores over Bolt, as before
+``graph/embedded_store.py``: the baseline of the in-process write-backs, run in the same session.
+Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -227,8 +228,9 @@ def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable
         "score", lambda out: {"firms": out["firms_scored"], "records": out["nodes_written"],
                               "stage_seconds": out["stage_seconds"], "summary": out}))
     w.patch(runs.RunRecord, "stage", w.run_stage)
-    if args.write_back == "bolt":  # the route before the in-process write-back, for a baseline in the same session
-        w.patch(embedded_store.EmbeddedGraphStore, "write_resolution", lambda _: BoltGraphStore.write_resolution)
+    if args.write_back == "bolt":  # the route before the in-process write-backs, for a baseline in the same session
+        for attr in ("_write_links", "_write_resolved", "write_scores", "clear_scores", "_route"):
+            w.patch(embedded_store.EmbeddedGraphStore, attr, lambda _, attr=attr: getattr(BoltGraphStore, attr))
     store_log = logging.getLogger("creditgraph.graph")
     level = store_log.level
     store_log.setLevel(logging.INFO)
@@ -320,7 +322,7 @@ def main() -> None:
     ap.add_argument("--heap", default="4g", help="all: heap of the embedded store's JVM (as bench.load)")
     ap.add_argument("--page-ram-mb", type=int, default=1024, help="all: ArcadeDB's page cache on that heap")
     ap.add_argument("--write-back", choices=("in-process", "bolt"), default="in-process",
-                    help="all: the resolution write-back through ArcadeDB's Java API in this process "
+                    help="all: the write-backs (resolution, scores) through ArcadeDB's Java API in this process "
                          "(graph/embedded_store.py), or over Bolt as before (the baseline)")
     ap.add_argument("--out", type=Path, default=None, help="also write the table to this file")
     args = ap.parse_args()

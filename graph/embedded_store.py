@@ -1,13 +1,15 @@
 """The embedded store as seen by the process that owns it: Bolt for everything, except write-backs.
 
 The process that owns the embedded server (``embedded.EmbeddedServer``) holds the
-``arcadedb_embedded`` Database behind the Bolt endpoint, so the resolution write-back (SAME_AS
-links and ``resolved`` keys, hundreds of thousands of rows at 100k firms) goes to it directly
-through ArcadeDB's Java API, a key-index lookup and a record update per row in transactions of
-``batch_size`` rows, instead of through Cypher over Bolt. Same links, same keys, same counts as
-:meth:`BoltGraphStore.write_resolution` (``tests/graph/test_embedded_writeback.py``); everything
-else stays on Bolt. Both routes at 10k firms: ``bench/results/city_10k_embedded.txt``.
-"""
+``arcadedb_embedded`` Database behind the Bolt endpoint, so the write-backs (the resolution's
+SAME_AS links and ``resolved`` keys, and the scores: hundreds of thousands of rows at 100k firms)
+go to it directly through ArcadeDB's Java API (``embedded_writer.Writer``), a key-index lookup and
+a record update per row in transactions of ``batch_size`` rows, instead of through Cypher over
+Bolt. Same links, keys, score properties and counts as :meth:`BoltGraphStore.write_resolution`,
+``write_scores`` and ``clear_scores``, and the same names for each transaction (what the run
+records and the kill tests see): ``tests/graph/test_embedded_writeback.py``. Everything else
+stays on Bolt. Both routes at 10k firms: ``bench/results/city_10k_embedded.txt`` (resolution),
+``bench/results/city_10k_score_writeback.txt`` (scores)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ import functools
 import logging
 from typing import Any, Callable, Mapping, Sequence
 
+import pandas as pd
 from neo4j import Driver
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
 from creditgraph.graph.bolt_store import BoltGraphStore
+from creditgraph.graph.embedded_writer import Writer
+from creditgraph.graph.port import score_rows
 from creditgraph.graph.schema import schema
 
 __all__ = ["EmbeddedGraphStore"]
@@ -29,7 +34,7 @@ log = logging.getLogger(__name__)
 
 class EmbeddedGraphStore(BoltGraphStore):
     """A :class:`BoltGraphStore` over the embedded server this process owns, writing resolutions
-    in process. ``engine``: the server's ``arcadedb_embedded`` Database (``EmbeddedServer.database``)."""
+    and scores in process. ``engine``: the server's ``arcadedb_embedded`` Database (``EmbeddedServer.database``)."""
 
     def __init__(self, driver: Driver, engine: Any, **kw: Any) -> None:
         super().__init__(driver, backend="arcadedb", **kw)
@@ -42,17 +47,55 @@ class EmbeddedGraphStore(BoltGraphStore):
         if links:
             self._edge_type("SAME_AS")
         return self._in_batches(f"writing {{n}} {label} resolution links", list(links),
-                                functools.partial(_Writer(self._db).links, schema().node(label).label, run=run))
+                                functools.partial(Writer(self._db).links, schema().node(label).label, run=run))
 
     def _write_resolved(self, canonical: Mapping[str, str]) -> None:
         """As :meth:`BoltGraphStore._write_resolved`, through the Java API, one label at a time."""
-        writer = _Writer(self._db)
+        writer = Writer(self._db)
         by_label: dict[str, list[tuple[str, str]]] = {}
         for key, resolved in canonical.items():
             by_label.setdefault(schema().label_of(key), []).append((key, resolved))
         for lab, rows in by_label.items():
             self._in_batches(f"writing {{n}} resolved {lab} keys", rows,
                              functools.partial(writer.resolved, schema().node(lab).label))
+
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
+        """As :meth:`BoltGraphStore.write_scores`, through the Java API: per label, transactions of
+        ``batch_size`` rows, each named as the Bolt route names its batch."""
+        writer, written = Writer(self._db), 0
+        pending: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        label_of = schema().label_of
+
+        def flush(label: str) -> int:
+            batch, pending[label] = pending[label], []
+            return self._write_in_process(f"writing scores of {len(batch)} {label} nodes",
+                                          functools.partial(writer.scores, schema().node(label).label, batch))
+
+        for key, props in score_rows(scores):
+            label = label_of(key)
+            pending.setdefault(label, []).append((key, props))
+            if len(pending[label]) >= self.batch_size:
+                written += flush(label)
+        for label in list(pending):
+            if pending[label]:
+                written += flush(label)
+        return written
+
+    def clear_scores(self, props: Sequence[str]) -> int:
+        """As :meth:`BoltGraphStore.clear_scores`, through the Java API: per label, one scan for the
+        records holding any of the declared ``props``, then transactions of ``batch_size`` records."""
+        writer, cleared = Writer(self._db), 0
+        for label, spec in schema().nodes.items():
+            declared = [p for p in props if p in spec.properties]
+            if not declared:
+                continue
+            try:
+                rids = list(writer.holding(spec.label, declared))
+            except _java_error() as e:
+                raise StoreError(f"arcadedb failed while finding old scores of {label} nodes: {e}") from e
+            cleared += self._in_batches(f"clearing old scores of {label} nodes", rids,
+                                        functools.partial(writer.remove, props=declared))
+        return cleared
 
     def _in_batches(self, what: str, rows: Sequence[Any], work: Callable[[Sequence[Any]], int]) -> int:
         """``work`` over ``rows`` in transactions of ``batch_size`` rows; ``what`` names a batch of ``{n}`` rows."""
@@ -81,76 +124,6 @@ class EmbeddedGraphStore(BoltGraphStore):
             self._db.command("sql", q.arcadedb_edge_type(type_))
         except ArcadeDBError as e:
             raise StoreError(f"arcadedb failed while creating the edge type {type_}: {e}") from e
-
-
-class _Writer:
-    """Rows into the embedded database through ArcadeDB's Java API, a few calls per row."""
-
-    def __init__(self, database: Any) -> None:
-        import jpype
-
-        self._jdb = database.get_java_database()
-        self._names = jpype.JArray(jpype.JString)(["key"])
-        self._values = jpype.JArray(jpype.JObject)
-        calls = _bridge_calls()
-        if calls is not None:  # one crossing for lookup, hasNext, next and getRecord
-            self._lookup: Callable[[str, str], Any] = lambda t, k: calls.lookupFirst(
-                self._jdb, t, self._names, self._values([k]))
-        else:
-            self._lookup = self._lookup_by_cursor
-
-    def _lookup_by_cursor(self, type_name: str, key: str) -> Any:
-        cursor = self._jdb.lookupByKey(type_name, self._names, self._values([key]))
-        return cursor.next().getRecord() if cursor.hasNext() else None
-
-    def _vertex(self, type_name: str, key: str) -> Any:
-        """The vertex of ``type_name`` with ``key`` (None when there is none), as ``MATCH (:T {key})``."""
-        rec = self._lookup(type_name, key)
-        return None if rec is None else rec.asVertex()
-
-    def links(self, type_name: str, rows: Sequence[Mapping[str, Any]], *, run: str) -> int:
-        """``CREATE (a)-[:SAME_AS {score, evidence, method, run}]->(b)`` per row whose ends both exist;
-        null properties are not stored, as Cypher's ``SET e.p = null``."""
-        written = 0
-        for r in rows:
-            a, b = self._vertex(type_name, r["a"]), self._vertex(type_name, r["b"])
-            if a is None or b is None:
-                continue
-            props: list[Any] = []
-            for name, value in (("score", r.get("score")), ("evidence", r.get("evidence")),
-                                ("method", r.get("method")), ("run", run)):
-                if value is not None:
-                    props += [name, value]
-            a.newEdge("SAME_AS", b, *props)
-            written += 1
-        return written
-
-    def resolved(self, type_name: str, rows: Sequence[tuple[str, str]]) -> int:
-        """``MATCH (n:T {key}) SET n.resolved = value`` per row; a record that already holds the
-        value is left alone (a rerun rewrites only what changed)."""
-        written = 0
-        for key, value in rows:
-            vertex = self._vertex(type_name, key)
-            if vertex is None:
-                continue
-            written += 1
-            if vertex.get("resolved") == value:
-                continue
-            vertex = vertex.modify()
-            vertex.set("resolved", value)
-            vertex.save()
-        return written
-
-
-def _bridge_calls() -> Any:
-    """arcadedb-embedded's ``DbCalls`` (one JNI crossing per key lookup), or None without its bridge jar."""
-    try:
-        import jpype
-
-        return jpype.JClass("com.arcadedb.python.DbCalls")
-    except Exception:  # an engine without the bridge: lookups go by cursor, a few calls more each
-        log.warning("arcadedb-embedded has no DbCalls; key lookups go by cursor")
-        return None
 
 
 def _java_error() -> type[BaseException]:

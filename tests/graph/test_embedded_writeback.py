@@ -1,8 +1,10 @@
-"""The in-process resolution write-back of the embedded store (``graph/embedded_store.py``) writes
-the same SAME_AS links, ``resolved`` keys and counts as the Bolt route it replaces, on a seeded city."""
+"""The in-process write-backs of the embedded store (``graph/embedded_store.py``) write the same
+SAME_AS links, ``resolved`` keys, score properties and counts as the Bolt route they replace, on a
+seeded city."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -14,6 +16,7 @@ from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.embedded_store import EmbeddedGraphStore
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.resolution import _link_rows
+from creditgraph.scoring import SCORE_COLUMNS, run_scoring
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +93,48 @@ def test_in_process_write_back_skips_what_is_not_there_and_keeps_reviewers(store
     assert sorted((r["a"], r["b"], r["method"]) for r in rows) == sorted(
         [(a, b, "reviewer")] + [(link["a"], link["b"], link["method"]) for link in links[:3]])
     assert inproc.get(b).props["resolved"] == a
+
+
+def _scores(store):
+    """sha256 over every node's score properties (values and types as read over Bolt); how many nodes hold any."""
+    rows = []
+    for label in ("Company", "Person"):
+        for r in store.read_rows("reading scores", f"MATCH (n:{label}) RETURN n.key AS k, properties(n) AS p"):
+            rows.append((r["k"], sorted((c, repr(v)) for c, v in r["p"].items() if c in SCORE_COLUMNS)))
+    rows.sort()
+    return hashlib.sha256(repr(rows).encode()).hexdigest(), sum(1 for _, p in rows if p)
+
+
+def test_in_process_score_write_back_equals_the_bolt_one(stores, resolution):
+    """Two score runs per route on the resolved city, each run's old scores cleared first (a stale
+    score on a node the run does not score included): same properties, same counts."""
+    bolt, inproc = stores
+    _write(inproc, resolution)
+    unscored = next(r["k"] for r in bolt.read_rows("reading a key", "MATCH (n:Person) RETURN n.key AS k"))
+    stale = {unscored: {"spread": 0.5, "repeat_reason": "stale"}}  # both declared on Person
+    got = {}
+    for name, store in (("bolt", bolt), ("in process", inproc), ("in process again", inproc)):
+        assert store.write_scores(stale) == 1
+        first = run_scoring(store, progress=False, processes=1)
+        assert store.clear_scores(["cluster"]) > 0 and store.clear_scores(["cluster"]) == 0
+        second = run_scoring(store, progress=False, processes=1)  # clears what the first wrote
+        assert first["nodes_written"] == second["nodes_written"] > 100
+        got[name] = _scores(store), second["nodes_written"]
+    assert got["in process"] == got["bolt"] == got["in process again"]
+    assert got["bolt"][0][1] == got["bolt"][1]  # every node written holds a score, the stale one none
+
+
+def test_in_process_write_scores_removes_nulls_and_skips_what_is_not_there(stores):
+    bolt, inproc = stores
+    keys = [r["k"] for r in bolt.read_rows("reading keys", "MATCH (n:Company) RETURN n.key AS k ORDER BY k LIMIT 3")]
+    rows = {keys[0]: {"shell_score": 0.25, "shell_flag": True, "repeat_cases": 3, "cluster": "cl-x"},
+            keys[1]: {"shell_score": 0.5}, "co:test:nobody": {"shell_score": 1.0}}
+    later = {keys[0]: {"shell_score": None, "repeat_cases": 4}}
+    want = []
+    for store in (bolt, inproc):
+        store.clear_scores(list(SCORE_COLUMNS))
+        assert store.write_scores(rows) == 2 and store.write_scores(later) == 1
+        want.append(_scores(store))
+        assert store.clear_scores(list(SCORE_COLUMNS)) == 2
+    assert want[0] == want[1] and want[0][1] == 2
+    assert inproc.get(keys[0]).props.get("shell_score") is None
