@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from creditgraph import collector
 from creditgraph.analytics.resolve.companies import resolve_companies
 from creditgraph.analytics.resolve.persons import Model, PersonResolution, resolve_persons
 from creditgraph.errors import CreditGraphError
@@ -59,7 +60,8 @@ def run_resolution(store: GraphStore, *, model: Model | None = None, incremental
             log.warning("redoing the whole resolution, not an incremental one: %s did not finish",
                         ", ".join(r.key for r in run.earlier))
             incremental = False
-        summary, people = _resolve(store, model, incremental, run)
+        with collector.paused():  # the exported graph stays in memory through the write-back (collector.py)
+            summary, people = _resolve(store, model, incremental, run)
         summary.run, summary.repaired = run.key, run.repairs
         run.counts = {k: v for k, v in summary.as_dict().items() if k != "refused_examples"}
     return summary, people

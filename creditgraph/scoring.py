@@ -18,6 +18,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from creditgraph import collector
 from creditgraph.analytics.clusters import firm_clusters
 from creditgraph.analytics.features import INDICATORS, UNAVAILABLE, company_indicators, coverage
 from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, GraphFrames,
@@ -189,7 +190,8 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: i
     summary). Refused while another score runs, or while a resolve or bulk load is unfinished:
     scores over a half-written resolution would look right and be wrong."""
     with runs.recorded(store, runs.SCORE, user=user, after=(runs.BULK_LOAD, runs.RESOLVE)) as run:
-        summary = _score(store, progress, processes, run)
+        with collector.paused():  # the graph's tables and frames stay in memory through the write-back
+            summary = _score(store, progress, processes, run)
         summary["run"], summary["repaired"] = run.key, run.repairs
         run.counts = {k: v for k, v in summary.items() if k not in ("riskiest_clusters", "warnings", "run", "repaired")}
     return summary

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import gc
 import json
 import logging
 import os
@@ -139,6 +140,10 @@ class EmbeddedServer:
         )
 
     def _start_owned(self) -> EmbeddedEndpoint:
+        # JPype asks Python for a full cyclic collection after every Java collection, and a JVM
+        # starting or busy collects often: what this process holds now (its imported modules,
+        # mostly) lives as long as the JVM will, so it is moved out of those collections' way.
+        gc.freeze()
         log_dir = self.root / "logs"
         log_dir.mkdir(exist_ok=True)
         props = self.root / "logging.properties"

@@ -53,9 +53,7 @@ node shows and the context of its firms come from :mod:`.mentions`.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -63,6 +61,7 @@ from typing import Iterable, Mapping
 import networkx as nx
 import numpy as np
 
+from creditgraph import collector
 from creditgraph.analytics.model_file import load_model, save_model
 from creditgraph.analytics.resolve.mentions import (HIDDEN, FirmContext, Mention, firm_context, mentions,
                                                     person_names)
@@ -210,21 +209,8 @@ def resolve_persons(G: nx.MultiDiGraph, *, model: Model | None = None,
     records join existing people without re-resolving the rest; the result covers those
     blocks only.
     """
-    with _gc_paused():
+    with collector.paused():  # a few small objects per record and pair, none cyclic
         return _resolve(G, model or Model.load(), company_canonical or {}, judgements, incremental)
-
-
-@contextmanager
-def _gc_paused():
-    """Resolution allocates a few small objects per record and per pair, none of them cyclic;
-    with a large graph in memory each automatic collection walks it all (2–3x the run time)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental: bool) -> PersonResolution:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from creditgraph import collector
 from creditgraph.audit import AuditLog
 from creditgraph.governance.rules import Rules, rules
 from creditgraph.governance.state import GovernanceError, State
@@ -54,5 +55,6 @@ def after(settings, store, what: str) -> dict[str, Any]:
     from creditgraph.governance.lifecycle import sync
 
     gov = from_settings(settings, store)
-    reasserted = sync(gov) if what == "load" else {}
-    return {"reasserted": reasserted, "run": record_run(gov, what)}
+    with collector.paused():  # the snapshot reads the whole store (creditgraph/collector.py)
+        reasserted = sync(gov) if what == "load" else {}
+        return {"reasserted": reasserted, "run": record_run(gov, what)}
