@@ -194,23 +194,20 @@ class BoltGraphStore(GraphStore):
         return confidence.related_listings(key, entity.label, entity.props.get("resolved"), _Listings(self))
 
     def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
-        written, pending = 0, defaultdict[str, list[dict[str, Any]]](list)
+        """Per label, batches of ``batch_size`` ``(key, props)`` rows, each written by :meth:`_write_scores`."""
+        written, pending = 0, defaultdict[str, list[tuple[str, Mapping[str, Any]]]](list)
         label_of = schema().label_of
-
-        def flush(label: str) -> int:
-            batch, pending[label] = pending[label], []
-            out = self._write(f"writing scores of {len(batch)} {label} nodes", q.set_scores(label), rows=batch)
-            return out[0]["written"] if out else 0
-
         for key, props in score_rows(scores):
             label = label_of(key)
-            pending[label].append({"key": key, "scores": props})
+            pending[label].append((key, props))
             if len(pending[label]) >= self.batch_size:
-                written += flush(label)
-        for label in list(pending):
-            if pending[label]:
-                written += flush(label)
-        return written
+                written += self._write_scores(label, pending.pop(label))
+        return written + sum(self._write_scores(label, batch) for label, batch in pending.items() if batch)
+
+    def _write_scores(self, label: str, batch: list[tuple[str, Mapping[str, Any]]]) -> int:
+        rows = [{"key": k, "scores": p} for k, p in batch]
+        out = self._write(f"writing scores of {len(batch)} {label} nodes", q.set_scores(label), rows=rows)
+        return out[0]["written"] if out else 0
 
     def clear_scores(self, props: Sequence[str]) -> int:
         cleared = 0

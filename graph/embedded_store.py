@@ -17,14 +17,12 @@ import functools
 import logging
 from typing import Any, Callable, Mapping, Sequence
 
-import pandas as pd
 from neo4j import Driver
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded_writer import Writer
-from creditgraph.graph.port import score_rows
 from creditgraph.graph.schema import schema
 
 __all__ = ["EmbeddedGraphStore"]
@@ -42,16 +40,20 @@ class EmbeddedGraphStore(BoltGraphStore):
 
     _route = " in process"
 
+    @functools.cached_property
+    def _writer(self) -> Writer:
+        return Writer(self._db)
+
     def _write_links(self, label: str, links: Sequence[Mapping[str, Any]], run: str) -> int:
         """As :meth:`BoltGraphStore._write_links`, through the Java API."""
         if links:
             self._edge_type("SAME_AS")
         return self._in_batches(f"writing {{n}} {label} resolution links", list(links),
-                                functools.partial(Writer(self._db).links, schema().node(label).label, run=run))
+                                functools.partial(self._writer.links, schema().node(label).label, run=run))
 
     def _write_resolved(self, canonical: Mapping[str, str]) -> None:
         """As :meth:`BoltGraphStore._write_resolved`, through the Java API, one label at a time."""
-        writer = Writer(self._db)
+        writer = self._writer
         by_label: dict[str, list[tuple[str, str]]] = {}
         for key, resolved in canonical.items():
             by_label.setdefault(schema().label_of(key), []).append((key, resolved))
@@ -59,32 +61,15 @@ class EmbeddedGraphStore(BoltGraphStore):
             self._in_batches(f"writing {{n}} resolved {lab} keys", rows,
                              functools.partial(writer.resolved, schema().node(lab).label))
 
-    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
-        """As :meth:`BoltGraphStore.write_scores`, through the Java API: per label, transactions of
-        ``batch_size`` rows, each named as the Bolt route names its batch."""
-        writer, written = Writer(self._db), 0
-        pending: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        label_of = schema().label_of
-
-        def flush(label: str) -> int:
-            batch, pending[label] = pending[label], []
-            return self._write_in_process(f"writing scores of {len(batch)} {label} nodes",
-                                          functools.partial(writer.scores, schema().node(label).label, batch))
-
-        for key, props in score_rows(scores):
-            label = label_of(key)
-            pending.setdefault(label, []).append((key, props))
-            if len(pending[label]) >= self.batch_size:
-                written += flush(label)
-        for label in list(pending):
-            if pending[label]:
-                written += flush(label)
-        return written
+    def _write_scores(self, label: str, batch: list[tuple[str, Mapping[str, Any]]]) -> int:
+        """As :meth:`BoltGraphStore._write_scores`, through the Java API, the transaction named as its batch."""
+        return self._write_in_process(f"writing scores of {len(batch)} {label} nodes",
+                                      functools.partial(self._writer.scores, schema().node(label).label, batch))
 
     def clear_scores(self, props: Sequence[str]) -> int:
         """As :meth:`BoltGraphStore.clear_scores`, through the Java API: per label, one scan for the
         records holding any of the declared ``props``, then transactions of ``batch_size`` records."""
-        writer, cleared = Writer(self._db), 0
+        writer, cleared = self._writer, 0
         for label, spec in schema().nodes.items():
             declared = [p for p in props if p in spec.properties]
             if not declared:

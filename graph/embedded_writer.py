@@ -41,6 +41,13 @@ class Writer:
         rec = self._lookup(type_name, key)
         return None if rec is None else rec.asVertex()
 
+    def _matched(self, type_name: str, rows: Sequence[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
+        """``(vertex, value)`` for each ``(key, value)`` row whose key has a vertex of ``type_name``."""
+        for key, value in rows:
+            vertex = self._vertex(type_name, key)
+            if vertex is not None:
+                yield vertex, value
+
     def links(self, type_name: str, rows: Sequence[Mapping[str, Any]], *, run: str) -> int:
         """``CREATE (a)-[:SAME_AS {score, evidence, method, run}]->(b)`` per row whose ends both exist;
         null properties are not stored, as Cypher's ``SET e.p = null``."""
@@ -62,10 +69,7 @@ class Writer:
         """``MATCH (n:T {key}) SET n.resolved = value`` per row; a record that already holds the
         value is left alone (a rerun rewrites only what changed)."""
         written = 0
-        for key, value in rows:
-            vertex = self._vertex(type_name, key)
-            if vertex is None:
-                continue
+        for vertex, value in self._matched(type_name, rows):
             written += 1
             if vertex.get("resolved") == value:
                 continue
@@ -78,10 +82,7 @@ class Writer:
         """``MATCH (n:T {key: r.key}) SET n += r.scores`` per row: a ``None`` value removes the
         property, as in Cypher; rows whose key has no node are skipped; returns the nodes matched."""
         written = 0
-        for key, props in rows:
-            vertex = self._vertex(type_name, key)
-            if vertex is None:
-                continue
+        for vertex, props in self._matched(type_name, rows):
             written += 1
             pairs: list[Any] = []
             gone: list[str] = []
