@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -47,11 +48,30 @@ class _KillDuring:
         os.kill(self._pid, signal.SIGKILL)
         self.killed = True
 
+    def wait_gone(self) -> None:
+        """Until the killed server has exited: a JVM takes a moment to go, and the restart is of a
+        server that is gone (the load fails as soon as its connection drops, which can be sooner)."""
+        _wait_dead(self._pid)
+
     def upsert_nodes(self, rows):
         return self._write(self._store.upsert_nodes, rows)
 
     def upsert_edges(self, rows):
         return self._write(self._store.upsert_edges, rows)
+
+
+def _wait_dead(pid: int, timeout: float = 60) -> None:
+    """Until ``pid`` has exited (gone, or a zombie its parent has not reaped yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return
+        if state == "Z":
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"Neo4j (pid {pid}) still runs {timeout:.0f} s after SIGKILL")
 
 
 def _bolt_store(instance, *, retry_seconds: float, batch_size: int = 2000) -> BoltGraphStore:
@@ -75,6 +95,7 @@ def test_neo4j_killed_mid_load_then_restarted_and_reloaded_equals_a_clean_load(n
                    progress=False)
     store.close()
     assert killer.killed and killer.writes >= 6
+    killer.wait_gone()
 
     again = neo4j_start(home=first.home, port=first.port, auth=False)  # same data folder: recovery runs
     store = _bolt_store(again, retry_seconds=5.0)
