@@ -130,6 +130,7 @@ def _resolved_of(store: GraphStore, keys) -> dict[str, str]:
     return {k: store.get(k).props.get("resolved") or k for k in keys}
 
 
+@collector.paused()  # the exported graph is held while re-resolving (creditgraph/collector.py)
 def evaluate_persons(store: GraphStore, city, *, hash_key: str,
                      thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99)) -> dict:
     """Person-link precision, recall and F1 of the stored resolution against a generated city's

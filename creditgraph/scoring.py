@@ -249,6 +249,7 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
     return summary
 
 
+@collector.paused()  # the exported graph is held while scoring it again (creditgraph/collector.py)
 def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str) -> dict:
     """The evaluation matrix's figures (:func:`creditgraph.evaluation.detection_metrics`) for the
     store's *stored* shell scores and repeat flags, against a generated city's truth; the firm

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from creditgraph import collector
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.embedded import EmbeddedServer
 
@@ -50,11 +51,8 @@ def real_listed_graph(shared_data, tmp_path_factory):
     sink = NetworkXSink()
     paths = [shared_data / n for n in ("cn_dishonest_debtor_case_taifu", "cn_listed_company_graph",
                                        "cn_ashare_executives_2018")]
-    gc.disable()  # 2.2M objects, none of them garbage: each automatic collection would walk them all
-    try:
+    with collector.paused():  # 2.2M objects, none of them garbage: each automatic collection would walk them all
         load_paths(sink, paths, hash_key="k", report_dir=tmp_path_factory.mktemp("real-listed"), progress=False)
-    finally:
-        gc.enable()
     G = sink.graph
     firms = company_canonical(G)
     persons = resolve_persons(G, company_canonical=firms)

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from creditgraph import collector
 from creditgraph.cli.common import audit_log, log, settings_from
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.runs import report_unfinished
@@ -96,7 +95,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     key = settings.id_hash_key.get_secret_value()
-    with open_store(settings) as store, collector.paused():  # two exported graphs held (creditgraph/collector.py)
+    with open_store(settings) as store:
         report_unfinished(store)
         result = evaluate_persons(store, args.truth, hash_key=key)
         try:
