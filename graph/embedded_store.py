@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import networkx as nx
 from neo4j import Driver
 
 from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
+from creditgraph.graph import embedded_reader as reader
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded_writer import Writer
+from creditgraph.graph.port import edge_key, export_table
+from creditgraph.graph.records import GraphTables
 from creditgraph.graph.schema import schema
 
 __all__ = ["EmbeddedGraphStore"]
@@ -82,6 +86,44 @@ class EmbeddedGraphStore(BoltGraphStore):
                                         functools.partial(writer.remove, props=declared))
         return cleared
 
+    def export(self, keys: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """As :meth:`BoltGraphStore.export`; the whole store (``keys`` None) read in process as columns."""
+        if keys is not None:
+            return super().export(keys)
+        G = nx.MultiDiGraph()
+        sch = schema()
+        for label in sch.nodes:
+            table = self._read_columns(f"exporting {label} nodes", reader.node_table, label, None)
+            for key, props in reader.node_props(table):
+                G.add_node(key, label=label, **props)
+        for type_ in sch.relationships:
+            table = self._read_columns(f"exporting {type_} edges", reader.edge_table, type_, None)
+            for start, end, props in reader.edge_props(table):
+                G.add_edge(start, end, key=edge_key(type_, props), type=type_, **props)
+        return G
+
+    def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
+        """As :meth:`BoltGraphStore.export_tables`, read in process as columns."""
+        sch = schema()
+        nodes, edges = {}, {}
+        for label, spec in sch.nodes.items():
+            props = [p for p in node_props if p in spec.properties]
+            t = self._read_columns(f"exporting {label} columns", reader.node_table, label, props)
+            nodes[label] = export_table(t.column_names, _rows(t), spec.properties)
+        for type_, rel in sch.relationships.items():
+            props = [p for p in edge_props if p in rel.properties]
+            t = self._read_columns(f"exporting {type_} columns", reader.edge_table, type_, props)
+            edges[type_] = export_table(t.column_names, _rows(t), rel.properties)
+        return GraphTables(nodes, edges)
+
+    def _read_columns(self, what: str, read: Callable[..., Any], name: str, props: Sequence[str] | None) -> Any:
+        from arcadedb_embedded.exceptions import ArcadeDBError
+
+        try:
+            return read(self._db, name, props)
+        except (ArcadeDBError, _java_error()) as e:
+            raise StoreError(f"arcadedb failed while {what}: {e}") from e
+
     def _in_batches(self, what: str, rows: Sequence[Any], work: Callable[[Sequence[Any]], int]) -> int:
         """``work`` over ``rows`` in transactions of ``batch_size`` rows; ``what`` names a batch of ``{n}`` rows."""
         done = 0
@@ -109,6 +151,10 @@ class EmbeddedGraphStore(BoltGraphStore):
             self._db.command("sql", q.arcadedb_edge_type(type_))
         except ArcadeDBError as e:
             raise StoreError(f"arcadedb failed while creating the edge type {type_}: {e}") from e
+
+
+def _rows(table: Any) -> list[tuple[Any, ...]]:
+    return list(zip(*(c.to_pylist() for c in table.columns)))
 
 
 def _java_error() -> type[BaseException]:

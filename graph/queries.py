@@ -365,3 +365,25 @@ def names_of(label: str) -> str:
     """Every node's key and display name, for the in-memory substring index."""
     text = "coalesce(n.name, n.text)" if "text" in schema().node(label).properties else "n.name"
     return f"MATCH (n:{_label(label)}) RETURN n.key AS key, {text} AS name"
+
+
+def arcadedb_node_columns(label: str, props: Sequence[str] | None) -> str:
+    """ArcadeDB SQL: every ``label`` record as one row, its key then ``props`` (None: every stored
+    property, as ``properties(n)``); read in process as columns (``embedded_reader.py``)."""
+    if props is None:
+        return f"SELECT FROM `{_label(label)}`"
+    cols = ", ".join(f"`{_prop(label, p)}`" for p in ("key", *props))
+    return f"SELECT {cols} FROM `{_label(label)}`"
+
+
+def arcadedb_edge_columns(type_: str, props: Sequence[str] | None) -> str:
+    """ArcadeDB SQL: every ``type_`` edge as one row, ``__start`` and ``__end`` (its ends' keys),
+    then ``props`` (None: every stored property, as ``properties(e)``)."""
+    rel = schema().rel(type_)
+    for p in props or ():
+        if p not in rel.properties:
+            raise SchemaError(f"{type_} has no property {p!r}")
+    ends = "@out.key AS `__start`, @in.key AS `__end`"
+    if props is None:  # ArcadeDB takes ``*`` only first
+        return f"SELECT *, {ends} FROM `{rel.type}`"
+    return f"SELECT {', '.join([ends, *(f'`{p}`' for p in props)])} FROM `{rel.type}`"

@@ -1,0 +1,84 @@
+"""The embedded store's in-process reads (``graph/embedded_reader.py``) hand out what the Bolt
+route does: the same ``export`` graph and the same ``export_tables`` frames, values and Python types
+included, on a resolved and scored city (dates, lists, flags, counts and JSON text all present)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from creditgraph.governance.lists import LIST_NODE_PROPERTIES
+from creditgraph.graph.bolt_store import BoltGraphStore
+from creditgraph.graph.connect import connect_bolt
+from creditgraph.graph.embedded_store import EmbeddedGraphStore
+from creditgraph.loaders.pipeline import load_paths
+from creditgraph.resolution import run_resolution
+from creditgraph.scoring import SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, run_scoring
+
+
+@pytest.fixture(scope="module")
+def stores(arcadedb_server, arcadedb_store):
+    """The session's embedded database twice: over Bolt only, and read in process."""
+    ep = arcadedb_server.endpoint
+    inproc = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb",
+                          in_process=arcadedb_server.database(), batch_size=500)
+    assert type(arcadedb_store) is BoltGraphStore and isinstance(inproc, EmbeddedGraphStore)
+    yield arcadedb_store, inproc
+    inproc.close()
+
+
+@pytest.fixture(scope="module")
+def scored(stores, small_seeded_city, tmp_path_factory):
+    _, inproc = stores
+    inproc.wipe()
+    load_paths(inproc, [small_seeded_city / "data"], hash_key="k", report_dir=tmp_path_factory.mktemp("r"),
+               progress=False)
+    run_resolution(inproc)
+    assert run_scoring(inproc, progress=False, processes=1)["nodes_written"] > 100
+    return stores
+
+
+def _typed(frame: pd.DataFrame) -> list[list[tuple[type, object]]]:
+    return [[(type(v), v) for v in frame[c].tolist()] for c in frame.columns]
+
+
+@pytest.mark.parametrize("props", [SCORING_NODE_PROPERTIES, LIST_NODE_PROPERTIES], ids=["scoring", "lists"])
+def test_tables_read_in_process_equal_the_bolt_ones(scored, props):
+    bolt, inproc = scored
+    want = BoltGraphStore.export_tables(bolt, props, SCORING_EDGE_PROPERTIES)
+    got = inproc.export_tables(props, SCORING_EDGE_PROPERTIES)
+    assert list(got.nodes) == list(want.nodes) and list(got.edges) == list(want.edges)
+    for part in ("nodes", "edges"):
+        for name, frame in getattr(want, part).items():
+            pd.testing.assert_frame_equal(getattr(got, part)[name], frame, check_exact=True)
+            assert _typed(getattr(got, part)[name]) == _typed(frame), name
+    firms = got.nodes["Company"]
+    assert firms["founded"].notna().any() and firms["resolved"].notna().any() and len(got.edges["SAME_AS"])
+
+
+def test_the_graph_read_in_process_equals_the_bolt_one(scored):
+    bolt, inproc = scored
+    want, got = bolt.export(), inproc.export()
+    assert want.number_of_nodes() > 1000 and want.number_of_edges() > 1000
+    assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
+    assert all({k: type(v) for k, v in d.items()} == {k: type(v) for k, v in got.nodes[n].items()}
+               for n, d in want.nodes(data=True))
+
+    def edges(G):
+        return sorted((u, v, k, sorted((p, type(x).__name__, repr(x)) for p, x in d.items()))
+                      for u, v, k, d in G.edges(keys=True, data=True))
+
+    assert edges(got) == edges(want)
+    some = sorted(want.nodes)[:5]
+    assert sorted(inproc.export(some).nodes) == sorted(bolt.export(some).nodes) == some
+
+
+def test_an_empty_store_reads_as_empty_tables(stores):
+    bolt, inproc = stores
+    inproc.wipe()
+    want = BoltGraphStore.export_tables(bolt, SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
+    got = inproc.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
+    for part in ("nodes", "edges"):
+        for name, frame in getattr(want, part).items():
+            assert list(getattr(got, part)[name].columns) == list(frame.columns) and len(frame) == 0
+    assert inproc.export().number_of_nodes() == 0
