@@ -2,7 +2,7 @@
 
     python -m bench.city [--companies 100000] [--seed 5] [--cache .creditgraph/bench] [--stages map|all]
                          [--workers 2] [--repeat 1] [--heap 4g] [--page-ram-mb 1024] [--write-back in-process|bolt]
-                         [--out FILE]
+                         [--reads in-process|bolt] [--digest] [--out FILE]
 
 ``map``: the real loaders read, normalise and map every file of a generated city into a
 ``Fold`` (no store), once per engine in this one process — ``rows`` (cell by cell, the
@@ -21,7 +21,9 @@ in this process), peak RSS (the JVM's heap included) and throughput. Each stage 
 sub-steps its run record names (``graph/runs.py`` ``run.stage``: reading the graph, writing …), so
 the table says where the time goes. The total is the command's wall time against the issue's
 target. ``--write-back bolt`` writes the resolution and the scores over Bolt, as before
-``graph/embedded_store.py``: the baseline of the in-process write-backs, run in the same session.
+``graph/embedded_store.py``: the baseline of the in-process write-backs, run in the same session;
+``--reads bolt`` reads the whole store (resolve's graph, scoring's and governance's tables) over Bolt,
+as before ``graph/embedded_reader.py``.
 Not a test: figures depend on the machine.
 """
 
@@ -231,6 +233,9 @@ def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable
     if args.write_back == "bolt":  # the route before the in-process write-backs, for a baseline in the same session
         for attr in ("_write_links", "_write_resolved", "write_scores", "clear_scores", "_route"):
             w.patch(embedded_store.EmbeddedGraphStore, attr, lambda _, attr=attr: getattr(BoltGraphStore, attr))
+    if args.reads == "bolt":  # the reads before the in-process columnar ones
+        for attr in ("export", "export_tables"):
+            w.patch(embedded_store.EmbeddedGraphStore, attr, lambda _, attr=attr: getattr(BoltGraphStore, attr))
     store_log = logging.getLogger("creditgraph.graph")
     level = store_log.level
     store_log.setLevel(logging.INFO)
@@ -258,7 +263,7 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
     load, resolve, score = (next(r for n, r in rows.items() if n.startswith(k)) for k in ("load", "resolve", "score"))
     firms = score["firms"]
     cmd = (f"python -m bench.city --stages all --companies {args.companies} --seed {args.seed} --heap {args.heap} "
-           f"--page-ram-mb {args.page_ram_mb} --write-back {args.write_back}")
+           f"--page-ram-mb {args.page_ram_mb} --write-back {args.write_back} --reads {args.reads}")
     lines = [f"# {cmd}   ({dt.date.today().isoformat()}, commit {_commit()})",
              f"# machine: {machine()}",
              f"# shared machine (2 cores, other engineers' jobs): load average (1/5/15 min) "
@@ -307,7 +312,35 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
         lines.append(f"no target for {args.companies:,} firms (issue 23 names 100k: 180 s, 1M: 1800 s)")
     lines.append("baseline: none in this run (the MERGE route over Bolt is not run beside it); "
                  "earlier per-stage figures are in bench/results/load_100k_embedded.txt and score_speed_100k.txt")
+    if args.digest:
+        graph, scores = _store_digests(work / "store")
+        lines.append(f"digests of the scored store (bench.city._store_digests; equal across routes = same graph, "
+                     f"same scores): graph {graph}, scores {scores}")
     return "\n".join(lines) + "\n"
+
+
+#: Properties that name a run or a moment of it, not the data: left out of the store's digests.
+_RUN_PROPERTIES = ("run",)
+
+
+def _store_digests(data_dir: Path) -> tuple[str, str]:
+    """sha256 (16 hex) of the whole scored store read back over Bolt — every node and edge with
+    its properties, less run ids (``_RUN_PROPERTIES``) — and of the score properties alone."""
+    import hashlib
+
+    from creditgraph.graph.bolt_store import BoltGraphStore
+    from creditgraph.graph.connect import open_store
+    from creditgraph.scoring import SCORE_COLUMNS
+    from creditgraph.settings import Settings
+
+    with open_store(Settings(data_dir=data_dir)) as store:
+        G = BoltGraphStore.export(store)  # the reference reader, whichever route wrote the store
+    nodes = sorted((k, sorted((p, repr(v)) for p, v in d.items())) for k, d in G.nodes(data=True))
+    edges = sorted((u, v, k, sorted((p, repr(x)) for p, x in d.items() if p not in _RUN_PROPERTIES))
+                   for u, v, k, d in G.edges(keys=True, data=True))
+    scores = [(k, [(p, v) for p, v in props if p in SCORE_COLUMNS]) for k, props in nodes]
+    graph = hashlib.sha256(repr((nodes, edges)).encode()).hexdigest()[:16]
+    return graph, hashlib.sha256(repr(scores).encode()).hexdigest()[:16]
 
 
 def main() -> None:
@@ -324,6 +357,10 @@ def main() -> None:
     ap.add_argument("--write-back", choices=("in-process", "bolt"), default="in-process",
                     help="all: the write-backs (resolution, scores) through ArcadeDB's Java API in this process "
                          "(graph/embedded_store.py), or over Bolt as before (the baseline)")
+    ap.add_argument("--reads", choices=("in-process", "bolt"), default="in-process",
+                    help="all: whole-store reads as columns in this process (graph/embedded_reader.py), or over Bolt")
+    ap.add_argument("--digest", action="store_true",
+                    help="all: read the scored store back and print digests of its graph and scores")
     ap.add_argument("--out", type=Path, default=None, help="also write the table to this file")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

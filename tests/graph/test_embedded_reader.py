@@ -1,6 +1,8 @@
 """The embedded store's in-process reads (``graph/embedded_reader.py``) hand out what the Bolt
 route does: the same ``export`` graph and the same ``export_tables`` frames, values and Python types
-included, on a resolved and scored city (dates, lists, flags, counts and JSON text all present)."""
+included, on a resolved and scored city (dates, lists, flags, counts and JSON text all present);
+and a city resolved and scored with every read and write-back in process ends as the same store as
+one resolved and scored over Bolt alone."""
 
 from __future__ import annotations
 
@@ -27,15 +29,35 @@ def stores(arcadedb_server, arcadedb_store):
     inproc.close()
 
 
+def _resolved_and_scored(store, city, reports):
+    store.wipe()
+    load_paths(store, [city / "data"], hash_key="k", report_dir=reports, progress=False)
+    run_resolution(store)
+    assert run_scoring(store, progress=False, processes=1)["nodes_written"] > 100
+
+
+def _whole(G):
+    """The stored graph, comparable with ``==``: run ids (a moment, not data) left out."""
+    def props(d, leave=()):
+        return sorted((k, repr(v)) for k, v in d.items() if k not in leave)
+
+    return (sorted((n, props(d)) for n, d in G.nodes(data=True)),
+            sorted((u, v, k, props(d, ("run",))) for u, v, k, d in G.edges(keys=True, data=True)))
+
+
 @pytest.fixture(scope="module")
 def scored(stores, small_seeded_city, tmp_path_factory):
-    _, inproc = stores
-    inproc.wipe()
-    load_paths(inproc, [small_seeded_city / "data"], hash_key="k", report_dir=tmp_path_factory.mktemp("r"),
-               progress=False)
-    run_resolution(inproc)
-    assert run_scoring(inproc, progress=False, processes=1)["nodes_written"] > 100
-    return stores
+    """The seeded city resolved and scored over Bolt alone (its whole graph kept), then again in process."""
+    bolt, inproc = stores
+    _resolved_and_scored(bolt, small_seeded_city, tmp_path_factory.mktemp("r"))
+    over_bolt = _whole(bolt.export())
+    _resolved_and_scored(inproc, small_seeded_city, tmp_path_factory.mktemp("r"))
+    return bolt, inproc, over_bolt
+
+
+def test_resolving_and_scoring_in_process_ends_as_the_same_store_as_over_bolt(scored):
+    bolt, _, over_bolt = scored
+    assert _whole(bolt.export()) == over_bolt
 
 
 def _typed(frame: pd.DataFrame) -> list[list[tuple[type, object]]]:
@@ -44,7 +66,7 @@ def _typed(frame: pd.DataFrame) -> list[list[tuple[type, object]]]:
 
 @pytest.mark.parametrize("props", [SCORING_NODE_PROPERTIES, LIST_NODE_PROPERTIES], ids=["scoring", "lists"])
 def test_tables_read_in_process_equal_the_bolt_ones(scored, props):
-    bolt, inproc = scored
+    bolt, inproc, _ = scored
     want = BoltGraphStore.export_tables(bolt, props, SCORING_EDGE_PROPERTIES)
     got = inproc.export_tables(props, SCORING_EDGE_PROPERTIES)
     assert list(got.nodes) == list(want.nodes) and list(got.edges) == list(want.edges)
@@ -57,7 +79,7 @@ def test_tables_read_in_process_equal_the_bolt_ones(scored, props):
 
 
 def test_the_graph_read_in_process_equals_the_bolt_one(scored):
-    bolt, inproc = scored
+    bolt, inproc, _ = scored
     want, got = bolt.export(), inproc.export()
     assert want.number_of_nodes() > 1000 and want.number_of_edges() > 1000
     assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
