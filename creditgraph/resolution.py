@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from creditgraph import collector
 from creditgraph.analytics.resolve.companies import resolve_companies
-from creditgraph.analytics.resolve.persons import Model, PersonResolution, resolve_persons
+from creditgraph.analytics.resolve.persons import Model, PersonResolution, resolve_persons, resolve_persons_at
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph import runs
 from creditgraph.graph.port import GraphStore
@@ -150,9 +150,7 @@ def evaluate_persons(store: GraphStore, city, *, hash_key: str,
     now = pair_metrics(canonical, truth, ms)
     base = Model.load()
     curve = []
-    for t in thresholds:
-        model = Model(base.coef, base.intercept, t, base.provenance)
-        res = resolve_persons(G, model=model, company_canonical=firm_canon)
+    for t, res in resolve_persons_at(G, thresholds, model=base, company_canonical=firm_canon).items():
         m = pair_metrics(res.canonical, truth, ms)["masked"]
         curve.append({"threshold": t, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"]})
     return {"person_link": {**now["masked"], "threshold": base.threshold, "pr_curve": curve},

@@ -68,7 +68,8 @@ from creditgraph.analytics.resolve.mentions import (HIDDEN, FirmContext, Mention
 from creditgraph.analytics.resolve.pairs import (FEATURES, candidate_pairs, contradiction, evidence, feature_vector,
                                                  supported)
 
-__all__ = ["Link", "Model", "PersonResolution", "MODEL_PATH", "score_candidates", "resolve_persons"]
+__all__ = ["Link", "Model", "PersonResolution", "MODEL_PATH", "score_candidates", "resolve_persons",
+           "resolve_persons_at"]
 
 MODEL_PATH = Path(__file__).with_name("person_model.json")
 
@@ -120,24 +121,38 @@ class Model:
 def score_candidates(ms: Mapping[str, Mention], model: Model, context: FirmContext | None = None
                      ) -> tuple[list[Link], list[tuple[Link, str]], int]:
     """Scored links above the model's threshold, and above-threshold pairs ruled out by a contradiction."""
+    scored, n = _scored(ms, model, context)
+    kept, refused = _above(scored, model.threshold)
+    return kept, refused, n
+
+
+def _scored(ms: Mapping[str, Mention], model: Model, context: FirmContext | None
+            ) -> tuple[list[tuple[Link, str | None, float]], int]:
+    """Every supported candidate as ``(link, contradiction or None, raw score)``, whatever the
+    threshold; and how many candidates blocking gave."""
     sizes: dict[str, int] = defaultdict(int)
     for m in ms.values():
         sizes[m.name] += 1
     pairs = list(candidate_pairs(ms))
-    evs, kept, refused = [], [], []
+    evs = []
     for a, b in pairs:
         ev = evidence(ms[a], ms[b], sizes[ms[a].name], context)
         if supported(ev):
             evs.append((a, b, ev, contradiction(ms[a], ms[b])))
     if not evs:
-        return [], [], 0
+        return [], len(pairs)
     scores = model.score(np.array([feature_vector(ev) for _, _, ev, _ in evs]))
-    for (a, b, ev, why), s in zip(evs, scores):
-        if s < model.threshold:
-            continue
-        link = Link(a, b, round(float(s), 4), ev)
-        (refused.append((link, why)) if why else kept.append(link))
-    return kept, refused, len(pairs)
+    return [(Link(a, b, round(float(s), 4), ev), why, float(s)) for (a, b, ev, why), s in zip(evs, scores)], len(pairs)
+
+
+def _above(scored: Iterable[tuple[Link, str | None, float]], threshold: float
+           ) -> tuple[list[Link], list[tuple[Link, str]]]:
+    kept: list[Link] = []
+    refused: list[tuple[Link, str]] = []
+    for link, why, s in scored:
+        if s >= threshold:
+            (refused.append((link, why)) if why else kept.append(link))
+    return kept, refused
 
 
 class _Clusters:
@@ -213,10 +228,26 @@ def resolve_persons(G: nx.MultiDiGraph, *, model: Model | None = None,
         return _resolve(G, model or Model.load(), company_canonical or {}, judgements, incremental)
 
 
-def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental: bool) -> PersonResolution:
+def resolve_persons_at(G: nx.MultiDiGraph, thresholds: Iterable[float], *, model: Model | None = None,
+                       company_canonical: Mapping[str, str] | None = None) -> dict[float, PersonResolution]:
+    """:func:`resolve_persons` (no judgements, not incremental) at each of ``thresholds``, with the
+    candidates found and scored once: each result is what ``resolve_persons`` gives with the
+    model's threshold set to it (``creditgraph evaluate``'s precision–recall curve)."""
+    model = model or Model.load()
+    with collector.paused():
+        ms, ctx = _mentions(G, company_canonical or {})
+        scored, n = _scored(ms, model, ctx)
+        return {t: _cluster(ms, *_above(scored, t), n, [], {}) for t in thresholds}
+
+
+def _mentions(G, canon: Mapping[str, str]) -> tuple[dict[str, Mention], FirmContext]:
     name_of = person_names(G)
     ctx = firm_context(G, canon, name_of)
-    ms = mentions(G, canon, ctx, names=name_of)
+    return mentions(G, canon, ctx, names=name_of), ctx
+
+
+def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental: bool) -> PersonResolution:
+    ms, ctx = _mentions(G, canon)
     earlier: dict[str, list[str]] = defaultdict(list)
     if incremental:
         touched = {ms[k].name for k in ms if not G.nodes[k].get("resolved")}
@@ -226,6 +257,13 @@ def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental:
                 earlier[G.nodes[k]["resolved"]].append(k)
     judged = [(a, b, v) for a, b, v in judgements if a in ms and b in ms]
     kept, refused, n = score_candidates(ms, model, ctx)
+    return _cluster(ms, kept, refused, n, judged, earlier)
+
+
+def _cluster(ms: Mapping[str, Mention], kept: list[Link], refused: list[tuple[Link, str]], n: int,
+             judged: list[tuple[str, str, str]], earlier: Mapping[str, list[str]]) -> PersonResolution:
+    """Links merged greedily, best first, under the cannot-link constraints."""
+    refused = list(refused)
     clusters = _Clusters(ms, [(a, b) for a, b, v in judged if v == "not_same"])
     for before in earlier.values():  # accepted by an earlier run
         for k in before[1:]:

@@ -10,7 +10,7 @@ from creditgraph.analytics.resolve.companies import company_canonical
 from creditgraph.analytics.resolve.evaluate import pair_metrics
 from creditgraph.analytics.resolve.mentions import mentions
 from creditgraph.analytics.resolve.pairs import FEATURES, candidate_pairs, contradiction
-from creditgraph.analytics.resolve.persons import Model, resolve_persons
+from creditgraph.analytics.resolve.persons import Model, resolve_persons, resolve_persons_at
 from creditgraph.training.cities import HASH_KEY, city_graph
 from creditgraph.training.persons import fit, labelled_pairs
 from creditgraph.synth.truth import load_truth, mention_keys
@@ -162,3 +162,20 @@ def test_threshold_comes_from_the_held_out_precision_recall_curve(city_resolutio
     assert len(model.coef) == len(FEATURES)
     shipped = Model.load()
     assert shipped.provenance["held_out_precision"] >= shipped.provenance["min_precision"]
+
+
+def test_resolving_at_several_thresholds_at_once_equals_one_run_each(noid_resolution):
+    """``resolve_persons_at`` (evaluate's curve) scores the candidates once; each threshold's
+    result is what a run with the model's threshold set to it gives: links, keys, refusals."""
+    G, _, _, default = noid_resolution
+    base = Model.load()
+    firms = company_canonical(G)
+    thresholds = (0.05, base.threshold, 0.95)
+    at = resolve_persons_at(G, thresholds, model=base, company_canonical=firms)
+    assert list(at) == list(thresholds)
+    for t in thresholds:
+        one = resolve_persons(G, model=Model(base.coef, base.intercept, t, base.provenance), company_canonical=firms)
+        assert (at[t].links, at[t].canonical, at[t].refused, at[t].candidates) == (
+            one.links, one.canonical, one.refused, one.candidates)
+    assert at[base.threshold].canonical == default.canonical
+    assert len(at[0.05].links) > len(at[0.95].links)
