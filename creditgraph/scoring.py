@@ -250,11 +250,12 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
 
 
 @collector.paused()  # the exported graph is held while scoring it again (creditgraph/collector.py)
-def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str) -> dict:
+def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.MultiDiGraph | None = None) -> dict:
     """The evaluation matrix's figures (:func:`creditgraph.evaluation.detection_metrics`) for the
     store's *stored* shell scores and repeat flags, against a generated city's truth; the firm
-    rankings (serial default, asset hiding) are recomputed from the exported graph. Adds the
-    shell PR curve and ``profile`` (the generator profile the truth names)."""
+    rankings (serial default, asset hiding) are recomputed from the exported graph (``graph``:
+    the store's ``export()``, when the caller has it). Adds the shell PR curve and ``profile``
+    (the generator profile the truth names)."""
     import json as _json
 
     from sklearn.metrics import precision_recall_curve
@@ -262,7 +263,7 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str) -> dict:
     from creditgraph.evaluation import detection_metrics, score_city
     from creditgraph.synth.truth import mention_keys
 
-    G = store.export()
+    G = store.export() if graph is None else graph
     scores = score_city(G)
     stored = {k: d for k, d in G.nodes(data=True) if d.get("label") == "Company" and d.get("shell_score") is not None}
     if not stored:

@@ -23,22 +23,70 @@ from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
 from creditgraph.graph.schema import schema
 
-__all__ = ["node_table", "edge_table", "node_props", "edge_props"]
+__all__ = ["Ends", "node_table", "edge_table", "node_props", "edge_props"]
 
 _ENDS = ("__start", "__end")
+_RID = "__rid"
 
 
-def node_table(db: Any, label: str, props: Sequence[str] | None) -> pa.Table:
-    """Every ``label`` record: ``key`` then ``props`` (None: every stored property), dates as text."""
+class Ends:
+    """The record id → key map of the nodes read so far, so an edge scan reads its ends as record
+    ids (a field of the edge) instead of loading both end records for their keys: 3x fewer reads."""
+
+    def __init__(self) -> None:
+        self._rids: list[pa.Array] = []
+        self._keys: list[pa.Array] = []
+        self._joined: tuple[pa.Array, pa.Array] | None = None
+
+    def add(self, rids: pa.Array, keys: pa.Array) -> None:
+        self._rids.append(pa.concat_arrays(rids.chunks) if isinstance(rids, pa.ChunkedArray) else rids)
+        self._keys.append(pa.concat_arrays(keys.chunks) if isinstance(keys, pa.ChunkedArray) else keys)
+        self._joined = None
+
+    def keys(self, rids: pa.ChunkedArray) -> pa.ChunkedArray | None:
+        """The keys of ``rids`` (null stays null), or None where one of them was not read."""
+        if self._joined is None:
+            self._joined = (pa.concat_arrays([a.cast(pa.string()) for a in self._rids] or [pa.array([], pa.string())]),
+                            pa.concat_arrays([a.cast(pa.string()) for a in self._keys] or [pa.array([], pa.string())]))
+        rid, key = self._joined
+        at = pc.index_in(rids.cast(pa.string()), value_set=rid)
+        if at.null_count != rids.null_count:
+            return None
+        return pc.take(key, at)
+
+
+def node_table(db: Any, label: str, props: Sequence[str] | None, *, ends: Ends | None = None) -> pa.Table:
+    """Every ``label`` record: ``key`` then ``props`` (None: every stored property), dates as text;
+    its record ids go to ``ends`` for the edges read after it."""
     columns = None if props is None else ["key", *props]
-    return _plain(_scan(db, schema().node(label).label, q.arcadedb_node_columns(label, props), columns, ["key"]))
+    if ends is not None and columns is not None:
+        columns = [_RID, *columns]
+    t = _plain(_scan(db, schema().node(label).label, q.arcadedb_node_columns(label, props, rid=ends is not None),
+                     columns, ["key"] if ends is None else [_RID, "key"]))
+    if ends is None:
+        return t
+    ends.add(t.column(_RID), t.column("key"))
+    return t.drop_columns([_RID])
 
 
-def edge_table(db: Any, type_: str, props: Sequence[str] | None) -> pa.Table:
+def edge_table(db: Any, type_: str, props: Sequence[str] | None, *, ends: Ends | None = None) -> pa.Table:
     """Every ``type_`` edge: ``start`` and ``end`` (its ends' keys) then ``props`` (None: every
-    stored property), dates as text."""
+    stored property), dates as text. With ``ends`` holding every end's record, the ends are read as
+    record ids and mapped to keys; otherwise (or where one is missing) by loading each end."""
     columns = None if props is None else [*_ENDS, *props]
-    t = _plain(_scan(db, schema().rel(type_).type, q.arcadedb_edge_columns(type_, props), columns, list(_ENDS)))
+    name = schema().rel(type_).type
+    t = None
+    if ends is not None:
+        t = _scan(db, name, q.arcadedb_edge_columns(type_, props, ends="rid"), columns, list(_ENDS))
+        start, end = ends.keys(t.column("__start")), ends.keys(t.column("__end"))
+        if start is None or end is None:
+            t = None
+        else:
+            for col, keys in zip(_ENDS, (start, end)):
+                t = t.set_column(t.column_names.index(col), col, keys)
+    if t is None:
+        t = _scan(db, name, q.arcadedb_edge_columns(type_, props), columns, list(_ENDS))
+    t = _plain(t)
     names = ["start", "end", *(c for c in t.column_names if c not in _ENDS)]
     return t.select([*_ENDS, *names[2:]]).rename_columns(names)
 

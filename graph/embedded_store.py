@@ -91,36 +91,37 @@ class EmbeddedGraphStore(BoltGraphStore):
         if keys is not None:
             return super().export(keys)
         G = nx.MultiDiGraph()
-        sch = schema()
+        sch, ends = schema(), reader.Ends()
         for label in sch.nodes:
-            table = self._read_columns(f"exporting {label} nodes", reader.node_table, label, None)
+            table = self._read_columns(f"exporting {label} nodes", reader.node_table, label, None, ends)
             for key, props in reader.node_props(table):
                 G.add_node(key, label=label, **props)
         for type_ in sch.relationships:
-            table = self._read_columns(f"exporting {type_} edges", reader.edge_table, type_, None)
+            table = self._read_columns(f"exporting {type_} edges", reader.edge_table, type_, None, ends)
             for start, end, props in reader.edge_props(table):
                 G.add_edge(start, end, key=edge_key(type_, props), type=type_, **props)
         return G
 
     def export_tables(self, node_props: Sequence[str], edge_props: Sequence[str]) -> GraphTables:
         """As :meth:`BoltGraphStore.export_tables`, read in process as columns."""
-        sch = schema()
+        sch, ends = schema(), reader.Ends()
         nodes, edges = {}, {}
         for label, spec in sch.nodes.items():
             props = [p for p in node_props if p in spec.properties]
-            t = self._read_columns(f"exporting {label} columns", reader.node_table, label, props)
+            t = self._read_columns(f"exporting {label} columns", reader.node_table, label, props, ends)
             nodes[label] = export_table(t.column_names, _rows(t), spec.properties)
         for type_, rel in sch.relationships.items():
             props = [p for p in edge_props if p in rel.properties]
-            t = self._read_columns(f"exporting {type_} columns", reader.edge_table, type_, props)
+            t = self._read_columns(f"exporting {type_} columns", reader.edge_table, type_, props, ends)
             edges[type_] = export_table(t.column_names, _rows(t), rel.properties)
         return GraphTables(nodes, edges)
 
-    def _read_columns(self, what: str, read: Callable[..., Any], name: str, props: Sequence[str] | None) -> Any:
+    def _read_columns(self, what: str, read: Callable[..., Any], name: str, props: Sequence[str] | None,
+                      ends: reader.Ends) -> Any:
         from arcadedb_embedded.exceptions import ArcadeDBError
 
         try:
-            return read(self._db, name, props)
+            return read(self._db, name, props, ends=ends)
         except (ArcadeDBError, _java_error()) as e:
             raise StoreError(f"arcadedb failed while {what}: {e}") from e
 

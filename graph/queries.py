@@ -367,23 +367,29 @@ def names_of(label: str) -> str:
     return f"MATCH (n:{_label(label)}) RETURN n.key AS key, {text} AS name"
 
 
-def arcadedb_node_columns(label: str, props: Sequence[str] | None) -> str:
+def arcadedb_node_columns(label: str, props: Sequence[str] | None, *, rid: bool = False) -> str:
     """ArcadeDB SQL: every ``label`` record as one row, its key then ``props`` (None: every stored
-    property, as ``properties(n)``); read in process as columns (``embedded_reader.py``)."""
-    if props is None:
-        return f"SELECT FROM `{_label(label)}`"
-    cols = ", ".join(f"`{_prop(label, p)}`" for p in ("key", *props))
-    return f"SELECT {cols} FROM `{_label(label)}`"
+    property, as ``properties(n)``), and its record id as ``__rid`` where ``rid``; read in process
+    as columns (``embedded_reader.py``)."""
+    head = ["@rid AS `__rid`"] if rid else []
+    if props is None:  # ArcadeDB takes ``*`` only first
+        return f"SELECT {', '.join(['*', *head])} FROM `{_label(label)}`"
+    cols = [*head, *(f"`{_prop(label, p)}`" for p in ("key", *props))]
+    return f"SELECT {', '.join(cols)} FROM `{_label(label)}`"
 
 
-def arcadedb_edge_columns(type_: str, props: Sequence[str] | None) -> str:
-    """ArcadeDB SQL: every ``type_`` edge as one row, ``__start`` and ``__end`` (its ends' keys),
-    then ``props`` (None: every stored property, as ``properties(e)``)."""
+def arcadedb_edge_columns(type_: str, props: Sequence[str] | None, *, ends: str = "key") -> str:
+    """ArcadeDB SQL: every ``type_`` edge as one row, ``__start`` and ``__end`` (its ends' keys, or
+    with ``ends="rid"`` their record ids), then ``props`` (None: every stored property, as
+    ``properties(e)``)."""
     rel = schema().rel(type_)
     for p in props or ():
         if p not in rel.properties:
             raise SchemaError(f"{type_} has no property {p!r}")
-    ends = "@out.key AS `__start`, @in.key AS `__end`"
-    if props is None:  # ArcadeDB takes ``*`` only first
-        return f"SELECT *, {ends} FROM `{rel.type}`"
-    return f"SELECT {', '.join([ends, *(f'`{p}`' for p in props)])} FROM `{rel.type}`"
+    if ends not in ("key", "rid"):
+        raise SchemaError(f"an edge's ends are read as key or rid, not {ends!r}")
+    part = ".key" if ends == "key" else ""
+    head = f"@out{part} AS `__start`, @in{part} AS `__end`"
+    if props is None:
+        return f"SELECT *, {head} FROM `{rel.type}`"
+    return f"SELECT {', '.join([head, *(f'`{p}`' for p in props)])} FROM `{rel.type}`"

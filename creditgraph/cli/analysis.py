@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from creditgraph import collector
 from creditgraph.cli.common import audit_log, log, settings_from
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph.runs import report_unfinished
@@ -97,11 +98,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     key = settings.id_hash_key.get_secret_value()
     with open_store(settings) as store:
         report_unfinished(store)
-        result = evaluate_persons(store, args.truth, hash_key=key)
-        try:
-            result |= evaluate_scores(store, args.truth, hash_key=key)
-        except CreditGraphError as e:
-            log.warning("%s (scores left out of the evaluation)", e)
+        with collector.paused():  # the exported graph is held through both evaluations (collector.py)
+            G = store.export()
+            result = evaluate_persons(store, args.truth, hash_key=key, graph=G)
+            try:
+                result |= evaluate_scores(store, args.truth, hash_key=key, graph=G)
+            except CreditGraphError as e:
+                log.warning("%s (scores left out of the evaluation)", e)
     report_dir = args.report_dir or settings.data_dir / "reports" / f"evaluate-{dt.datetime.now():%Y%m%d-%H%M%S}"
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "evaluation.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

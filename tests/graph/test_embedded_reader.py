@@ -11,6 +11,7 @@ import pytest
 
 from creditgraph.governance.lists import LIST_NODE_PROPERTIES
 from creditgraph.graph.bolt_store import BoltGraphStore
+from creditgraph.graph import embedded_reader as reader
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.embedded_store import EmbeddedGraphStore
 from creditgraph.loaders.pipeline import load_paths
@@ -47,16 +48,20 @@ def _whole(G):
 
 @pytest.fixture(scope="module")
 def scored(stores, small_seeded_city, tmp_path_factory):
-    """The seeded city resolved and scored over Bolt alone (its whole graph kept), then again in process."""
+    """The seeded city resolved and scored over Bolt alone (its whole graph kept), then again in
+    process; first, what both read from the empty store."""
     bolt, inproc = stores
+    inproc.wipe()
+    empty = (BoltGraphStore.export_tables(bolt, SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES),
+             inproc.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES), inproc.export())
     _resolved_and_scored(bolt, small_seeded_city, tmp_path_factory.mktemp("r"))
     over_bolt = _whole(bolt.export())
     _resolved_and_scored(inproc, small_seeded_city, tmp_path_factory.mktemp("r"))
-    return bolt, inproc, over_bolt
+    return bolt, inproc, over_bolt, empty
 
 
 def test_resolving_and_scoring_in_process_ends_as_the_same_store_as_over_bolt(scored):
-    bolt, _, over_bolt = scored
+    bolt, _, over_bolt, _ = scored
     assert _whole(bolt.export()) == over_bolt
 
 
@@ -66,7 +71,7 @@ def _typed(frame: pd.DataFrame) -> list[list[tuple[type, object]]]:
 
 @pytest.mark.parametrize("props", [SCORING_NODE_PROPERTIES, LIST_NODE_PROPERTIES], ids=["scoring", "lists"])
 def test_tables_read_in_process_equal_the_bolt_ones(scored, props):
-    bolt, inproc, _ = scored
+    bolt, inproc, *_ = scored
     want = BoltGraphStore.export_tables(bolt, props, SCORING_EDGE_PROPERTIES)
     got = inproc.export_tables(props, SCORING_EDGE_PROPERTIES)
     assert list(got.nodes) == list(want.nodes) and list(got.edges) == list(want.edges)
@@ -79,7 +84,7 @@ def test_tables_read_in_process_equal_the_bolt_ones(scored, props):
 
 
 def test_the_graph_read_in_process_equals_the_bolt_one(scored):
-    bolt, inproc, _ = scored
+    bolt, inproc, *_ = scored
     want, got = bolt.export(), inproc.export()
     assert want.number_of_nodes() > 1000 and want.number_of_edges() > 1000
     assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
@@ -95,12 +100,23 @@ def test_the_graph_read_in_process_equals_the_bolt_one(scored):
     assert sorted(inproc.export(some).nodes) == sorted(bolt.export(some).nodes) == some
 
 
-def test_an_empty_store_reads_as_empty_tables(stores):
-    bolt, inproc = stores
-    inproc.wipe()
-    want = BoltGraphStore.export_tables(bolt, SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
-    got = inproc.export_tables(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES)
+def test_an_empty_store_reads_as_empty_tables(scored):
+    want, got, graph = scored[3]
     for part in ("nodes", "edges"):
         for name, frame in getattr(want, part).items():
             assert list(getattr(got, part)[name].columns) == list(frame.columns) and len(frame) == 0
-    assert inproc.export().number_of_nodes() == 0
+    assert graph.number_of_nodes() == 0
+
+
+def test_edge_ends_read_by_record_id_or_by_key_agree(scored):
+    """An edge scan maps its ends' record ids to the keys of the nodes read before it; where an
+    end was not read (here: none were) it falls back to loading the ends for their keys."""
+    _, inproc, *_ = scored
+    db, ends = inproc._db, reader.Ends()
+    for label in ("Person", "Company"):
+        reader.node_table(db, label, ["name"], ends=ends)
+    by_rid = reader.edge_table(db, "OFFICER_OF", ["role"], ends=ends)
+    by_key = reader.edge_table(db, "OFFICER_OF", ["role"])
+    unread = reader.edge_table(db, "OFFICER_OF", ["role"], ends=reader.Ends())
+    assert by_rid.num_rows > 100 and by_rid.equals(by_key) and unread.equals(by_key)
+    assert by_rid.column_names == ["start", "end", "role"]
