@@ -13,10 +13,10 @@ from creditgraph.cli.pipeline import inputs_digest
 from creditgraph.synth.generate import generate
 
 
-def _run(args, data_dir):
+def _run(args, data_dir, command="pipeline"):
     env = {**os.environ, "CREDITGRAPH_DATA_DIR": str(data_dir), "CREDITGRAPH_USER": "tester"}
     env.pop("CREDITGRAPH_NEO4J_URI", None)
-    return subprocess.run([sys.executable, "-m", "creditgraph.cli", "pipeline", *args], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "creditgraph.cli", command, *args], env=env, capture_output=True,
                           text=True, timeout=600)
 
 
@@ -51,6 +51,14 @@ def test_one_command_then_only_what_did_not_finish(small, tmp_path):
     resumed = _run([str(small)], tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert _stages(resumed.stdout) == {"load": "done earlier", "resolve": "done earlier", "score": "ran"}
+
+    # the store the pipeline made, evaluated against the city's truth (one export for persons and scores)
+    ev = _run(["--truth", str(small.parent), "--json", "--report-dir", str(tmp_path / "ev")], tmp_path, "evaluate")
+    assert ev.returncode == 0, ev.stderr
+    figures = json.loads(ev.stdout)
+    assert figures["person_link.precision"] >= 0.95 and "shell.f1" in figures, figures
+    report = json.loads((tmp_path / "ev" / "evaluation.json").read_text(encoding="utf-8"))
+    assert len(report["person_link"]["pr_curve"]) == 7
 
 
 def test_changed_inputs_start_from_the_load(small, tmp_path):
