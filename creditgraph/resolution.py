@@ -132,16 +132,18 @@ def _resolved_of(store: GraphStore, keys) -> dict[str, str]:
 
 @collector.paused()  # the exported graph is held while re-resolving (creditgraph/collector.py)
 def evaluate_persons(store: GraphStore, city, *, hash_key: str,
-                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99), graph=None) -> dict:
+                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99), graph=None,
+                     truth: dict[str, int] | None = None) -> dict:
     """Person-link precision, recall and F1 of the stored resolution against a generated city's
     truth (the city must be what was loaded, with the same ID hash key), plus a PR curve from
-    re-resolving at other thresholds. ``graph``: the store's ``export()``, when the caller has it."""
+    re-resolving at other thresholds. ``graph``: the store's ``export()``, and ``truth``: the
+    city's ``synth.truth.mention_keys``, when the caller has them."""
     from creditgraph.analytics.resolve.evaluate import pair_metrics
     from creditgraph.analytics.resolve.persons import mentions
     from creditgraph.synth.truth import mention_keys
 
     G = store.export() if graph is None else graph
-    truth = mention_keys(city, hash_key=hash_key)
+    truth = mention_keys(city, hash_key=hash_key) if truth is None else truth
     if not any(k in G for k in truth):
         raise CreditGraphError(f"the store holds none of {city}'s people: load it (with the same ID hash key) first")
     firm_canon = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Company"}

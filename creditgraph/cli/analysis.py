@@ -93,6 +93,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.resolution import evaluate_persons
     from creditgraph.scoring import evaluate_scores, plot_pr_curves
+    from creditgraph.synth.truth import mention_keys
 
     settings = settings_from(args)
     key = settings.id_hash_key.get_secret_value()
@@ -100,9 +101,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         report_unfinished(store)
         with collector.paused():  # the exported graph is held through both evaluations (collector.py)
             G = store.export()
-            result = evaluate_persons(store, args.truth, hash_key=key, graph=G)
+            truth = mention_keys(args.truth, hash_key=key)  # re-maps the city's files: once, not per evaluation
+            result = evaluate_persons(store, args.truth, hash_key=key, graph=G, truth=truth)
             try:
-                result |= evaluate_scores(store, args.truth, hash_key=key, graph=G)
+                result |= evaluate_scores(store, args.truth, hash_key=key, graph=G, truth=truth)
             except CreditGraphError as e:
                 log.warning("%s (scores left out of the evaluation)", e)
     report_dir = args.report_dir or settings.data_dir / "reports" / f"evaluate-{dt.datetime.now():%Y%m%d-%H%M%S}"
