@@ -102,6 +102,16 @@ def _resolve(store: GraphStore, model: Model | None, incremental: bool,
     return summary, people
 
 
+def truth_keys(truth, city, hash_key: str) -> dict[str, int]:
+    """A generated city's person keys → true pids: ``truth`` as given, or called where it is a
+    function (the caller computes them beside other work), or ``synth.truth.mention_keys``."""
+    from creditgraph.synth.truth import mention_keys
+
+    if truth is None:
+        return mention_keys(city, hash_key=hash_key)
+    return truth() if callable(truth) else truth
+
+
 def review(store: GraphStore, a: str, b: str, verdict: str, *, by: str, why: str) -> None:
     """Store a reviewer's decision. "same" is refused when it contradicts a stored "not_same"
     between the two records' resolved entities, or their ID numbers; "not_same" always stands."""
@@ -132,28 +142,28 @@ def _resolved_of(store: GraphStore, keys) -> dict[str, str]:
 
 @collector.paused()  # the exported graph is held while re-resolving (creditgraph/collector.py)
 def evaluate_persons(store: GraphStore, city, *, hash_key: str,
-                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99), graph=None,
-                     truth: dict[str, int] | None = None) -> dict:
+                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99), graph=None, truth=None) -> dict:
     """Person-link precision, recall and F1 of the stored resolution against a generated city's
     truth (the city must be what was loaded, with the same ID hash key), plus a PR curve from
     re-resolving at other thresholds. ``graph``: the store's ``export()``, and ``truth``: the
-    city's ``synth.truth.mention_keys``, when the caller has them."""
+    city's ``synth.truth.mention_keys`` (or a function giving them, asked for once the
+    resolutions are done), when the caller has them."""
     from creditgraph.analytics.resolve.evaluate import pair_metrics
     from creditgraph.analytics.resolve.persons import mentions
-    from creditgraph.synth.truth import mention_keys
 
     G = store.export() if graph is None else graph
-    truth = mention_keys(city, hash_key=hash_key) if truth is None else truth
-    if not any(k in G for k in truth):
-        raise CreditGraphError(f"the store holds none of {city}'s people: load it (with the same ID hash key) first")
     firm_canon = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Company"}
     canonical = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Person"}
     ms = mentions(G, firm_canon)
-    now = pair_metrics(canonical, truth, ms)
     base = Model.load()
+    at = resolve_persons_at(G, thresholds, model=base, company_canonical=firm_canon)
+    keys = truth_keys(truth, city, hash_key)
+    if not any(k in G for k in keys):
+        raise CreditGraphError(f"the store holds none of {city}'s people: load it (with the same ID hash key) first")
+    now = pair_metrics(canonical, keys, ms)
     curve = []
-    for t, res in resolve_persons_at(G, thresholds, model=base, company_canonical=firm_canon).items():
-        m = pair_metrics(res.canonical, truth, ms)["masked"]
+    for t, res in at.items():
+        m = pair_metrics(res.canonical, keys, ms)["masked"]
         curve.append({"threshold": t, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"]})
     return {"person_link": {**now["masked"], "threshold": base.threshold, "pr_curve": curve},
             "person_link_all_pairs": now["all"]}

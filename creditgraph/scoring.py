@@ -251,18 +251,19 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
 
 @collector.paused()  # the exported graph is held while scoring it again (creditgraph/collector.py)
 def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.MultiDiGraph | None = None,
-                    truth: dict[str, int] | None = None) -> dict:
+                    truth=None) -> dict:
     """The evaluation matrix's figures (:func:`creditgraph.evaluation.detection_metrics`) for the
     store's *stored* shell scores and repeat flags, against a generated city's truth; the firm
     rankings (serial default, asset hiding) are recomputed from the exported graph. ``graph``:
-    the store's ``export()``, and ``truth``: the city's ``synth.truth.mention_keys``, when the
-    caller has them. Adds the shell PR curve and ``profile`` (the generator profile the truth names)."""
+    the store's ``export()``, and ``truth``: the city's ``synth.truth.mention_keys`` (or a
+    function giving them), when the caller has them. Adds the shell PR curve and ``profile``
+    (the generator profile the truth names)."""
     import json as _json
 
     from sklearn.metrics import precision_recall_curve
 
     from creditgraph.evaluation import detection_metrics, score_city
-    from creditgraph.synth.truth import mention_keys
+    from creditgraph.resolution import truth_keys
 
     G = store.export() if graph is None else graph
     scores = score_city(G)
@@ -275,8 +276,7 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.M
     repeat = scores["repeat"]
     flagged = {d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("repeat_flag")}
     repeat["flag"] = [k in flagged for k in repeat.index]
-    keys = mention_keys(city, hash_key=hash_key) if truth is None else truth
-    result = detection_metrics(G, city, scores, mention_keys=keys)
+    result = detection_metrics(G, city, scores, mention_keys=truth_keys(truth, city, hash_key))
     profile = Path(city) / "truth" / "profile.json"
     result["profile"] = _json.loads(profile.read_text(encoding="utf-8")).get("name") if profile.exists() else "full"
     planted = _planted_shells(city, G)

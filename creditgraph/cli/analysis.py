@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from creditgraph import collector
@@ -89,19 +92,31 @@ def flat_figures(result: dict) -> dict:
             for group, d in result.items() for k, v in (d.items() if isinstance(d, dict) else [(None, d)])}
 
 
+def _truth_keys(city: Path, hash_key: str, level: int) -> dict[str, int]:
+    """``synth.truth.mention_keys`` in a spawned process, its log lines kept."""
+    import logging
+
+    from creditgraph.synth.truth import mention_keys
+
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return mention_keys(city, hash_key=hash_key)
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.resolution import evaluate_persons
     from creditgraph.scoring import evaluate_scores, plot_pr_curves
-    from creditgraph.synth.truth import mention_keys
 
     settings = settings_from(args)
     key = settings.id_hash_key.get_secret_value()
     with open_store(settings) as store:
         report_unfinished(store)
-        with collector.paused():  # the exported graph is held through both evaluations (collector.py)
-            G = store.export()
-            truth = mention_keys(args.truth, hash_key=key)  # re-maps the city's files: once, not per evaluation
+        # The truth's person keys come from re-mapping the city's files (a minute at 100k firms,
+        # pure Python): in a process of their own, beside the export and the re-resolutions here.
+        with collector.paused(), ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pending = pool.submit(_truth_keys, args.truth, key, log.getEffectiveLevel())
+            G = store.export()  # once, for both evaluations (the graph is held: collector paused)
+            truth = functools.cache(pending.result)
             result = evaluate_persons(store, args.truth, hash_key=key, graph=G, truth=truth)
             try:
                 result |= evaluate_scores(store, args.truth, hash_key=key, graph=G, truth=truth)
