@@ -88,12 +88,14 @@ def _at(ranking: pd.Series, y: pd.Series, n: int) -> float:
     return round(float(y[top].mean()), 4) if len(top) else 0.0
 
 
-def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_keys: dict[str, int]) -> dict:
+def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_keys: dict[str, int],
+                      firms: dict[str, str] | None = None) -> dict:
     """The evaluation matrix's figures for one city (see module doc). ``mention_keys``: person
-    node key → true pid (``synth.truth.mention_keys``)."""
+    node key → true pid (``synth.truth.mention_keys``); ``firms``: :func:`firm_entities`, when
+    the caller has it."""
     patterns = json.loads((Path(city) / "truth" / "patterns.json").read_text(encoding="utf-8"))["patterns"]
     of = lambda name: [p for p in patterns if p["pattern"] == name]
-    firm = firm_entities(city, G)
+    firm = firm_entities(city, G) if firms is None else firms
     X, shells, entity = scores["X"], scores["shells"], scores["entity"]
     ent_index = pd.Index([entity[k] for k in X.index], dtype=object)
     shell_ents = {firm[u] for p in of("shell_cluster") for u in p["companies"] if u in firm}

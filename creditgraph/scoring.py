@@ -262,8 +262,9 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.M
 
     from sklearn.metrics import precision_recall_curve
 
-    from creditgraph.evaluation import detection_metrics, score_city
+    from creditgraph.evaluation import detection_metrics, firm_entities, score_city
     from creditgraph.resolution import truth_keys
+    from creditgraph.synth.truth import load_truth
 
     G = store.export() if graph is None else graph
     scores = score_city(G)
@@ -276,23 +277,16 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.M
     repeat = scores["repeat"]
     flagged = {d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("repeat_flag")}
     repeat["flag"] = [k in flagged for k in repeat.index]
-    result = detection_metrics(G, city, scores, mention_keys=truth_keys(truth, city, hash_key))
+    firms = firm_entities(city, G)
+    result = detection_metrics(G, city, scores, mention_keys=truth_keys(truth, city, hash_key), firms=firms)
     profile = Path(city) / "truth" / "profile.json"
     result["profile"] = _json.loads(profile.read_text(encoding="utf-8")).get("name") if profile.exists() else "full"
-    planted = _planted_shells(city, G)
+    planted = {firms[u] for p in load_truth(city).of("shell_cluster") for u in p["companies"] if u in firms}
     y = [scores["entity"][k] in planted for k in shells.index]
     sp, sr, _ = precision_recall_curve(y, shells["score"].to_numpy(dtype=float))
     result["shell"]["pr_curve"] = [{"precision": round(float(a), 4), "recall": round(float(b), 4)}
                                    for a, b in list(zip(sp, sr))[:: max(1, len(sp) // 25)]]
     return result
-
-
-def _planted_shells(city: Path, G: nx.MultiDiGraph) -> set[str]:
-    from creditgraph.evaluation import firm_entities
-    from creditgraph.synth.truth import load_truth
-
-    firm = firm_entities(city, G)
-    return {firm[u] for p in load_truth(city).of("shell_cluster") for u in p["companies"] if u in firm}
 
 
 def plot_pr_curves(result: dict, path: Path) -> Path:

@@ -233,11 +233,40 @@ def resolve_persons_at(G: nx.MultiDiGraph, thresholds: Iterable[float], *, model
     """:func:`resolve_persons` (no judgements, not incremental) at each of ``thresholds``, with the
     candidates found and scored once: each result is what ``resolve_persons`` gives with the
     model's threshold set to it (``creditgraph evaluate``'s precision–recall curve)."""
-    model = model or Model.load()
+    model, thresholds = model or Model.load(), list(thresholds)
     with collector.paused():
         ms, ctx = _mentions(G, company_canonical or {})
         scored, n = _scored(ms, model, ctx)
+        return _cluster_at(ms, scored, n, thresholds)
+
+
+def _cluster_at(ms: Mapping[str, Mention], scored: list[tuple[Link, str | None, float]], n: int,
+                thresholds: list[float]) -> dict[float, PersonResolution]:
+    """:func:`_cluster` at each threshold, in one greedy pass from the highest threshold down.
+
+    The greedy merge takes links best first, so a lower threshold's links are the higher one's
+    followed by more: its clusters are the higher one's grown. That holds while the links above
+    each threshold come first in the merge order (by rounded score, then keys); where a tie in
+    rounded score straddles a threshold it does not, and each threshold is clustered on its own."""
+    order = sorted((x for x in scored if not x[1]), key=lambda x: (-x[0].score, x[0].a, x[0].b))
+    cut = {t: sum(1 for *_, s in order if s >= t) for t in thresholds}
+    if not all(s >= t for t in thresholds for *_, s in order[:cut[t]]):
         return {t: _cluster(ms, *_above(scored, t), n, [], {}) for t in thresholds}
+    clusters = _Clusters(ms, [])
+    accepted: list[Link] = []
+    refused: list[tuple[Link, str]] = []
+    done, out = 0, {}
+    for t in sorted(set(thresholds), key=cut.__getitem__):
+        for link, _, _ in order[done:cut[t]]:
+            why = clusters.why_not(link.a, link.b)
+            if why:
+                refused.append((link, why))
+            elif clusters.union(link.a, link.b):
+                accepted.append(link)
+        done = cut[t]
+        contradicted = [(link, why) for link, why, s in scored if why and s >= t]
+        out[t] = PersonResolution(list(accepted), _canonical(ms, clusters), contradicted + refused, n)
+    return {t: out[t] for t in thresholds}
 
 
 def _mentions(G, canon: Mapping[str, str]) -> tuple[dict[str, Mention], FirmContext]:
@@ -276,10 +305,15 @@ def _cluster(ms: Mapping[str, Mention], kept: list[Link], refused: list[tuple[Li
             refused.append((link, why))
         elif clusters.union(link.a, link.b):
             accepted.append(link)
+    return PersonResolution(accepted, _canonical(ms, clusters), refused, n)
+
+
+def _canonical(ms: Mapping[str, Mention], clusters: _Clusters) -> dict[str, str]:
+    """Every record → its cluster's key."""
     canonical = dict(zip(ms, ms))
     for root, members in clusters.members.items():
         # a record keyed by a full ID stands for the person (it holds what every source with the ID
         # said); of those, or without one, the smallest key: stable across runs while membership is
         name = min(members, key=lambda k: (":id:" not in k, k))
         canonical.update(dict.fromkeys(members, name))
-    return PersonResolution(accepted, canonical, refused, n)
+    return canonical

@@ -10,7 +10,8 @@ from creditgraph.analytics.resolve.companies import company_canonical
 from creditgraph.analytics.resolve.evaluate import pair_metrics
 from creditgraph.analytics.resolve.mentions import mentions
 from creditgraph.analytics.resolve.pairs import FEATURES, candidate_pairs, contradiction
-from creditgraph.analytics.resolve.persons import Model, resolve_persons, resolve_persons_at
+from creditgraph.analytics.resolve import persons
+from creditgraph.analytics.resolve.persons import Link, Model, resolve_persons, resolve_persons_at
 from creditgraph.training.cities import HASH_KEY, city_graph
 from creditgraph.training.persons import fit, labelled_pairs
 from creditgraph.synth.truth import load_truth, mention_keys
@@ -164,14 +165,18 @@ def test_threshold_comes_from_the_held_out_precision_recall_curve(city_resolutio
     assert shipped.provenance["held_out_precision"] >= shipped.provenance["min_precision"]
 
 
-def test_resolving_at_several_thresholds_at_once_equals_one_run_each(noid_resolution):
-    """``resolve_persons_at`` (evaluate's curve) scores the candidates once; each threshold's
-    result is what a run with the model's threshold set to it gives: links, keys, refusals."""
+def test_resolving_at_several_thresholds_at_once_equals_one_run_each(noid_resolution, monkeypatch):
+    """``resolve_persons_at`` (evaluate's curve) scores the candidates once and clusters in one
+    greedy pass; each threshold's result is what a run with the model's threshold set to it
+    gives: links, keys, refusals."""
     G, _, _, default = noid_resolution
     base = Model.load()
     firms = company_canonical(G)
     thresholds = (0.05, base.threshold, 0.95)
+    per_threshold = persons._cluster
+    monkeypatch.setattr(persons, "_cluster", lambda *a: pytest.fail("clustered per threshold, not in one pass"))
     at = resolve_persons_at(G, thresholds, model=base, company_canonical=firms)
+    monkeypatch.setattr(persons, "_cluster", per_threshold)  # for the runs one threshold at a time
     assert list(at) == list(thresholds)
     for t in thresholds:
         one = resolve_persons(G, model=Model(base.coef, base.intercept, t, base.provenance), company_canonical=firms)
@@ -179,3 +184,42 @@ def test_resolving_at_several_thresholds_at_once_equals_one_run_each(noid_resolu
             one.links, one.canonical, one.refused, one.candidates)
     assert at[base.threshold].canonical == default.canonical
     assert len(at[0.05].links) > len(at[0.95].links)
+
+
+def test_a_rounded_score_tie_across_a_threshold_clusters_each_threshold_on_its_own():
+    """Links merge best first by rounded score, then keys: a link under the threshold can come
+    before one over it. Then one greedy pass would merge in another order, so each threshold
+    is clustered on its own, and the results are still a run each's."""
+    G = _graph(*((f"pe:gsxt:林建国@{x}", {"name": "林建国"}, [(FIRM, "OFFICER_OF")]) for x in "abc"))
+    ms, _ = persons._mentions(G, {})
+    a, b, c = sorted(ms)
+    scored = [(Link(a, b, 0.5, {}), None, 0.49996), (Link(a, c, 0.5, {}), None, 0.50004)]
+    at = persons._cluster_at(ms, scored, 2, [0.5, 0.4])
+    for t in (0.5, 0.4):
+        one = persons._cluster(ms, *persons._above(scored, t), 2, [], {})
+        assert (at[t].links, at[t].canonical, at[t].refused) == (one.links, one.canonical, one.refused)
+    assert [l.b for l in at[0.5].links] == [c] and len(set(at[0.4].canonical.values())) == 1
+
+
+def test_masked_pairs_are_counted_as_pair_by_pair(city_resolution):
+    """``pair_metrics`` counts masked pairs per group in one pass: the same counts as checking
+    every pair of every cluster and of every true person."""
+    from itertools import combinations
+
+    from creditgraph.analytics.resolve.evaluate import _masked_pair
+
+    G, truth, ms, res = city_resolution
+    clusters: dict[str, list[str]] = {}
+    people: dict[int, list[str]] = {}
+    for k in (k for k in truth if k in res.canonical):
+        clusters.setdefault(res.canonical[k], []).append(k)
+        people.setdefault(truth[k], []).append(k)
+
+    def masked(groups):
+        return [(a, b) for g in groups.values() for a, b in combinations(g, 2) if _masked_pair(ms[a], ms[b])]
+
+    predicted = masked(clusters)
+    m = pair_metrics(res.canonical, truth, ms)["masked"]
+    assert (m["predicted_pairs"], m["true_pairs"], m["correct_pairs"]) == (
+        len(predicted), len(masked(people)), sum(truth[a] == truth[b] for a, b in predicted))
+    assert m["correct_pairs"] > 100
