@@ -12,22 +12,9 @@ import pytest
 from creditgraph.governance.lists import LIST_NODE_PROPERTIES
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph import embedded_reader as reader
-from creditgraph.graph.connect import connect_bolt
-from creditgraph.graph.embedded_store import EmbeddedGraphStore
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.resolution import run_resolution
 from creditgraph.scoring import SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, run_scoring
-
-
-@pytest.fixture(scope="module")
-def stores(arcadedb_server, arcadedb_store):
-    """The session's embedded database twice: over Bolt only, and read in process."""
-    ep = arcadedb_server.endpoint
-    inproc = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb",
-                          in_process=arcadedb_server.database(), batch_size=500)
-    assert type(arcadedb_store) is BoltGraphStore and isinstance(inproc, EmbeddedGraphStore)
-    yield arcadedb_store, inproc
-    inproc.close()
 
 
 def _resolved_and_scored(store, city, reports):

@@ -11,23 +11,9 @@ import pytest
 
 from creditgraph.analytics.resolve.companies import resolve_companies
 from creditgraph.analytics.resolve.persons import resolve_persons
-from creditgraph.graph.bolt_store import BoltGraphStore
-from creditgraph.graph.connect import connect_bolt
-from creditgraph.graph.embedded_store import EmbeddedGraphStore
 from creditgraph.loaders.pipeline import load_paths
 from creditgraph.resolution import _link_rows
 from creditgraph.scoring import SCORE_COLUMNS, run_scoring
-
-
-@pytest.fixture(scope="module")
-def stores(arcadedb_server, arcadedb_store):
-    """The session's embedded database twice: over Bolt only, and with in-process write-backs."""
-    ep = arcadedb_server.endpoint
-    inproc = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database, backend="arcadedb",
-                          in_process=arcadedb_server.database(), batch_size=500)
-    assert type(arcadedb_store) is BoltGraphStore and isinstance(inproc, EmbeddedGraphStore)
-    yield arcadedb_store, inproc
-    inproc.close()
 
 
 @pytest.fixture(scope="module")
