@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Sequence
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,7 +26,7 @@ from creditgraph.errors import StoreError
 from creditgraph.graph import queries as q
 from creditgraph.graph.schema import schema
 
-__all__ = ["Ends", "node_table", "edge_table", "node_props", "edge_props"]
+__all__ = ["Ends", "node_table", "edge_table", "node_props", "edge_props", "frame"]
 
 _ENDS = ("__start", "__end")
 _RID = "__rid"
@@ -110,6 +111,20 @@ def edge_table(db: Any, type_: str, props: Sequence[str] | None, *, ends: Ends |
     t = _plain(t)
     names = ["start", "end", *(c for c in t.column_names if c not in _ENDS)]
     return t.select([*_ENDS, *names[2:]]).rename_columns(names)
+
+
+def frame(table: pa.Table) -> pd.DataFrame:
+    """``table`` as ``port.export_table`` makes an exported table of Python values, unsorted:
+    text (every value a string or missing, or no rows at all) as Arrow strings, taken over
+    without a Python ``str`` per value; anything else as Python values."""
+    out: dict[str, Any] = {}
+    for name, col in zip(table.column_names, table.columns):
+        kind = col.type
+        if not len(col) or pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind):
+            out[name] = pd.arrays.ArrowExtensionArray(col.cast(pa.large_string()).combine_chunks())
+        else:
+            out[name] = pd.Series(col.to_pylist(), dtype=object)
+    return pd.DataFrame(out)
 
 
 def node_props(table: pa.Table) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -25,7 +25,7 @@ from creditgraph.graph import queries as q
 from creditgraph.graph import embedded_reader as reader
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded_writer import Writer
-from creditgraph.graph.port import edge_key, export_table
+from creditgraph.graph.port import edge_key, sorted_export
 from creditgraph.graph.records import GraphTables
 from creditgraph.graph.schema import schema
 
@@ -109,11 +109,11 @@ class EmbeddedGraphStore(BoltGraphStore):
         for label, spec in sch.nodes.items():
             props = [p for p in node_props if p in spec.properties]
             t = self._read_columns(f"exporting {label} columns", reader.node_table, label, props, ends)
-            nodes[label] = export_table(t.column_names, _rows(t), spec.properties)
+            nodes[label] = sorted_export(reader.frame(t))
         for type_, rel in sch.relationships.items():
             props = [p for p in edge_props if p in rel.properties]
             t = self._read_columns(f"exporting {type_} columns", reader.edge_table, type_, props, ends)
-            edges[type_] = export_table(t.column_names, _rows(t), rel.properties)
+            edges[type_] = sorted_export(reader.frame(t))
         return GraphTables(nodes, edges)
 
     def _read_columns(self, what: str, read: Callable[..., Any], name: str, props: Sequence[str] | None,
@@ -152,10 +152,6 @@ class EmbeddedGraphStore(BoltGraphStore):
             self._db.command("sql", q.arcadedb_edge_type(type_))
         except ArcadeDBError as e:
             raise StoreError(f"arcadedb failed while creating the edge type {type_}: {e}") from e
-
-
-def _rows(table: Any) -> list[tuple[Any, ...]]:
-    return list(zip(*(c.to_pylist() for c in table.columns)))
 
 
 def _java_error() -> type[BaseException]:

@@ -253,7 +253,12 @@ def export_table(columns: list[str], rows: Sequence[Sequence[Any]], declared: Ma
     for c in columns:
         if c in declared and declared[c].type == "date":
             t[c] = pd.Series([None if v is None else plain(v) for v in t[c].tolist()], index=t.index, dtype=object)
-    t = text_columns(t)
+    return sorted_export(text_columns(t))
+
+
+def sorted_export(t: pd.DataFrame) -> pd.DataFrame:
+    """An exported table sorted by its leading columns: ``key`` for nodes, every column for edges."""
+    columns = list(t.columns)
     keys = columns[:1] if columns[0] == "key" else columns
     return t.sort_values(keys, kind="stable", ignore_index=True) if len(t) else t
 

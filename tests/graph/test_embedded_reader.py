@@ -91,7 +91,8 @@ def test_an_empty_store_reads_as_empty_tables(scored):
     want, got, graph = scored[3]
     for part in ("nodes", "edges"):
         for name, frame in getattr(want, part).items():
-            assert list(getattr(got, part)[name].columns) == list(frame.columns) and len(frame) == 0
+            pd.testing.assert_frame_equal(getattr(got, part)[name], frame)
+            assert len(frame) == 0
     assert graph.number_of_nodes() == 0
 
 
