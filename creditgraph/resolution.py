@@ -1,4 +1,4 @@
-"""Run entity resolution on a store: export, resolve firms then people, write the result back.
+"""Run entity resolution on a store: read its tables, resolve firms then people, write the result back.
 
 The algorithms are pure functions in ``analytics/resolve``; this module is the glue that reads
 the graph and the reviewers' judgements through the port and writes links, canonical keys
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from creditgraph import collector
 from creditgraph.analytics.resolve.companies import resolve_companies
 from creditgraph.analytics.resolve.persons import Model, PersonResolution, resolve_persons, resolve_persons_at
+from creditgraph.analytics.resolve.records import EDGE_PROPS, NODE_PROPS, Records
 from creditgraph.errors import CreditGraphError
 from creditgraph.graph import runs
 from creditgraph.graph.port import GraphStore
@@ -60,7 +61,7 @@ def run_resolution(store: GraphStore, *, model: Model | None = None, incremental
             log.warning("redoing the whole resolution, not an incremental one: %s did not finish",
                         ", ".join(r.key for r in run.earlier))
             incremental = False
-        with collector.paused():  # the exported graph stays in memory through the write-back (collector.py)
+        with collector.paused():  # the records and mentions stay in memory through the write-back (collector.py)
             summary, people = _resolve(store, model, incremental, run)
         summary.run, summary.repaired = run.key, run.repairs
         run.counts = {k: v for k, v in summary.as_dict().items() if k != "refused_examples"}
@@ -71,9 +72,9 @@ def _resolve(store: GraphStore, model: Model | None, incremental: bool,
              run: runs.RunRecord) -> tuple[ResolutionSummary, PersonResolution]:
     t0 = time.perf_counter()
     run.stage("reading the graph")
-    G = store.export()
+    R = Records.from_tables(store.export_tables(NODE_PROPS, EDGE_PROPS))
     run.stage("resolving firms")
-    firms = resolve_companies(G)
+    firms = resolve_companies(R)
     firm_links = [l for l in firms.links]
     run.stage("writing firm links and resolved keys", writes=True)
     store.write_resolution("Company", [{"a": l.a, "b": l.b, "score": l.score, "method": "rule",
@@ -81,10 +82,10 @@ def _resolve(store: GraphStore, model: Model | None, incremental: bool,
                                        for l in firm_links], firms.canonical)
     judged = [(j["a"], j["b"], j["verdict"]) for j in store.judgements("Person")]
     run.stage("resolving people")
-    people = resolve_persons(G, model=model, company_canonical=firms.canonical, judgements=judged,
+    people = resolve_persons(R, model=model, company_canonical=firms.canonical, judgements=judged,
                              incremental=incremental)
-    new_links = [l for l in people.links if not (incremental and G.nodes[l.a].get("resolved")
-                                                 and G.nodes[l.a].get("resolved") == G.nodes[l.b].get("resolved"))]
+    new_links = [l for l in people.links if not (incremental and R.nodes[l.a].get("resolved")
+                                                 and R.nodes[l.a].get("resolved") == R.nodes[l.b].get("resolved"))]
     run.stage("writing person links and resolved keys")
     store.write_resolution("Person", _link_rows(new_links), people.canonical, replace=not incremental)
     clusters = people.clusters()

@@ -69,6 +69,7 @@ from typing import Any, Mapping, NamedTuple
 
 import networkx as nx
 
+from creditgraph.analytics.resolve.records import Records
 from creditgraph.graph.schema import schema
 from creditgraph.normalize import company_match_key, halfwidth, uscc_matches_masked
 
@@ -154,22 +155,20 @@ class CompanyResolution:
         return out
 
 
-def resolve_companies(G: nx.Graph) -> CompanyResolution:
+def resolve_companies(G: Records | nx.Graph) -> CompanyResolution:
     """Link name- and stock-keyed Company nodes to the USCC-keyed node of the same firm.
 
-    ``G`` is a graph as ``GraphStore.export`` returns it: node attribute ``label`` plus the
-    node's properties. Only ``label == "Company"`` nodes are read. The rules, scores and
-    evidence are described in the module docstring. Raises ``TypeError`` when ``G`` is not
-    a NetworkX graph.
+    ``G`` is a graph as ``GraphStore.export`` returns it (node attribute ``label`` plus the
+    node's properties) or the :class:`~.records.Records` of a store's tables. Only
+    ``label == "Company"`` nodes are read. The rules, scores and evidence are described in the
+    module docstring. Raises ``TypeError`` for anything else.
     """
-    if not isinstance(G, nx.Graph):
-        raise TypeError(f"resolve_companies expects a NetworkX graph (GraphStore.export()), "
-                        f"got {type(G).__name__}")
+    nodes = Records.of(G).nodes
     uscc_prefix, name_prefix = _prefixes()
     canonical: dict[str, str] = {}
     groups: dict[str, list[str]] = {}
     names: dict[str, str] = {}
-    for n, d in G.nodes(data=True):
+    for n, d in nodes.items():
         if d.get("label") != "Company":
             continue
         canonical[n] = n
@@ -187,15 +186,15 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
     # A stock code names one listed firm: a record keyed by it is the registry firm that lists it.
     by_stock: dict[str, list[str]] = {}
     for n in canonical:
-        code = G.nodes[n].get("stock_code")
+        code = nodes[n].get("stock_code")
         if code and n.startswith(uscc_prefix):
             by_stock.setdefault(str(code), []).append(n)
     for n in canonical:
-        code = G.nodes[n].get("stock_code")
+        code = nodes[n].get("stock_code")
         if n.startswith(uscc_prefix) or not code or len(by_stock.get(str(code), ())) != 1:
             continue
         target = by_stock[str(code)][0]
-        both = [G.nodes[n].get("name"), G.nodes[target].get("name")]
+        both = [nodes[n].get("name"), nodes[target].get("name")]
         links.append(Link(n, target, SCORE_NAME_AND_ID,
                           {"rule": "same_stock_code", "stock_code": str(code), "names": both}))
         canonical[n] = target
@@ -206,7 +205,7 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
         for n in members:
             if n.startswith(uscc_prefix) or canonical[n] != n:
                 continue
-            decision = _decide(n, G.nodes[n], registry, key, uscc_prefix, names)
+            decision = _decide(n, nodes[n], registry, key, uscc_prefix, names)
             if isinstance(decision, Link):
                 links.append(decision)
                 canonical[n] = decision.b
@@ -214,7 +213,7 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
                 ambiguous.append(decision)
 
     for key, members in groups.items():
-        _join_listed(members, key, G, canonical, links, ambiguous, names, uscc_prefix, name_prefix)
+        _join_listed(members, key, nodes, canonical, links, ambiguous, names, uscc_prefix, name_prefix)
 
     branches: list[Branch] = []
     for key, members in groups.items():
@@ -235,7 +234,7 @@ def resolve_companies(G: nx.Graph) -> CompanyResolution:
     return res
 
 
-def company_canonical(G: nx.Graph) -> dict[str, str]:
+def company_canonical(G: Records | nx.Graph) -> dict[str, str]:
     """Every Company node → its canonical key (itself when unlinked); see :func:`resolve_companies`."""
     return resolve_companies(G).canonical
 
@@ -249,14 +248,15 @@ def _prefixes() -> tuple[str, str]:
     return f"{prefix}:uscc:", f"{prefix}:name:"
 
 
-def _join_listed(members: list[str], key: str, G: nx.Graph, canonical: dict[str, str], links: list[Link],
-                 ambiguous: list[Ambiguity], names: Mapping[str, str], uscc_prefix: str, name_prefix: str) -> None:
+def _join_listed(members: list[str], key: str, nodes: Mapping[str, Mapping[str, Any]], canonical: dict[str, str],
+                 links: list[Link], ambiguous: list[Ambiguity], names: Mapping[str, str], uscc_prefix: str,
+                 name_prefix: str) -> None:
     """Rule 6 for one name group: its name-keyed nodes join the group's one stock-keyed firm
     when the group has no registry node (a listed firm that publishes no USCC)."""
     if any(n.startswith(uscc_prefix) for n in members):
         return
     named = [n for n in members if n.startswith(name_prefix) and canonical[n] == n]
-    listed = [n for n in members if G.nodes[n].get("stock_code") and not n.startswith(name_prefix)]
+    listed = [n for n in members if nodes[n].get("stock_code") and not n.startswith(name_prefix)]
     if not named or not listed or any(canonical[n] != n for n in listed):
         return  # a listed firm already joined elsewhere by its code: its own name decides nothing here
     if len(listed) > 1:
@@ -266,8 +266,8 @@ def _join_listed(members: list[str], key: str, G: nx.Graph, canonical: dict[str,
     target = listed[0]
     for n in named:
         links.append(Link(n, target, SCORE_NAME, {
-            "rule": "same_name+stock", "match_key": key, "stock_code": str(G.nodes[target]["stock_code"]),
-            "names": [names[n], names.get(target, G.nodes[target].get("name"))]}))
+            "rule": "same_name+stock", "match_key": key, "stock_code": str(nodes[target]["stock_code"]),
+            "names": [names[n], names.get(target, nodes[target].get("name"))]}))
         canonical[n] = target
 
 

@@ -3,7 +3,8 @@ the context of its firms (addresses, phones, founding days, holdings, cases, co-
 
 :func:`firm_context` gathers the context in one pass over the nodes and one over the edges;
 :func:`mentions` turns every Person node into a :class:`Mention`. O(V + E), pure functions over
-a NetworkX graph as ``GraphStore.export`` returns it.
+the :class:`~.records.Records` of a store's tables or of a NetworkX graph as ``GraphStore.export``
+returns it.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping, NamedTuple
+from typing import Mapping, NamedTuple
 
 import networkx as nx
 
+from creditgraph.analytics.resolve.records import Records
 from creditgraph.normalize import normalize_person_name, to_simplified
 from creditgraph.roles import INDEPENDENT_DIRECTOR, has_role
 
@@ -134,32 +136,18 @@ def _independent(role) -> bool:
     return bool(role) and has_role(str(role), INDEPENDENT_DIRECTOR)
 
 
-def _typed_edges(G: nx.MultiDiGraph) -> Iterator[tuple[str, str, str | None, Mapping]]:
-    """(u, v, type, data) of every edge; the adjacency dicts directly, several times faster than G.edges."""
-    if G.is_multigraph():
-        for u, nbrs in G.adjacency():
-            for v, keyed in nbrs.items():
-                for d in keyed.values():
-                    yield u, v, d.get("type"), d
-    else:
-        for u, nbrs in G.adjacency():
-            for v, d in nbrs.items():
-                yield u, v, d.get("type"), d
-
-
-def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None = None,
+def firm_context(G: Records | nx.Graph, company_canonical: Mapping[str, str] | None = None,
                  name_of: Mapping[str, str] | None = None) -> FirmContext:
     """Addresses, phones, founding day, holdings, cases and people's names of every canonical
     firm, and each Person node's firms and cases — one pass over the nodes and one over the edges."""
+    R = Records.of(G)
     canon = company_canonical or {}
-    name_of = name_of if name_of is not None else person_names(G)
+    name_of = name_of if name_of is not None else person_names(R)
     ctx = FirmContext()
-    label = {}
-    for k, d in G.nodes(data="label"):
-        label[k] = d
+    label = {k: d.get("label") for k, d in R.nodes.items()}
     for k in canon.keys() | {k for k, lab in label.items() if lab == "Company"}:
-        if k in G:
-            day = _day(G.nodes[k].get("founded"))
+        if k in R:
+            day = _day(R.nodes[k].get("founded"))
             c = canon.get(k, k)
             if day is not None and (c not in ctx.founded or k == c):
                 ctx.founded[c] = day
@@ -172,14 +160,14 @@ def firm_context(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None
     names: dict[str, set[str]] = defaultdict(set)
     listed: dict[str, set[str]] = defaultdict(set)
     record_cases: dict[str, set[str]] = defaultdict(set)
-    for u, v, t, d in _typed_edges(G):
+    for u, v, t, role in R.edges():
         lu = label.get(u)
         if t in _ROLE_EDGES:
             f = canon.get(v, v)
             if lu == "Person":
                 ctx.person_firms[u].add(f)
                 # a professional independent director sits on many boards: his name ties no two people
-                if u in name_of and not (t == "OFFICER_OF" and _independent(d.get("role"))):
+                if u in name_of and not (t == "OFFICER_OF" and _independent(role)):
                     names[f].add(name_of[u])
                     ctx.firms_of_name[name_of[u]].add(f)
             elif lu == "Company" and t == "SHAREHOLDER_OF":
@@ -232,13 +220,13 @@ class _Names(dict):
     data: dict
 
 
-def person_names(G: nx.MultiDiGraph) -> dict[str, str]:
+def person_names(G: Records | nx.Graph) -> dict[str, str]:
     """Person key → normalised (Simplified) name, for every Person node with a name; the same
     name is normalised once. Pass it to :func:`firm_context` and :func:`mentions` to share it."""
     cache: dict[str, str] = {}
     out = _Names()
     out.data = {}
-    for k, d in G.nodes(data=True):
+    for k, d in Records.of(G).nodes.items():
         if d.get("label") == "Person" and d.get("name"):
             raw = d["name"]
             if raw not in cache:
@@ -267,22 +255,23 @@ def _around(ctx: FirmContext, firms: frozenset[str], cache: dict) -> tuple:
         (tuple(sorted(x for p in parts for x in p[6])),)
 
 
-def mentions(G: nx.MultiDiGraph, company_canonical: Mapping[str, str] | None = None,
+def mentions(G: Records | nx.Graph, company_canonical: Mapping[str, str] | None = None,
              context: FirmContext | None = None, *, names: Mapping[str, str] | None = None) -> dict[str, Mention]:
     """Every Person node of ``G`` with the identity evidence and context it carries.
 
     ``context`` (from :func:`firm_context`) is built when not given; ``names`` maps Person keys
     to normalised names, likewise. O(V + E)."""
+    R = Records.of(G)
     canon = company_canonical or {}
-    name_of = names if names is not None else person_names(G)
-    ctx = context or firm_context(G, canon, name_of)
+    name_of = names if names is not None else person_names(R)
+    ctx = context or firm_context(R, canon, name_of)
     case_firms: dict[str, set[str]] = defaultdict(set)
     for f, cs in ctx.cases.items():
         for c in cs:
             case_firms[c].add(f)
     cache: dict = {}
     out: dict[str, Mention] = {}
-    nodes = getattr(name_of, "data", None) or G.nodes
+    nodes = getattr(name_of, "data", None) or R.nodes
     for key in name_of:
         d = nodes[key]
         firms = frozenset(ctx.person_firms.get(key, ()))

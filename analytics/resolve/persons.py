@@ -47,8 +47,9 @@ explainable evidence, and links are merged greedily under cannot-link constraint
   one contradicts a member of the other (their merged ID positions, sex, birth year and
   judgements are checked), so a name-only record cannot chain two different ID holders.
 
-Pure functions over a NetworkX graph as ``GraphStore.export`` returns it; what each Person
-node shows and the context of its firms come from :mod:`.mentions`.
+Pure functions over the :class:`~.records.Records` of a store's tables, or of a NetworkX graph
+as ``GraphStore.export`` returns it; what each Person node shows and the context of its firms
+come from :mod:`.mentions`.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ from creditgraph.analytics.resolve.mentions import (HIDDEN, FirmContext, Mention
                                                     person_names)
 from creditgraph.analytics.resolve.pairs import (FEATURES, candidate_pairs, contradiction, evidence, feature_vector,
                                                  supported)
+from creditgraph.analytics.resolve.records import Records
 
 __all__ = ["Link", "Model", "PersonResolution", "MODEL_PATH", "score_candidates", "resolve_persons",
            "resolve_persons_at"]
@@ -213,7 +215,7 @@ class _Clusters:
         return True
 
 
-def resolve_persons(G: nx.MultiDiGraph, *, model: Model | None = None,
+def resolve_persons(G: Records | nx.Graph, *, model: Model | None = None,
                     company_canonical: Mapping[str, str] | None = None,
                     judgements: Iterable[tuple[str, str, str]] = (),
                     incremental: bool = False) -> PersonResolution:
@@ -228,7 +230,7 @@ def resolve_persons(G: nx.MultiDiGraph, *, model: Model | None = None,
         return _resolve(G, model or Model.load(), company_canonical or {}, judgements, incremental)
 
 
-def resolve_persons_at(G: nx.MultiDiGraph, thresholds: Iterable[float], *, model: Model | None = None,
+def resolve_persons_at(G: Records | nx.Graph, thresholds: Iterable[float], *, model: Model | None = None,
                        company_canonical: Mapping[str, str] | None = None) -> dict[float, PersonResolution]:
     """:func:`resolve_persons` (no judgements, not incremental) at each of ``thresholds``, with the
     candidates found and scored once: each result is what ``resolve_persons`` gives with the
@@ -269,21 +271,25 @@ def _cluster_at(ms: Mapping[str, Mention], scored: list[tuple[Link, str | None, 
     return {t: out[t] for t in thresholds}
 
 
-def _mentions(G, canon: Mapping[str, str]) -> tuple[dict[str, Mention], FirmContext]:
-    name_of = person_names(G)
-    ctx = firm_context(G, canon, name_of)
-    return mentions(G, canon, ctx, names=name_of), ctx
+def _mentions(G: Records | nx.Graph, canon: Mapping[str, str]) -> tuple[dict[str, Mention], FirmContext]:
+    R = Records.of(G)
+    name_of = person_names(R)
+    ctx = firm_context(R, canon, name_of)
+    return mentions(R, canon, ctx, names=name_of), ctx
 
 
-def _resolve(G, model: Model, canon: Mapping[str, str], judgements, incremental: bool) -> PersonResolution:
-    ms, ctx = _mentions(G, canon)
+def _resolve(G: Records | nx.Graph, model: Model, canon: Mapping[str, str], judgements,
+             incremental: bool) -> PersonResolution:
+    R = Records.of(G)
+    nodes = R.nodes
+    ms, ctx = _mentions(R, canon)
     earlier: dict[str, list[str]] = defaultdict(list)
     if incremental:
-        touched = {ms[k].name for k in ms if not G.nodes[k].get("resolved")}
+        touched = {ms[k].name for k in ms if not nodes[k].get("resolved")}
         ms = {k: m for k, m in ms.items() if m.name in touched}
         for k in ms:
-            if G.nodes[k].get("resolved"):
-                earlier[G.nodes[k]["resolved"]].append(k)
+            if nodes[k].get("resolved"):
+                earlier[nodes[k]["resolved"]].append(k)
     judged = [(a, b, v) for a, b, v in judgements if a in ms and b in ms]
     kept, refused, n = score_candidates(ms, model, ctx)
     return _cluster(ms, kept, refused, n, judged, earlier)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from creditgraph.analytics.resolve import records as resolution
 from creditgraph.governance.lists import LIST_NODE_PROPERTIES
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph import embedded_reader as reader
@@ -56,11 +57,14 @@ def _typed(frame: pd.DataFrame) -> list[list[tuple[type, object]]]:
     return [[(type(v), v) for v in frame[c].tolist()] for c in frame.columns]
 
 
-@pytest.mark.parametrize("props", [SCORING_NODE_PROPERTIES, LIST_NODE_PROPERTIES], ids=["scoring", "lists"])
-def test_tables_read_in_process_equal_the_bolt_ones(scored, props):
+@pytest.mark.parametrize("props, edge_props", [(SCORING_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES),
+                                               (LIST_NODE_PROPERTIES, SCORING_EDGE_PROPERTIES),
+                                               (resolution.NODE_PROPS, resolution.EDGE_PROPS)],
+                         ids=["scoring", "lists", "resolution"])
+def test_tables_read_in_process_equal_the_bolt_ones(scored, props, edge_props):
     bolt, inproc, *_ = scored
-    want = BoltGraphStore.export_tables(bolt, props, SCORING_EDGE_PROPERTIES)
-    got = inproc.export_tables(props, SCORING_EDGE_PROPERTIES)
+    want = BoltGraphStore.export_tables(bolt, props, edge_props)
+    got = inproc.export_tables(props, edge_props)
     assert list(got.nodes) == list(want.nodes) and list(got.edges) == list(want.edges)
     for part in ("nodes", "edges"):
         for name, frame in getattr(want, part).items():
