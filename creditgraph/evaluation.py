@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.features import company_indicators, coverage
-from creditgraph.analytics.frames import graph_frames
+from creditgraph.analytics.frames import GraphFrames, graph_frames
 from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
 from creditgraph.analytics.offenders import dishonest_firm_ranking, hidden_assets, repeat_offenders
+from creditgraph.analytics.resolve.records import Records
 from creditgraph.analytics.shell import score_shells
 from creditgraph.normalize import company_match_key
 
@@ -38,11 +39,12 @@ __all__ = ["score_city", "firm_entities", "detection_metrics", "TOP_SHARE"]
 TOP_SHARE = 0.01  # "in the top 1 % of its ranking"
 
 
-def score_city(G: nx.MultiDiGraph, *, model=None) -> dict:
-    """Every firm scorer on a resolved graph: ``X`` (indicators), ``shells``, ``repeat`` (by
-    entity key), ``hidden`` (the findings), ``dishonest`` and ``hiding`` (rankings over the scored
-    firms' entities; ``hiding`` also reads the namesake leads too weak to be findings)."""
-    fr = graph_frames(G)
+def score_city(G: nx.MultiDiGraph | GraphFrames, *, model=None) -> dict:
+    """Every firm scorer on a resolved graph (or its frames, as ``frames_from_tables`` makes them
+    from a store's tables): ``X`` (indicators), ``shells``, ``repeat`` (by entity key), ``hidden``
+    (the findings), ``dishonest`` and ``hiding`` (rankings over the scored firms' entities;
+    ``hiding`` also reads the namesake leads too weak to be findings)."""
+    fr = G if isinstance(G, GraphFrames) else graph_frames(G)
     X, evidence = company_indicators(None, frames=fr)
     shells = score_shells(X, evidence, model=model)
     repeat_ids = repeat_offenders(None, frames=fr, by_id=True)
@@ -50,7 +52,8 @@ def score_city(G: nx.MultiDiGraph, *, model=None) -> dict:
     repeat.index = pd.Index(fr.entities[repeat_ids.index.to_numpy(dtype=np.int64)], dtype=object)
     leads = hidden_assets(None, frames=fr, weak=True)  # the ranking reads the weak namesake leads too
     hidden = leads[leads["finding"].astype(bool)].drop(columns="finding").reset_index(drop=True)
-    entity = {k: G.nodes[k].get("resolved") or k for k in X.index}
+    at = pd.Index(fr.keys).get_indexer(X.index)
+    entity = dict(zip(X.index, fr.entities[fr.entity[at]].tolist()))
     firms = pd.Index([entity[k] for k in X.index], dtype=object)
     dishonest = dishonest_firm_ranking(None, frames=fr, repeat=repeat_ids)
     dishonest = dishonest[dishonest.index.isin(firms)]
@@ -59,15 +62,16 @@ def score_city(G: nx.MultiDiGraph, *, model=None) -> dict:
             "hiding": hiding_firm_ranking(leads, firms), "entity": entity}
 
 
-def firm_entities(city: Path, G: nx.MultiDiGraph) -> dict[str, str]:
-    """Planted firm USCC → the firm's entity key in ``G`` (firms the graph lacks are left out)."""
+def firm_entities(city: Path, G: Records | nx.Graph) -> dict[str, str]:
+    """Planted firm USCC → the firm's entity key in ``G`` (firms the graph lacks are left out);
+    ``G`` a graph or the :class:`~.analytics.resolve.records.Records` of a store's tables."""
     names: dict[str, str] = {}
     firms_csv = Path(city) / "truth" / "companies.csv"
     if firms_csv.exists():
         with firms_csv.open(encoding="utf-8") as fh:
             names = {company_match_key(r["name"]): r["uscc"] for r in csv.DictReader(fh)}
     out: dict[str, str] = {}
-    for k, d in G.nodes(data=True):
+    for k, d in Records.of(G).nodes.items():
         if d.get("label") != "Company":
             continue
         uscc = d.get("uscc") or (names.get(company_match_key(d["name"])) if d.get("name") else None)
@@ -88,7 +92,7 @@ def _at(ranking: pd.Series, y: pd.Series, n: int) -> float:
     return round(float(y[top].mean()), 4) if len(top) else 0.0
 
 
-def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_keys: dict[str, int],
+def detection_metrics(G: Records | nx.Graph, city: Path, scores: dict, *, mention_keys: dict[str, int],
                       firms: dict[str, str] | None = None) -> dict:
     """The evaluation matrix's figures for one city (see module doc). ``mention_keys``: person
     node key → true pid (``synth.truth.mention_keys``); ``firms``: :func:`firm_entities`, when
@@ -136,9 +140,10 @@ def detection_metrics(G: nx.MultiDiGraph, city: Path, scores: dict, *, mention_k
     repeat = scores["repeat"]
     flagged = set(repeat.index[repeat["flag"].astype(bool)])
     ents: dict[int, set[str]] = defaultdict(set)
+    nodes = Records.of(G).nodes
     for k, pid in mention_keys.items():
-        if k in G:
-            ents[pid].add(G.nodes[k].get("resolved") or k)
+        if k in nodes:
+            ents[pid].add(nodes[k].get("resolved") or k)
     for name in ("repeat_offender", "serial_defaulter"):  # serial defaulters need their firms' rep resolved
         wanted = of(name)
         hits = sum(1 for p in wanted if ({firm.get(p["subject"]["company"])} if "company" in p["subject"]

@@ -141,25 +141,26 @@ def _resolved_of(store: GraphStore, keys) -> dict[str, str]:
     return {k: store.get(k).props.get("resolved") or k for k in keys}
 
 
-@collector.paused()  # the exported graph is held while re-resolving (creditgraph/collector.py)
+@collector.paused()  # the records are held while re-resolving (creditgraph/collector.py)
 def evaluate_persons(store: GraphStore, city, *, hash_key: str,
-                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99), graph=None, truth=None) -> dict:
+                     thresholds=(0.01, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99), records=None, truth=None) -> dict:
     """Person-link precision, recall and F1 of the stored resolution against a generated city's
     truth (the city must be what was loaded, with the same ID hash key), plus a PR curve from
-    re-resolving at other thresholds. ``graph``: the store's ``export()``, and ``truth``: the
-    city's ``synth.truth.mention_keys`` (or a function giving them, asked for once the
-    resolutions are done), when the caller has them."""
+    re-resolving at other thresholds. ``records``: the store's :class:`Records` (or its exported
+    graph), and ``truth``: the city's ``synth.truth.mention_keys`` (or a function giving them,
+    asked for once the resolutions are done), when the caller has them."""
     from creditgraph.analytics.resolve.evaluate import pair_metrics
     from creditgraph.analytics.resolve.persons import mentions
 
-    G = store.export() if graph is None else graph
-    firm_canon = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Company"}
-    canonical = {k: d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("label") == "Person"}
-    ms = mentions(G, firm_canon)
+    R = (Records.from_tables(store.export_tables(NODE_PROPS, EDGE_PROPS)) if records is None
+         else Records.of(records))
+    firm_canon = {k: d.get("resolved") or k for k, d in R.nodes.items() if d.get("label") == "Company"}
+    canonical = {k: d.get("resolved") or k for k, d in R.nodes.items() if d.get("label") == "Person"}
+    ms = mentions(R, firm_canon)
     base = Model.load()
-    at = resolve_persons_at(G, thresholds, model=base, company_canonical=firm_canon)
+    at = resolve_persons_at(R, thresholds, model=base, company_canonical=firm_canon)
     keys = truth_keys(truth, city, hash_key)
-    if not any(k in G for k in keys):
+    if not any(k in R for k in keys):
         raise CreditGraphError(f"the store holds none of {city}'s people: load it (with the same ID hash key) first")
     now = pair_metrics(canonical, keys, ms)
     curve = []

@@ -24,6 +24,7 @@ from creditgraph.analytics.features import INDICATORS, UNAVAILABLE, company_indi
 from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, GraphFrames,
                                              frames_from_tables, graph_frames)
 from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
+from creditgraph.analytics.resolve import records as resolve_records
 from creditgraph.analytics.shell import score_shells
 from creditgraph.analytics.spread import dishonesty_spread
 from creditgraph.beside import Beside
@@ -33,7 +34,7 @@ from creditgraph.graph.port import GraphStore
 from creditgraph.progress import progress_bar
 
 __all__ = ["score_graph", "node_scores", "SCORE_COLUMNS", "graph_stages", "run_scoring", "evaluate_scores",
-           "plot_pr_curves"]
+           "evaluation_inputs", "EVALUATION_NODE_PROPERTIES", "EVALUATION_EDGE_PROPERTIES", "plot_pr_curves"]
 
 log = logging.getLogger(__name__)
 
@@ -249,15 +250,30 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
     return summary
 
 
-@collector.paused()  # the exported graph is held while scoring it again (creditgraph/collector.py)
-def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.MultiDiGraph | None = None,
+#: What ``creditgraph evaluate`` reads of a store, once for both evaluations: resolution's node
+#: properties, scoring's, and the stored scores it holds against the truth.
+EVALUATION_NODE_PROPERTIES = tuple(dict.fromkeys(SCORING_NODE_PROPERTIES + resolve_records.NODE_PROPS
+                                                 + ("shell_score", "shell_flag", "repeat_flag")))
+EVALUATION_EDGE_PROPERTIES = tuple(dict.fromkeys(SCORING_EDGE_PROPERTIES + resolve_records.EDGE_PROPS))
+
+
+def evaluation_inputs(store: GraphStore) -> tuple[resolve_records.Records, GraphFrames]:
+    """The store read once as tables (no NetworkX export): the records resolution reads, with the
+    stored scores, and the frames the scorers read (``creditgraph evaluate``)."""
+    tables = store.export_tables(EVALUATION_NODE_PROPERTIES, EVALUATION_EDGE_PROPERTIES)
+    return resolve_records.Records.from_tables(tables), frames_from_tables(tables)
+
+
+@collector.paused()  # the records and frames are held while scoring again (creditgraph/collector.py)
+def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str,
+                    inputs: tuple[resolve_records.Records | nx.Graph, GraphFrames | nx.Graph] | None = None,
                     truth=None) -> dict:
     """The evaluation matrix's figures (:func:`creditgraph.evaluation.detection_metrics`) for the
     store's *stored* shell scores and repeat flags, against a generated city's truth; the firm
-    rankings (serial default, asset hiding) are recomputed from the exported graph. ``graph``:
-    the store's ``export()``, and ``truth``: the city's ``synth.truth.mention_keys`` (or a
-    function giving them), when the caller has them. Adds the shell PR curve and ``profile``
-    (the generator profile the truth names)."""
+    rankings (serial default, asset hiding) are recomputed from the store. ``inputs``: the
+    store's :func:`evaluation_inputs` (or a graph for both), and ``truth``: the city's
+    ``synth.truth.mention_keys`` (or a function giving them), when the caller has them. Adds the
+    shell PR curve and ``profile`` (the generator profile the truth names)."""
     import json as _json
 
     from sklearn.metrics import precision_recall_curve
@@ -266,19 +282,20 @@ def evaluate_scores(store: GraphStore, city: Path, *, hash_key: str, graph: nx.M
     from creditgraph.resolution import truth_keys
     from creditgraph.synth.truth import load_truth
 
-    G = store.export() if graph is None else graph
-    scores = score_city(G)
-    stored = {k: d for k, d in G.nodes(data=True) if d.get("label") == "Company" and d.get("shell_score") is not None}
+    records, frames = evaluation_inputs(store) if inputs is None else inputs
+    R = resolve_records.Records.of(records)
+    scores = score_city(frames)
+    stored = {k: d for k, d in R.nodes.items() if d.get("label") == "Company" and d.get("shell_score") is not None}
     if not stored:
         raise CreditGraphError("no scores in the store: run `creditgraph score` first")
     shells = scores["shells"]
     shells["score"] = [stored.get(k, {}).get("shell_score", 0.0) for k in shells.index]
     shells["flag"] = [bool(stored.get(k, {}).get("shell_flag")) for k in shells.index]
     repeat = scores["repeat"]
-    flagged = {d.get("resolved") or k for k, d in G.nodes(data=True) if d.get("repeat_flag")}
+    flagged = {d.get("resolved") or k for k, d in R.nodes.items() if d.get("repeat_flag")}
     repeat["flag"] = [k in flagged for k in repeat.index]
-    firms = firm_entities(city, G)
-    result = detection_metrics(G, city, scores, mention_keys=truth_keys(truth, city, hash_key), firms=firms)
+    firms = firm_entities(city, R)
+    result = detection_metrics(R, city, scores, mention_keys=truth_keys(truth, city, hash_key), firms=firms)
     profile = Path(city) / "truth" / "profile.json"
     result["profile"] = _json.loads(profile.read_text(encoding="utf-8")).get("name") if profile.exists() else "full"
     planted = {firms[u] for p in load_truth(city).of("shell_cluster") for u in p["companies"] if u in firms}

@@ -105,21 +105,21 @@ def _truth_keys(city: Path, hash_key: str, level: int) -> dict[str, int]:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from creditgraph.graph.connect import open_store
     from creditgraph.resolution import evaluate_persons
-    from creditgraph.scoring import evaluate_scores, plot_pr_curves
+    from creditgraph.scoring import evaluate_scores, evaluation_inputs, plot_pr_curves
 
     settings = settings_from(args)
     key = settings.id_hash_key.get_secret_value()
     with open_store(settings) as store:
         report_unfinished(store)
         # The truth's person keys come from re-mapping the city's files (a minute at 100k firms,
-        # pure Python): in a process of their own, beside the export and the re-resolutions here.
+        # pure Python): in a process of their own, beside the store's read and the re-resolutions here.
         with collector.paused(), ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             pending = pool.submit(_truth_keys, args.truth, key, log.getEffectiveLevel())
-            G = store.export()  # once, for both evaluations (the graph is held: collector paused)
+            records, frames = evaluation_inputs(store)  # once, for both evaluations (held: collector paused)
             truth = functools.cache(pending.result)
-            result = evaluate_persons(store, args.truth, hash_key=key, graph=G, truth=truth)
+            result = evaluate_persons(store, args.truth, hash_key=key, records=records, truth=truth)
             try:
-                result |= evaluate_scores(store, args.truth, hash_key=key, graph=G, truth=truth)
+                result |= evaluate_scores(store, args.truth, hash_key=key, inputs=(records, frames), truth=truth)
             except CreditGraphError as e:
                 log.warning("%s (scores left out of the evaluation)", e)
     report_dir = args.report_dir or settings.data_dir / "reports" / f"evaluate-{dt.datetime.now():%Y%m%d-%H%M%S}"

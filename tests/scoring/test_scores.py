@@ -13,9 +13,9 @@ from creditgraph.analytics.shell import ShellModel, score_shells
 from creditgraph.training.cities import resolved_city_graph
 from creditgraph.training.shell import shell_labels
 from creditgraph.loaders.pipeline import load_paths
-from creditgraph.resolution import run_resolution
+from creditgraph.resolution import evaluate_persons, run_resolution
 from creditgraph.scoring import evaluate_scores, run_scoring
-from creditgraph.synth.truth import load_truth
+from creditgraph.synth.truth import load_truth, mention_keys
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,12 @@ def test_scores_are_written_to_the_store_and_evaluated(store, small_seeded_city,
     assert summary["shell_flags"] > 10 and summary["repeat_flags"] >= 6
     result = evaluate_scores(store, city, hash_key="k")
     assert result["shell"]["f1"] >= 0.8 and result["repeat_offender"]["recall"] >= 0.95
+    # read as tables (what `creditgraph evaluate` does), the figures are the exported graph's
+    G, keys = store.export(), mention_keys(city, hash_key="k")
+    assert evaluate_scores(store, city, hash_key="k", inputs=(G, G), truth=keys) == result
+    persons = evaluate_persons(store, city, hash_key="k", truth=keys)
+    assert persons["person_link"]["f1"] >= 0.9
+    assert evaluate_persons(store, city, hash_key="k", records=G, truth=keys) == persons
     flagged = next(e for e in store.search("有限公司", labels=["Company"], limit=2000) if e.props.get("shell_flag"))
     assert json.loads(flagged.props["shell_reasons"])[0]["evidence"]
 
