@@ -149,23 +149,24 @@ def evaluate_persons(store: GraphStore, city, *, hash_key: str,
     re-resolving at other thresholds. ``records``: the store's :class:`Records` (or its exported
     graph), and ``truth``: the city's ``synth.truth.mention_keys`` (or a function giving them,
     asked for once the resolutions are done), when the caller has them."""
-    from creditgraph.analytics.resolve.evaluate import pair_metrics
-    from creditgraph.analytics.resolve.persons import mentions
+    from creditgraph.analytics.resolve.evaluate import PairCounter
+    from creditgraph.analytics.resolve.persons import mentions_of
 
     R = (Records.from_tables(store.export_tables(NODE_PROPS, EDGE_PROPS)) if records is None
          else Records.of(records))
     firm_canon = {k: d.get("resolved") or k for k, d in R.nodes.items() if d.get("label") == "Company"}
     canonical = {k: d.get("resolved") or k for k, d in R.nodes.items() if d.get("label") == "Person"}
-    ms = mentions(R, firm_canon)
+    found = mentions_of(R, firm_canon)
     base = Model.load()
-    at = resolve_persons_at(R, thresholds, model=base, company_canonical=firm_canon)
+    at = resolve_persons_at(R, thresholds, model=base, company_canonical=firm_canon, found=found)
     keys = truth_keys(truth, city, hash_key)
     if not any(k in R for k in keys):
         raise CreditGraphError(f"the store holds none of {city}'s people: load it (with the same ID hash key) first")
-    now = pair_metrics(canonical, keys, ms)
+    pairs = PairCounter(keys, found[0])
+    now = pairs.metrics(canonical)
     curve = []
     for t, res in at.items():
-        m = pair_metrics(res.canonical, keys, ms)["masked"]
+        m = pairs.metrics(res.canonical)["masked"]
         curve.append({"threshold": t, "precision": m["precision"], "recall": m["recall"], "f1": m["f1"]})
     return {"person_link": {**now["masked"], "threshold": base.threshold, "pr_curve": curve},
             "person_link_all_pairs": now["all"]}

@@ -15,13 +15,16 @@ count against recall.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from itertools import combinations
 from typing import Mapping
 
+import numpy as np
+import pandas as pd
+
 from creditgraph.analytics.resolve.mentions import HIDDEN, FirmContext, Mention
 
-__all__ = ["pair_metrics", "inferable_pairs", "noid_metrics", "no_id"]
+__all__ = ["pair_metrics", "PairCounter", "inferable_pairs", "noid_metrics", "no_id"]
 
 
 def _prf(tp: int, predicted: int, true: int) -> dict[str, float]:
@@ -38,38 +41,47 @@ def _masked_pair(a: Mention, b: Mention) -> bool:
 def pair_metrics(canonical: Mapping[str, str], truth: Mapping[str, int],
                  ms: Mapping[str, Mention] | None = None) -> dict[str, dict[str, float]]:
     """``{"all": {...}, "masked": {...}}`` (the second only when ``ms`` is given)."""
-    labelled = [k for k in truth if k in canonical]
-    by_cluster: dict[str, list[str]] = defaultdict(list)
-    by_person: dict[int, list[str]] = defaultdict(list)
-    for k in labelled:
-        by_cluster[canonical[k]].append(k)
-        by_person[truth[k]].append(k)
-    tp = sum(n * (n - 1) // 2 for n in Counter((canonical[k], truth[k]) for k in labelled).values())
-    out = {"all": _prf(tp, sum(len(v) * (len(v) - 1) // 2 for v in by_cluster.values()),
-                       sum(len(v) * (len(v) - 1) // 2 for v in by_person.values()))}
-    if ms is not None:
-        by_both: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for k in labelled:
-            by_both[(canonical[k], truth[k])].append(k)
-
-        def count(groups):
-            return sum(_masked_pairs(g, ms) for g in groups.values())
-        out["masked"] = _prf(count(by_both), count(by_cluster), count(by_person))
-    return out
+    return PairCounter(truth, ms).metrics(canonical)
 
 
-def _masked_pairs(keys: list[str], ms: Mapping[str, Mention]) -> int:
-    """How many pairs of ``keys`` are masked pairs (:func:`_masked_pair`), in one pass: of the
-    records with an ID, every pair but those where neither shows a hidden position."""
-    hidden = shown = 0
-    for k in keys:
-        m = ms[k]
-        if m.has_id:
-            if HIDDEN in m.pos:
-                hidden += 1
-            else:
-                shown += 1
-    return hidden * (hidden - 1) // 2 + hidden * shown
+class PairCounter:
+    """:func:`pair_metrics` of many resolutions of the same records (a precision–recall curve):
+    the truth's side — each record's true person and whether it shows an ID, and which part of
+    it is hidden — is read once; each resolution is then counted with array operations, O(records)."""
+
+    def __init__(self, truth: Mapping[str, int], ms: Mapping[str, Mention] | None = None) -> None:
+        self.keys = list(truth)
+        self.person = pd.factorize(pd.Series([truth[k] for k in self.keys], dtype=object))[0].astype(np.int64)
+        self.masked = ms is not None
+        # 0: no ID shown, 1: an ID in full, 2: an ID with hidden positions (a masked pair has a 2 and a 1 or 2)
+        shows = [(ms or {}).get(k) for k in self.keys]
+        self.id_kind = np.array([0 if m is None or not m.has_id else 2 if HIDDEN in m.pos else 1 for m in shows],
+                                dtype=np.int8)
+
+    def metrics(self, canonical: Mapping[str, str]) -> dict[str, dict[str, float]]:
+        """Pairwise figures of ``canonical`` (record → cluster key), among the labelled records it holds."""
+        held = np.fromiter((k in canonical for k in self.keys), dtype=bool, count=len(self.keys))
+        cluster = pd.factorize(pd.Series([canonical[k] for k, h in zip(self.keys, held) if h], dtype=object))[0]
+        person, kind = self.person[held], self.id_kind[held]
+        both = pd.factorize(cluster.astype(np.int64) * (int(person.max(initial=0)) + 1) + person)[0]
+        out = {"all": _prf(_pairs(both), _pairs(cluster), _pairs(person))}
+        if self.masked:
+            hidden, shown = kind == 2, kind == 1
+            out["masked"] = _prf(*(_masked_pairs(g, hidden, shown) for g in (both, cluster, person)))
+        return out
+
+
+def _pairs(groups: np.ndarray) -> int:
+    n = np.bincount(groups).astype(np.int64)
+    return int((n * (n - 1) // 2).sum())
+
+
+def _masked_pairs(groups: np.ndarray, hidden: np.ndarray, shown: np.ndarray) -> int:
+    """How many pairs within the groups are masked pairs (:func:`_masked_pair`): of the records
+    with an ID, every pair but those where neither shows a hidden position."""
+    h = np.bincount(groups, weights=hidden, minlength=1).astype(np.int64)
+    f = np.bincount(groups, weights=shown, minlength=1).astype(np.int64)
+    return int((h * (h - 1) // 2 + h * f).sum())
 
 
 def no_id(m: Mention) -> bool:

@@ -71,7 +71,7 @@ from creditgraph.analytics.resolve.pairs import (FEATURES, candidate_pairs, cont
 from creditgraph.analytics.resolve.records import Records
 
 __all__ = ["Link", "Model", "PersonResolution", "MODEL_PATH", "score_candidates", "resolve_persons",
-           "resolve_persons_at"]
+           "resolve_persons_at", "mentions_of"]
 
 MODEL_PATH = Path(__file__).with_name("person_model.json")
 
@@ -231,13 +231,15 @@ def resolve_persons(G: Records | nx.Graph, *, model: Model | None = None,
 
 
 def resolve_persons_at(G: Records | nx.Graph, thresholds: Iterable[float], *, model: Model | None = None,
-                       company_canonical: Mapping[str, str] | None = None) -> dict[float, PersonResolution]:
+                       company_canonical: Mapping[str, str] | None = None,
+                       found: tuple[dict[str, Mention], FirmContext] | None = None) -> dict[float, PersonResolution]:
     """:func:`resolve_persons` (no judgements, not incremental) at each of ``thresholds``, with the
     candidates found and scored once: each result is what ``resolve_persons`` gives with the
-    model's threshold set to it (``creditgraph evaluate``'s precision–recall curve)."""
+    model's threshold set to it (``creditgraph evaluate``'s precision–recall curve). ``found``:
+    :func:`mentions_of` the same records and canonical firms, when the caller has them."""
     model, thresholds = model or Model.load(), list(thresholds)
     with collector.paused():
-        ms, ctx = _mentions(G, company_canonical or {})
+        ms, ctx = found or mentions_of(G, company_canonical or {})
         scored, n = _scored(ms, model, ctx)
         return _cluster_at(ms, scored, n, thresholds)
 
@@ -271,7 +273,8 @@ def _cluster_at(ms: Mapping[str, Mention], scored: list[tuple[Link, str | None, 
     return {t: out[t] for t in thresholds}
 
 
-def _mentions(G: Records | nx.Graph, canon: Mapping[str, str]) -> tuple[dict[str, Mention], FirmContext]:
+def mentions_of(G: Records | nx.Graph, canon: Mapping[str, str]) -> tuple[dict[str, Mention], FirmContext]:
+    """Every Person record's :class:`Mention` and the firms' context they were built from."""
     R = Records.of(G)
     name_of = person_names(R)
     ctx = firm_context(R, canon, name_of)
@@ -282,7 +285,7 @@ def _resolve(G: Records | nx.Graph, model: Model, canon: Mapping[str, str], judg
              incremental: bool) -> PersonResolution:
     R = Records.of(G)
     nodes = R.nodes
-    ms, ctx = _mentions(R, canon)
+    ms, ctx = mentions_of(R, canon)
     earlier: dict[str, list[str]] = defaultdict(list)
     if incremental:
         touched = {ms[k].name for k in ms if not nodes[k].get("resolved")}

@@ -191,7 +191,7 @@ def test_a_rounded_score_tie_across_a_threshold_clusters_each_threshold_on_its_o
     before one over it. Then one greedy pass would merge in another order, so each threshold
     is clustered on its own, and the results are still a run each's."""
     G = _graph(*((f"pe:gsxt:林建国@{x}", {"name": "林建国"}, [(FIRM, "OFFICER_OF")]) for x in "abc"))
-    ms, _ = persons._mentions(G, {})
+    ms, _ = persons.mentions_of(G, {})
     a, b, c = sorted(ms)
     scored = [(Link(a, b, 0.5, {}), None, 0.49996), (Link(a, c, 0.5, {}), None, 0.50004)]
     at = persons._cluster_at(ms, scored, 2, [0.5, 0.4])
@@ -201,9 +201,9 @@ def test_a_rounded_score_tie_across_a_threshold_clusters_each_threshold_on_its_o
     assert [l.b for l in at[0.5].links] == [c] and len(set(at[0.4].canonical.values())) == 1
 
 
-def test_masked_pairs_are_counted_as_pair_by_pair(city_resolution):
-    """``pair_metrics`` counts masked pairs per group in one pass: the same counts as checking
-    every pair of every cluster and of every true person."""
+def test_pairs_are_counted_as_pair_by_pair(city_resolution):
+    """``pair_metrics`` counts pairs and masked pairs per group with array operations: the same
+    counts as checking every pair of every cluster and of every true person."""
     from itertools import combinations
 
     from creditgraph.analytics.resolve.evaluate import _masked_pair
@@ -215,11 +215,13 @@ def test_masked_pairs_are_counted_as_pair_by_pair(city_resolution):
         clusters.setdefault(res.canonical[k], []).append(k)
         people.setdefault(truth[k], []).append(k)
 
-    def masked(groups):
-        return [(a, b) for g in groups.values() for a, b in combinations(g, 2) if _masked_pair(ms[a], ms[b])]
+    def masked(groups, only=True):
+        return [(a, b) for g in groups.values() for a, b in combinations(g, 2)
+                if not only or _masked_pair(ms[a], ms[b])]
 
-    predicted = masked(clusters)
-    m = pair_metrics(res.canonical, truth, ms)["masked"]
-    assert (m["predicted_pairs"], m["true_pairs"], m["correct_pairs"]) == (
-        len(predicted), len(masked(people)), sum(truth[a] == truth[b] for a, b in predicted))
-    assert m["correct_pairs"] > 100
+    got = pair_metrics(res.canonical, truth, ms)
+    for part, only in (("masked", True), ("all", False)):
+        predicted, m = masked(clusters, only), got[part]
+        assert (m["predicted_pairs"], m["true_pairs"], m["correct_pairs"]) == (
+            len(predicted), len(masked(people, only)), sum(truth[a] == truth[b] for a, b in predicted))
+        assert m["correct_pairs"] > 100
