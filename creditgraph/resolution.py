@@ -72,7 +72,7 @@ def _resolve(store: GraphStore, model: Model | None, incremental: bool,
              run: runs.RunRecord) -> tuple[ResolutionSummary, PersonResolution]:
     t0 = time.perf_counter()
     run.stage("reading the graph")
-    R = Records.from_tables(store.export_tables(NODE_PROPS, EDGE_PROPS))
+    R = read_records(store)
     run.stage("resolving firms")
     firms = resolve_companies(R)
     firm_links = [l for l in firms.links]
@@ -101,6 +101,11 @@ def _resolve(store: GraphStore, model: Model | None, incremental: bool,
              summary.persons["records"], summary.persons["entities"], summary.companies["records"],
              summary.companies["entities"], summary.seconds)
     return summary, people
+
+
+def read_records(store: GraphStore) -> Records:
+    """What resolution reads of ``store``: its tables of resolution's properties, not a graph export."""
+    return Records.from_tables(store.export_tables(NODE_PROPS, EDGE_PROPS))
 
 
 def truth_keys(truth, city, hash_key: str) -> dict[str, int]:
@@ -152,8 +157,7 @@ def evaluate_persons(store: GraphStore, city, *, hash_key: str,
     from creditgraph.analytics.resolve.evaluate import PairCounter
     from creditgraph.analytics.resolve.persons import mentions_of
 
-    R = (Records.from_tables(store.export_tables(NODE_PROPS, EDGE_PROPS)) if records is None
-         else Records.of(records))
+    R = read_records(store) if records is None else Records.of(records)
     firm_canon = {k: d.get("resolved") or k for k, d in R.nodes.items() if d.get("label") == "Company"}
     canonical = {k: d.get("resolved") or k for k, d in R.nodes.items() if d.get("label") == "Person"}
     found = mentions_of(R, firm_canon)
