@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Mapping, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 import networkx as nx
 
@@ -93,6 +93,22 @@ class FirmContext:
     firms_of_item: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # "a:"/"p:" item → firms
     n_firms: int = 0                                                   # canonical firms with a person or an item
     _co: dict[tuple[str, str], tuple[int, float]] = field(default_factory=dict, repr=False)
+    _case_firms: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    def case_firms(self) -> dict[str, set[str]]:
+        """Case → the canonical firms party to it (built once)."""
+        if self._case_firms is None:
+            firms: dict[str, set[str]] = defaultdict(set)
+            for f, cs in self.cases.items():
+                for c in cs:
+                    firms[c].add(f)
+            self._case_firms = dict(firms)
+        return self._case_firms
+
+    def forget(self) -> None:
+        """Drop the per-name caches (:meth:`co_occurrence`): resolving a city a batch of names at a
+        time, the next batch never asks about this one's names."""
+        self._co.clear()
 
     def together(self, name: str, other: str) -> int:
         """Firms where people named ``name`` and ``other`` both hold a role."""
@@ -256,8 +272,9 @@ def _around(ctx: FirmContext, firms: frozenset[str], cache: dict) -> tuple:
 
 
 def mentions(G: Records | nx.Graph, company_canonical: Mapping[str, str] | None = None,
-             context: FirmContext | None = None, *, names: Mapping[str, str] | None = None) -> dict[str, Mention]:
-    """Every Person node of ``G`` with the identity evidence and context it carries.
+             context: FirmContext | None = None, *, names: Mapping[str, str] | None = None,
+             keys: Iterable[str] | None = None) -> dict[str, Mention]:
+    """Every Person node of ``G`` (or those of ``keys``) with the identity evidence and context it carries.
 
     ``context`` (from :func:`firm_context`) is built when not given; ``names`` maps Person keys
     to normalised names, likewise. O(V + E)."""
@@ -265,14 +282,11 @@ def mentions(G: Records | nx.Graph, company_canonical: Mapping[str, str] | None 
     canon = company_canonical or {}
     name_of = names if names is not None else person_names(R)
     ctx = context or firm_context(R, canon, name_of)
-    case_firms: dict[str, set[str]] = defaultdict(set)
-    for f, cs in ctx.cases.items():
-        for c in cs:
-            case_firms[c].add(f)
+    case_firms = ctx.case_firms()
     cache: dict = {}
     out: dict[str, Mention] = {}
     nodes = getattr(name_of, "data", None) or R.nodes
-    for key in name_of:
+    for key in (name_of if keys is None else keys):
         d = nodes[key]
         firms = frozenset(ctx.person_firms.get(key, ()))
         cases = frozenset(ctx.person_cases.get(key, ()))

@@ -46,6 +46,10 @@ explainable evidence, and links are merged greedily under cannot-link constraint
 * **Clustering** (here). Links in descending score; two clusters join only if no member of
   one contradicts a member of the other (their merged ID positions, sex, birth year and
   judgements are checked), so a name-only record cannot chain two different ID holders.
+* **Batches** (here). A candidate needs one name, so a city is resolved :data:`BATCH` records
+  of whole name blocks at a time (names a reviewer's judgement or an earlier cluster ties stay
+  together); only the firm context is built for the whole city, since its counts are city-wide.
+  The result is the same whatever the batch size (``tests/analytics/test_resolve_persons.py``).
 
 Pure functions over the :class:`~.records.Records` of a store's tables, or of a NetworkX graph
 as ``GraphStore.export`` returns it; what each Person node shows and the context of its firms
@@ -54,10 +58,11 @@ come from :mod:`.mentions`.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import networkx as nx
 import numpy as np
@@ -70,10 +75,19 @@ from creditgraph.analytics.resolve.pairs import (FEATURES, candidate_pairs, cont
                                                  supported)
 from creditgraph.analytics.resolve.records import Records
 
-__all__ = ["Link", "Model", "PersonResolution", "MODEL_PATH", "score_candidates", "resolve_persons",
+__all__ = ["Link", "Model", "PersonResolution", "MODEL_PATH", "BATCH", "score_candidates", "resolve_persons",
            "resolve_persons_at", "mentions_of"]
 
 MODEL_PATH = Path(__file__).with_name("person_model.json")
+
+#: People are resolved a batch of whole name blocks at a time, about this many records each. A
+#: candidate pair needs one name, so batches share only the firm context (built once, for the
+#: city-wide counts its features read); a city's mentions, candidates and their evidence are held
+#: one batch at a time. At 1M firms all 4.25M mentions at once ran out of 24 GB
+#: (bench/results/city_1m_embedded_attempt.txt).
+BATCH = 200_000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -218,16 +232,19 @@ class _Clusters:
 def resolve_persons(G: Records | nx.Graph, *, model: Model | None = None,
                     company_canonical: Mapping[str, str] | None = None,
                     judgements: Iterable[tuple[str, str, str]] = (),
-                    incremental: bool = False) -> PersonResolution:
+                    incremental: bool = False, batch: int = BATCH) -> PersonResolution:
     """Resolve the Person nodes of ``G``; ``judgements`` are (key, key, "same"|"not_same").
 
     ``incremental``: only name blocks holding a node without a ``resolved`` key are scored,
     and the clusters found earlier (nodes sharing ``resolved``) are kept and grown, so new
     records join existing people without re-resolving the rest; the result covers those
     blocks only.
+
+    ``batch``: records whose mentions, candidates and evidence are held at once (:data:`BATCH`);
+    the result does not depend on it (only the order of its lists does).
     """
     with collector.paused():  # a few small objects per record and pair, none cyclic
-        return _resolve(G, model or Model.load(), company_canonical or {}, judgements, incremental)
+        return _resolve(G, model or Model.load(), company_canonical or {}, judgements, incremental, batch)
 
 
 def resolve_persons_at(G: Records | nx.Graph, thresholds: Iterable[float], *, model: Model | None = None,
@@ -282,20 +299,72 @@ def mentions_of(G: Records | nx.Graph, canon: Mapping[str, str]) -> tuple[dict[s
 
 
 def _resolve(G: Records | nx.Graph, model: Model, canon: Mapping[str, str], judgements,
-             incremental: bool) -> PersonResolution:
+             incremental: bool, batch: int) -> PersonResolution:
     R = Records.of(G)
     nodes = R.nodes
-    ms, ctx = mentions_of(R, canon)
+    name_of = person_names(R)
+    ctx = firm_context(R, canon, name_of)
+    keys = list(name_of)
     earlier: dict[str, list[str]] = defaultdict(list)
     if incremental:
-        touched = {ms[k].name for k in ms if not nodes[k].get("resolved")}
-        ms = {k: m for k, m in ms.items() if m.name in touched}
-        for k in ms:
+        touched = {name_of[k] for k in keys if not nodes[k].get("resolved")}
+        keys = [k for k in keys if name_of[k] in touched]
+        for k in keys:
             if nodes[k].get("resolved"):
                 earlier[nodes[k]["resolved"]].append(k)
-    judged = [(a, b, v) for a, b, v in judgements if a in ms and b in ms]
-    kept, refused, n = score_candidates(ms, model, ctx)
-    return _cluster(ms, kept, refused, n, judged, earlier)
+    inside = set(keys)
+    judged = [(a, b, v) for a, b, v in judgements if a in inside and b in inside]
+    del inside
+    ties = [(a, b) for a, b, _ in judged] + [(ks[0], k) for ks in earlier.values() for k in ks[1:]]
+    out = PersonResolution([], {}, [], 0)
+    for i, part in enumerate(_batches(keys, name_of, ties, batch), 1):
+        ms = mentions(R, canon, ctx, names=name_of, keys=part)
+        kept, refused, n = score_candidates(ms, model, ctx)
+        res = _cluster(ms, kept, refused, n, [j for j in judged if j[0] in ms and j[1] in ms],
+                       {r: ks for r, ks in earlier.items() if ks[0] in ms})
+        out.links += res.links
+        out.canonical.update(res.canonical)
+        out.refused += res.refused
+        out.candidates += res.candidates
+        ctx.forget()
+        if len(part) < len(keys):
+            log.info("people: batch %d, %d records (%d of %d done), %d links so far", i, len(part),
+                     len(out.canonical), len(keys), len(out.links))
+    return out
+
+
+def _batches(keys: list[str], name_of: Mapping[str, str], ties: Iterable[tuple[str, str]],
+             size: int) -> Iterator[list[str]]:
+    """``keys`` in batches of whole name blocks, about ``size`` records each (a bigger block is a
+    batch of its own); names tied by ``ties`` (a reviewer's "same" or "not same" across names,
+    an earlier cluster across names) stay in one batch. All of ``keys``, in their order, when
+    they fit in one."""
+    if len(keys) <= size:
+        yield keys
+        return
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    for a, b in ties:
+        ra, rb = find(name_of[a]), find(name_of[b])
+        if ra != rb:
+            parent[rb] = ra
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        blocks[find(name_of[k])].append(k)
+    part: list[str] = []
+    for block in blocks.values():
+        if part and len(part) + len(block) > size:
+            yield part
+            part = []
+        part.extend(block)
+    if part:
+        yield part
 
 
 def _cluster(ms: Mapping[str, Mention], kept: list[Link], refused: list[tuple[Link, str]], n: int,
