@@ -13,8 +13,9 @@ included) and the digest of the folded records, which must be equal for every en
 bench stops otherwise). ``--repeat N`` runs the engines N times, alternating, and keeps each
 one's fastest run (the machine is shared).
 
-``all``: the real ``creditgraph pipeline DATA --bulk`` (``creditgraph.cli.main``) on a fresh
-embedded store under ``--cache``, in this one process — load (map, GraphBatch write, indexes),
+``all``: the real ``creditgraph pipeline DATA --bulk --one-process`` (``creditgraph.cli.main``) on a
+fresh embedded store under ``--cache``, in this one process (the command's default runs each stage
+in a process of its own, which this bench cannot time step by step) — load (map, GraphBatch write, indexes),
 resolve, score, and the governance step after load and score — with each stage wrapped where the
 command calls it, so every stage gets its seconds, CPU seconds (all threads: the embedded JVM runs
 in this process), peak RSS (the JVM's heap included) and throughput. Each stage is cut into the
@@ -204,7 +205,7 @@ _RESOLUTION_STEPS = {"writing firm links and resolved keys": "Company",
 
 
 def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable, write_backs: _WriteBacks) -> dict:
-    """Run ``creditgraph pipeline DATA --bulk`` in this process with its stages wrapped; returns the total."""
+    """Run ``creditgraph pipeline DATA --bulk --one-process`` with its stages wrapped; returns the total."""
     import creditgraph.cli.store as cli_store
     import creditgraph.governance as governance
     import creditgraph.graph.arcadedb_bulk as arcadedb_bulk
@@ -242,7 +243,7 @@ def _pipeline(args: argparse.Namespace, data: Path, work: Path, table: StepTable
     store_log.addHandler(write_backs)
     t0, c0 = time.perf_counter(), time.process_time()
     try:
-        rc = cli_main(["pipeline", str(data), "--bulk", "--data-dir", str(work / "store")])
+        rc = cli_main(["pipeline", str(data), "--bulk", "--one-process", "--data-dir", str(work / "store")])
     finally:
         w.undo()
         store_log.removeHandler(write_backs)
@@ -269,9 +270,9 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
              f"# shared machine (2 cores, other engineers' jobs): load average (1/5/15 min) "
              f"{'/'.join(f'{x:.1f}' for x in load0)} at the start, {'/'.join(f'{x:.1f}' for x in load1)} at the end; "
              "wall seconds hold the other jobs' share, CPU s (this process, all threads, the JVM's included) do not",
-             "# route: creditgraph pipeline DATA --bulk (creditgraph.cli.main, in this process: one JVM) on an empty "
-             f"embedded store, heap {args.heap}, page cache {args.page_ram_mb} MB; sub-steps are the run records' "
-             "run.stage() steps",
+             "# route: creditgraph pipeline DATA --bulk --one-process (creditgraph.cli.main, in this process: one JVM) "
+             f"on an empty embedded store, heap {args.heap}, page cache {args.page_ram_mb} MB; sub-steps are the run "
+             "records' run.stage() steps",
              "# a sub-step runs from its run.stage() to the next one: what the code does between two marks counts "
              "in the earlier (score's 'columns' holds spread and clusters, run in turn beside the JVM)",
              f"{'stage / sub-step':58} {'seconds':>8} {'CPU s':>7} {'CPU/wall':>8} {'peak RSS GB':>11}  throughput"]

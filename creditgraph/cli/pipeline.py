@@ -1,10 +1,12 @@
 """``creditgraph pipeline``: a city from files to a resolved, scored store in one command.
 
-Load → resolve → score, each stage timed (seconds, peak memory) in one table at the end. The
-command remembers which stages finished for which inputs (``<data dir>/runs/pipeline.json``), so
-after a stop it carries on where it left off: a finished stage is skipped while the input files are
-unchanged and the store reports no unfinished run of it (``creditgraph.graph.runs``); everything
-after a stage that runs again runs again too.
+Load → resolve → score, each stage timed (seconds, peak memory) in one table at the end. Each
+stage runs in a fresh process of its own (``--one-process``: all in this one), which opens the
+store, runs the stage and closes it, so a stage starts without what the one before left in
+memory. The command remembers which stages finished for which inputs
+(``<data dir>/runs/pipeline.json``), so after a stop it carries on where it left off: a finished
+stage is skipped while the input files are unchanged and the store reports no unfinished run of
+it (``creditgraph.graph.runs``); everything after a stage that runs again runs again too.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
+import multiprocessing
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from creditgraph.cli.common import log, settings_from
+from creditgraph.errors import CreditGraphError
 
 STAGES = ("load", "resolve", "score")
 
@@ -53,28 +60,91 @@ def _write_state(path: Path, state: dict) -> None:
     tmp.replace(path)
 
 
-def _peak_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024  # Linux reports kilobytes
+def _own_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
 
 
-def _to_redo(store) -> set[str]:
+def _to_redo(settings) -> set[str]:
     """Stages whose last run the store says did not finish, whatever the state file says."""
     from creditgraph.graph import runs
+    from creditgraph.graph.connect import open_store
 
     by_command = {runs.BULK_LOAD: "load", runs.RESOLVE: "resolve", runs.SCORE: "score"}
-    return {by_command[r.command] for r in runs.unfinished_runs(store) if r.command in by_command}
+    with open_store(settings) as store:
+        return {by_command[r.command] for r in runs.unfinished_runs(store) if r.command in by_command}
+
+
+def _loader(settings, job: dict):
+    from creditgraph.loaders.mapping import load_mappings
+    from creditgraph.loaders.pipeline import load_paths
+
+    return functools.partial(load_paths, paths=job["paths"], hash_key=settings.id_hash_key.get_secret_value(),
+                             report_dir=job["report_dir"] / "load",
+                             mapping=load_mappings(job["mapping"]) if job["mapping"] else None,
+                             batch_rows=settings.batch_size)
+
+
+def run_stage(name: str, settings, job: dict) -> dict:
+    """One stage on the store the settings select, then the governance step after a load or a
+    score (``creditgraph.governance.after``: a snapshot and the alerts of its difference, timed
+    apart: at 100k it is ~15 % of the run). Returns the stage's summary, seconds, governance
+    seconds (or None) and this process's peak RSS in MB."""
+    from creditgraph.governance import after
+    from creditgraph.graph.connect import open_store
+
+    def govern(store, what: str) -> float:
+        t0 = time.perf_counter()
+        after(settings, store, what)
+        return time.perf_counter() - t0
+
+    governed = None
+    if name == "load" and job["bulk"]:
+        from creditgraph.cli.store import bulk_first_load
+
+        t0 = time.perf_counter()
+        summary = bulk_first_load(settings, _loader(settings, job), paths=job["paths"]).as_dict()["rows_read"]
+        seconds = time.perf_counter() - t0
+        with open_store(settings) as store:
+            governed = govern(store, "load")
+        return {"summary": summary, "seconds": seconds, "governance": governed, "peak_mb": _own_peak_mb()}
+    with open_store(settings) as store:
+        t0 = time.perf_counter()
+        if name == "load":
+            summary = _loader(settings, job)(store).as_dict()["rows_read"]
+        elif name == "resolve":
+            from creditgraph.resolution import run_resolution
+
+            summary = run_resolution(store, user=settings.user)[0].as_dict()["persons"]["entities"]
+        else:
+            summary = _score(store, settings, job["report_dir"])
+        seconds = time.perf_counter() - t0
+        if name != "resolve":
+            governed = govern(store, name)
+    return {"summary": summary, "seconds": seconds, "governance": governed, "peak_mb": _own_peak_mb()}
+
+
+def _in_own_process(fn, *args):
+    """``fn(*args)`` in a fresh (spawned) process that logs as this one: what a stage leaves in
+    memory goes with it. A 1M bulk load left 12-13 GB in its process (its 15 GB fold, freed but
+    kept by Python's allocator, beside the store's JVM), and resolution did not fit beside that
+    (bench/results/city_1m_embedded_attempt.txt). Its result, or its error raised here."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=_child_logging,
+                             initargs=(logging.getLogger().getEffectiveLevel(),)) as pool:
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool as e:
+            raise CreditGraphError(f"the process running {getattr(fn, '__name__', fn)}{args[:1]} died before it "
+                                   "finished (killed for memory? see the system log); run the pipeline again to "
+                                   "carry on from that stage") from e
+
+
+def _child_logging(level: int) -> None:
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
 
 
 def cmd_pipeline(args: argparse.Namespace) -> int:
-    from creditgraph.cli.store import bulk_first_load
-    from creditgraph.governance import after
-    from creditgraph.graph.connect import open_store
-    from creditgraph.loaders.mapping import load_mappings
-    from creditgraph.loaders.pipeline import load_paths
-    from creditgraph.resolution import run_resolution
-
     settings = settings_from(args)
     state_path = _state_file(settings)
     state = _read_state(state_path, inputs_digest(args.paths))
@@ -82,53 +152,34 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
         state["done"] = {}
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     report_dir = settings.data_dir / "reports" / f"pipeline-{stamp}"
-    load = functools.partial(load_paths, paths=args.paths, hash_key=settings.id_hash_key.get_secret_value(),
-                             report_dir=report_dir / "load",
-                             mapping=load_mappings(args.mapping) if args.mapping else None,
-                             batch_rows=settings.batch_size)
+    job = {"paths": args.paths, "mapping": args.mapping, "bulk": args.bulk, "report_dir": report_dir}
+    call = (lambda fn, *a: fn(*a)) if args.one_process else _in_own_process
     table: list[tuple[str, str, float | None, float]] = []
-
-    def run_stage(name: str, work) -> None:
-        log.info("pipeline: %s (stage %d of %d)", name, STAGES.index(name) + 1, len(STAGES))
-        t0 = time.perf_counter()
-        summary = work()
-        seconds = time.perf_counter() - t0
-        state["done"][name] = {"at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                               "seconds": round(seconds, 1), "summary": summary}
-        _write_state(state_path, state)
-        table.append((name, "ran", seconds, _peak_rss_mb()))
-
     governed: dict[str, float] = {}
 
-    def govern(name: str) -> None:
-        """Governance after a load or a score (creditgraph.governance.after): a store snapshot and
-        the alerts of its difference, timed apart from the stage (at 100k it is ~15 % of the run)."""
-        t0 = time.perf_counter()
-        after(settings, store, name)
-        governed[name] = time.perf_counter() - t0
+    def stage(name: str) -> None:
+        log.info("pipeline: %s (stage %d of %d)%s", name, STAGES.index(name) + 1, len(STAGES),
+                 "" if args.one_process else ", in a process of its own")
+        out = call(run_stage, name, settings, job)
+        state["done"][name] = {"at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                               "seconds": round(out["seconds"], 1), "summary": out["summary"]}
+        _write_state(state_path, state)
+        table.append((name, "ran", out["seconds"], out["peak_mb"]))
+        if out["governance"] is not None:
+            governed[name] = out["governance"]
 
-    redo_from = None
     if args.bulk and "load" not in state["done"]:
-        run_stage("load", lambda: bulk_first_load(settings, load, paths=args.paths).as_dict()["rows_read"])
-    with open_store(settings) as store:
-        if args.bulk and table and table[-1][0] == "load":
-            govern("load")
-        redo = _to_redo(store)
-        for name in STAGES:
-            if redo_from is None and (name not in state["done"] or name in redo):
-                redo_from = name
-            if redo_from is None or STAGES.index(name) < STAGES.index(redo_from):
-                if not any(row[0] == name for row in table):  # a bulk load just ran it
-                    table.append((name, "done earlier", None, _peak_rss_mb()))
-                continue
-            if name == "load":
-                run_stage(name, lambda: load(store).as_dict()["rows_read"])
-                govern("load")
-            elif name == "resolve":
-                run_stage(name, lambda: run_resolution(store, user=settings.user)[0].as_dict()["persons"]["entities"])
-            else:
-                run_stage(name, lambda: _score(store, settings, report_dir))
-                govern("score")
+        stage("load")
+    redo = call(_to_redo, settings)
+    redo_from = None
+    for name in STAGES:
+        if redo_from is None and (name not in state["done"] or name in redo):
+            redo_from = name
+        if redo_from is None or STAGES.index(name) < STAGES.index(redo_from):
+            if not any(row[0] == name for row in table):  # a bulk load just ran it
+                table.append((name, "done earlier", None, _own_peak_mb()))
+            continue
+        stage(name)
     print(f"{'stage':<9} {'':<13} {'seconds':>9} {'then governance s':>18} {'peak MB':>9}")
     for name, what, seconds, rss in table:
         gov = f"{governed[name]:18.1f}" if name in governed else ""
@@ -155,4 +206,7 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     s.add_argument("--mapping", type=Path, action="append", help="mapping files for unknown layouts (as for load)")
     s.add_argument("--bulk", action="store_true", help="first load of an empty embedded store (as load --bulk)")
     s.add_argument("--restart", action="store_true", help="run every stage again, even those finished earlier")
+    s.add_argument("--one-process", action="store_true",
+                   help="run every stage in this process (by default each runs in a fresh one, so that what one "
+                        "stage leaves in memory does not weigh on the next; benches that time sub-steps need one)")
     s.set_defaults(func=cmd_pipeline, store_key="write")

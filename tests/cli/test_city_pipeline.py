@@ -70,3 +70,25 @@ def test_changed_inputs_start_from_the_load(small, tmp_path):
     finally:
         extra.unlink()
     assert inputs_digest([small]) == before
+
+
+def test_each_stage_in_a_process_of_its_own_or_all_in_one_give_the_same_store(small, tmp_path):
+    summaries = []
+    for flags, where in (([], tmp_path / "own"), (["--one-process"], tmp_path / "one")):
+        run = _run([str(small), "--bulk", *flags], where)
+        assert run.returncode == 0, run.stderr
+        assert ("in a process of its own" in run.stderr) is not bool(flags)
+        state = json.loads((where / "runs" / "pipeline.json").read_text(encoding="utf-8"))
+        summaries.append({name: {k: v for k, v in done["summary"].items() if k != "seconds"}
+                          if isinstance(done["summary"], dict) else done["summary"]
+                          for name, done in state["done"].items()})
+    assert summaries[0] == summaries[1] and set(summaries[0]) == {"load", "resolve", "score"}
+
+
+def test_a_stage_process_that_dies_is_an_error_that_says_so():
+    from creditgraph.cli.pipeline import _in_own_process
+    from creditgraph.errors import CreditGraphError
+
+    assert _in_own_process(os.getpid) != os.getpid()
+    with pytest.raises(CreditGraphError, match="died before it finished"):
+        _in_own_process(os._exit, 9)
