@@ -320,6 +320,41 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _own_processes(args: argparse.Namespace, data: Path, work: Path) -> str:
+    """``creditgraph pipeline DATA --bulk`` as a user runs it (each stage in a process of its own),
+    run as a child of this one: its wall time, and each stage's seconds, governance seconds and
+    peak RSS as the command's own table prints them (a stage's process's peak; the JVM's included)."""
+    env = {**os.environ, "CREDITGRAPH_ID_HASH_KEY": KEY, "CREDITGRAPH_EMBEDDED_HEAP": args.heap,
+           "CREDITGRAPH_EMBEDDED_PAGE_RAM_MB": str(args.page_ram_mb), "CREDITGRAPH_DATA_DIR": str(work / "store")}
+    load0, t0 = os.getloadavg(), time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "creditgraph.cli", "pipeline", str(data), "--bulk"], env=env,
+                         stdout=subprocess.PIPE, text=True)
+    seconds, load1 = time.perf_counter() - t0, os.getloadavg()
+    if run.returncode:
+        raise SystemExit(f"creditgraph pipeline exited {run.returncode}:\n{run.stdout}")
+    rows = [line.split() for line in run.stdout.splitlines() if line.split()[:2] in
+            (["load", "ran"], ["resolve", "ran"], ["score", "ran"])]
+    lines = [f"# python -m bench.city --stages all --processes own --companies {args.companies} --seed {args.seed} "
+             f"--heap {args.heap} --page-ram-mb {args.page_ram_mb}   "
+             f"({dt.date.today().isoformat()}, commit {_commit()})",
+             f"# machine: {machine()}",
+             f"# load average (1/5/15 min) {'/'.join(f'{x:.1f}' for x in load0)} at the start, "
+             f"{'/'.join(f'{x:.1f}' for x in load1)} at the end",
+             "# route: creditgraph pipeline DATA --bulk (each stage in a fresh process of its own) on an empty "
+             "embedded store; per stage, the command's own table: seconds, then the governance step's, and the stage "
+             "process's peak RSS",
+             f"{'stage':24} {'seconds':>8} {'then governance s':>18} {'peak RSS GB':>11}"]
+    for r in rows:
+        gov = r[3] if len(r) == 5 else ""
+        lines.append(f"{r[0]:24} {float(r[2]):>8.1f} {gov:>18} {float(r[-1]) / 1024:>11.2f}")
+    lines.append(f"{'total (the command)':24} {seconds:>8.1f} {'':>18} {max(float(r[-1]) for r in rows) / 1024:>11.2f}")
+    target = TARGET_CITY.get(args.companies)
+    if target:
+        lines.append(f"target <= {target:.0f} s for {args.companies:,} firms (issue 23): "
+                     f"{'met' if seconds <= target else 'missed'} ({seconds:.0f} s wall, {seconds / target:.1f}x)")
+    return "\n".join(lines) + "\n"
+
+
 #: Properties that name a run or a moment of it, not the data: left out of the store's digests.
 _RUN_PROPERTIES = ("run",)
 
@@ -351,6 +386,9 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path(".creditgraph/bench"))
     ap.add_argument("--stages", choices=("map", "all"), default="map",
                     help="map: the mapping engines compared, no store; all: files to a scored embedded store")
+    ap.add_argument("--processes", choices=("one", "own"), default="one",
+                    help="all: one: the command with --one-process in this process, each step timed; own: the "
+                         "command as a user runs it, each stage in a process of its own (stage figures only)")
     ap.add_argument("--workers", type=int, default=2, help="processes of the parallel columnar run (1: skip it)")
     ap.add_argument("--repeat", type=int, default=1, help="runs per engine, alternating; the fastest is kept")
     ap.add_argument("--heap", default="4g", help="all: heap of the embedded store's JVM (as bench.load)")
@@ -371,12 +409,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-city-", dir=args.cache))
     if args.stages == "map":
         text = _map_stage(args, data, work)
+    elif args.processes == "own":
+        text = _own_processes(args, data, work)
     else:
         text = _all_stages(args, data, work)
     print(text, end="", flush=True)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
-    if args.stages == "all":
+    if args.stages == "all" and args.processes == "one":
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)  # the embedded JVM runs in this process: interpreter teardown beside it can hang
