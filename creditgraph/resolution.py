@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from creditgraph import collector
@@ -41,7 +42,7 @@ class ResolutionSummary:
 
 def _link_rows(links) -> list[dict]:
     return [{"a": l.a, "b": l.b, "score": l.score, "method": l.method,
-             "evidence": json.dumps(l.evidence, ensure_ascii=False, sort_keys=True)} for l in links]
+             "evidence": l.evidence_json} for l in links]
 
 
 def run_resolution(store: GraphStore, *, model: Model | None = None, incremental: bool = False,
@@ -88,12 +89,12 @@ def _resolve(store: GraphStore, model: Model | None, incremental: bool,
                                                  and R.nodes[l.a].get("resolved") == R.nodes[l.b].get("resolved"))]
     run.stage("writing person links and resolved keys")
     store.write_resolution("Person", _link_rows(new_links), people.canonical, replace=not incremental)
-    clusters = people.clusters()
+    sizes = Counter(people.canonical.values())  # people.clusters() would hold a list per person
     summary = ResolutionSummary(
         companies={"records": len(firms.canonical), "links": len(firm_links),
                    "entities": len(set(firms.canonical.values())), "ambiguous": len(firms.ambiguous)},
         persons={"records": len(people.canonical), "candidates": people.candidates, "links": len(people.links),
-                 "entities": len(clusters), "largest": max(map(len, clusters.values()), default=0),
+                 "entities": len(sizes), "largest": max(sizes.values(), default=0),
                  "refused": len(people.refused), "judgements": len(judged)},
         refused=[{"a": l.a, "b": l.b, "score": l.score, "why": why} for l, why in people.refused[:10]],
         seconds=time.perf_counter() - t0)
