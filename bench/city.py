@@ -43,6 +43,7 @@ import time
 from pathlib import Path
 
 from bench._measure import StepTable, Table, machine
+from bench.store_digest import store_digests
 from creditgraph.graph.bulk import Fold
 from creditgraph.loaders.pipeline import load_paths
 
@@ -314,8 +315,8 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
     lines.append("baseline: none in this run (the MERGE route over Bolt is not run beside it); "
                  "earlier per-stage figures are in bench/results/load_100k_embedded.txt and score_speed_100k.txt")
     if args.digest:
-        graph, scores = _store_digests(work / "store")
-        lines.append(f"digests of the scored store (bench.city._store_digests; equal across routes = same graph, "
+        graph, scores = store_digests(work / "store")
+        lines.append(f"digests of the scored store (bench.store_digest; equal across routes = same graph, "
                      f"same scores): graph {graph}, scores {scores}")
     return "\n".join(lines) + "\n"
 
@@ -353,30 +354,6 @@ def _own_processes(args: argparse.Namespace, data: Path, work: Path) -> str:
         lines.append(f"target <= {target:.0f} s for {args.companies:,} firms (issue 23): "
                      f"{'met' if seconds <= target else 'missed'} ({seconds:.0f} s wall, {seconds / target:.1f}x)")
     return "\n".join(lines) + "\n"
-
-
-#: Properties that name a run or a moment of it, not the data: left out of the store's digests.
-_RUN_PROPERTIES = ("run",)
-
-
-def _store_digests(data_dir: Path) -> tuple[str, str]:
-    """sha256 (16 hex) of the whole scored store read back over Bolt — every node and edge with
-    its properties, less run ids (``_RUN_PROPERTIES``) — and of the score properties alone."""
-    import hashlib
-
-    from creditgraph.graph.bolt_store import BoltGraphStore
-    from creditgraph.graph.connect import open_store
-    from creditgraph.scoring import SCORE_COLUMNS
-    from creditgraph.settings import Settings
-
-    with open_store(Settings(data_dir=data_dir)) as store:
-        G = BoltGraphStore.export(store)  # the reference reader, whichever route wrote the store
-    nodes = sorted((k, sorted((p, repr(v)) for p, v in d.items())) for k, d in G.nodes(data=True))
-    edges = sorted((u, v, k, sorted((p, repr(x)) for p, x in d.items() if p not in _RUN_PROPERTIES))
-                   for u, v, k, d in G.edges(keys=True, data=True))
-    scores = [(k, [(p, v) for p, v in props if p in SCORE_COLUMNS]) for k, props in nodes]
-    graph = hashlib.sha256(repr((nodes, edges)).encode()).hexdigest()[:16]
-    return graph, hashlib.sha256(repr(scores).encode()).hexdigest()[:16]
 
 
 def main() -> None:
