@@ -35,12 +35,10 @@ def to_networkx(sub: Subgraph) -> nx.MultiDiGraph:
     return G
 
 
-def collapse(sub: Subgraph, get: Callable[[str], Entity], *,
-             flagged: frozenset[str] | set[str] = frozenset()) -> Subgraph:
+def collapse(sub: Subgraph, get: Callable[[str], Entity]) -> Subgraph:
     """``sub`` with one node per resolved entity: a source record (``resolved`` naming another
     key) is replaced by its entity (``get(key)`` reads it when the subgraph lacks it), its
-    edges move to the entity, links inside one entity (SAME_AS) go, and folded counts add up.
-    Nodes whose key is in ``flagged`` carry ``moved_assets`` (the debtor side of a lead)."""
+    edges move to the entity, links inside one entity (SAME_AS) go, and folded counts add up."""
     nodes: dict[str, Entity] = {n.key: n for n in sub.nodes}
     to: dict[str, str] = {}
     for n in sub.nodes:
@@ -54,10 +52,7 @@ def collapse(sub: Subgraph, get: Callable[[str], Entity], *,
     keep: dict[str, Entity] = {}
     for n in sub.nodes:
         c = to[n.key]
-        e = nodes[c]
-        if c in flagged and not e.props.get("moved_assets"):
-            e = Entity(e.key, e.label, {**e.props, "moved_assets": True})
-        keep.setdefault(c, e)
+        keep.setdefault(c, nodes[c])
     edges: dict[tuple, Any] = {}
     for x in sub.edges:
         a, b = to.get(x.start, x.start), to.get(x.end, x.end)

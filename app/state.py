@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the modules behind a read are imported by the read (a first
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "warm_up", "store_opening", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet",
            "clusters", "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
-           "moved_from", "names", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
+           "names", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -307,14 +307,14 @@ def resolved_neighbourhood(key: str, hops: int, per_node: int = 25, limit: int =
     """The neighbourhood of the resolved entity behind ``key``, one node per resolved entity:
     the neighbourhoods of its source records (its name's records resolved to it, and those its
     SAME_AS links reach; up to :data:`MAX_MEMBERS`) joined, every record drawn as the entity it
-    belongs to. Debtors with asset-moving leads carry ``moved_assets`` (their badge counts it)."""
+    belongs to. Debtors with asset-moving leads carry their stored ``moved_assets`` (their badge counts it)."""
     from creditgraph.app.network import collapse, union  # networkx
 
     rid = canonical.raw(key)
     first = store().neighbourhood(rid, hops=hops, per_node=per_node, limit=limit)
     subs = [first] + [store().neighbourhood(m.key, hops=1, per_node=per_node, limit=limit)
                       for m in members.raw(rid) if m.key != rid]
-    return collapse(union(subs), entity.raw, flagged=moved_from.raw())
+    return collapse(union(subs), entity.raw)
 
 
 @_disclosed(lambda d, found, *_, **__: d.entities(found))
@@ -337,20 +337,16 @@ def members(key: str) -> list[Entity]:
     return [centre] + [found[k] for k in sorted(found)][:MAX_MEMBERS]
 
 
-@_disclosed(lambda d, keys, *_, **__: frozenset(d.key(k) for k in keys))
-@st.cache_data(ttl=READ_TTL, show_spinner=False)
-def moved_from() -> frozenset[str]:
-    """The debtors (resolved keys) of every asset-moving lead."""
-    return frozenset(r["debtor"] for r in hiding_leads.raw())
-
-
 def leads_of(key: str) -> list[dict[str, Any]]:
-    """The asset-moving leads of a debtor (any of its records), strongest and earliest first;
-    none for a role that does not see leads."""
+    """The asset-moving leads of a debtor (any of its records), earliest judgment and strongest
+    first, from its entity's stored ``moved_assets``; none for a role that does not see leads."""
     if not may("hidden_assets"):
         return []
-    rid = canonical(key)
-    rows = [r for r in hiding_leads() if r["debtor"] in (key, rid)]
+    try:
+        raw = entity(canonical(key)).props.get("moved_assets")
+    except NotFound:
+        return []
+    rows = json.loads(raw) if raw else []
     return sorted(rows, key=lambda r: (r.get("judged") or "", -(r.get("strength") or 0), r.get("moved_on") or ""))
 
 

@@ -188,9 +188,11 @@ class Disclosure:
                 out.pop("title", None)
             if out.get("resolved"):
                 out["resolved"] = self.key(out["resolved"])
-            if out.get("asset_hiding"):
-                out["asset_hiding"] = _json_map(out["asset_hiding"], lambda r: {
-                    k: self.key(v) if k in ("debtor", "via") and isinstance(v, str) else v for k, v in r.items()})
+            for p in ("asset_hiding", "moved_assets"):
+                if out.get(p):
+                    out[p] = _json_map(out[p], lambda r: {
+                        k: self.key(v) if k in ("debtor", "via", "firm") and isinstance(v, str) else v
+                        for k, v in r.items()})
         return out
 
     def entity(self, e: Entity) -> Entity:

@@ -56,14 +56,16 @@ def score_graph(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None)
 
 #: The score properties :func:`node_scores` writes, in column order.
 SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "shell_unseen", "repeat_cases", "repeat_flag",
-                 "repeat_reason", "asset_hiding", "spread", "cluster")
+                 "repeat_reason", "asset_hiding", "moved_assets", "spread", "cluster")
 
 
 def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame, hidden: pd.DataFrame,
                 spread: pd.Series, clusters: pd.DataFrame) -> pd.DataFrame:
     """The score properties to write, one row per node that gets any (index: node key; columns:
     :data:`SCORE_COLUMNS`, ``None`` where a node gets no such score). Firm scores go to the firm's
-    node; entity scores (repeat offenders, spread, cluster) to every node resolved to the entity.
+    node; entity scores (repeat offenders, spread, cluster) to every node resolved to the entity,
+    and so does the debtor side of each asset-moving lead (``moved_assets``, the leads naming the
+    entity as debtor, each with its receiving ``firm``).
     ``repeat`` and ``spread`` are indexed, and ``clusters`` list members, by entity key or by entity
     id (the scorers' ``by_id=True``, which spares hashing millions of keys back to ids). O(nodes),
     array work but for the JSON of reasons and findings (orjson: a sixth of the stdlib encoder's
@@ -115,10 +117,14 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
                      repeat_flag=[bool(x) for x in repeat["flag"].tolist()], repeat_reason=repeat["reason"].tolist())
     if len(hidden):
         found: dict[str, list[dict]] = defaultdict(list)
+        moved: dict[str, list[dict]] = defaultdict(list)  # the debtor side: its page reads its own node only
         names = [c for c in hidden.columns if c != "firm"]  # plain lists: to_dict walks Arrow strings one by one
         for firm, *values in zip(hidden["firm"].tolist(), *(hidden[c].tolist() for c in names)):
-            found[firm].append(dict(zip(names, values)))
+            lead = dict(zip(names, values))
+            found[firm].append(lead)
+            moved[lead["debtor"]].append({"firm": firm, **lead})
         put_nodes(list(found), asset_hiding=to_json(found.values()))
+        put_entities(ids(pd.Index(list(moved), dtype=object)), moved_assets=to_json(moved.values()))
     if len(spread):
         put_entities(ids(spread.index), spread=spread.round(6).tolist())
     if len(clusters):

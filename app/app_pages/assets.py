@@ -32,7 +32,7 @@ def debtor_of(key: str) -> str:
         return state.canonical(key)
     sub = state.resolved_neighbourhood(key, 1)
     parties = [n.key for n in sub.nodes if n.label in ("Company", "Person")]
-    with_leads = [p for p in parties if p in state.moved_from()]
+    with_leads = [n.key for n in sub.nodes if n.label in ("Company", "Person") and n.props.get("moved_assets")]
     return (with_leads or parties or [key])[0]
 
 

@@ -50,7 +50,7 @@ record_once("entity", {"key": key}, 1)
 state.set_params(entity=key)  # a link followed from here must leave this entity in the URL
 lang = state.lang()
 moved = state.leads_of(key)
-props = dict(e.props) | ({"moved_assets": True} if moved else {})
+props = e.props
 
 st.title(md(e.name))
 st.caption(f"{label_name(e.label, lang)} · {state.t('entity.key', key=md(e.key))} · {badge(props)}")

@@ -71,14 +71,15 @@ def test_every_node_has_a_position_and_expanding_moves_none_of_them():
 def test_collapse_draws_one_node_per_resolved_entity():
     a = Entity("pe:src1:张三", "Person", {"name": "张三", "resolved": "pe:id:1"})
     b = Entity("pe:src2:张三", "Person", {"name": "张三", "resolved": "pe:id:1"})
-    canon = Entity("pe:id:1", "Person", {"name": "张三", "resolved": "pe:id:1"})
+    canon = Entity("pe:id:1", "Person", {"name": "张三", "resolved": "pe:id:1",
+                                         "moved_assets": '[{"firm": "co:uscc:2"}]'})
     f1 = Entity("co:uscc:1", "Company", {"name": "一号公司"})
     f2 = Entity("co:uscc:2", "Company", {"name": "二号公司"})
     sub = Subgraph((a, b, f1, f2), (Edge("LEGAL_REP_OF", a.key, f1.key), Edge("SHAREHOLDER_OF", b.key, f2.key),
                                    Edge("SAME_AS", a.key, b.key)), {b.key: 3})
-    out = collapse(sub, {canon.key: canon}.__getitem__, flagged={canon.key})
+    out = collapse(sub, {canon.key: canon}.__getitem__)
     assert {n.key for n in out.nodes} == {"pe:id:1", "co:uscc:1", "co:uscc:2"}
     assert {(x.type, x.start, x.end) for x in out.edges} == {("LEGAL_REP_OF", "pe:id:1", "co:uscc:1"),
                                                             ("SHAREHOLDER_OF", "pe:id:1", "co:uscc:2")}
     assert out.more == {"pe:id:1": 3}
-    assert [n for n in out.nodes if n.key == "pe:id:1"][0].props["moved_assets"]  # the debtor side counts
+    assert [n for n in out.nodes if n.key == "pe:id:1"][0].props["moved_assets"]  # the entity as stored

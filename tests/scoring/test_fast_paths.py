@@ -221,7 +221,8 @@ def test_spread_equals_networkx_pagerank_on_the_entity_graph(city):
 
 def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     """The vectorised write-back table equals the plain loop: every score — firm scores (shell,
-    hidden assets) and entity scores (repeat offenders, spread, cluster) — on every node resolved
+    hidden assets) and entity scores (repeat offenders, spread, cluster, the debtor side of
+    hidden assets) — on every node resolved
     to the entity, so a firm's 失信-list record shows what its registry record shows."""
     import json
     from collections import defaultdict
@@ -250,6 +251,9 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     for firm, found in r["hidden"].groupby("firm", sort=False):
         for k in nodes_of[firm]:
             want[k]["asset_hiding"] = json.dumps(found.drop(columns="firm").to_dict("records"), ensure_ascii=False)
+    for debtor, found in r["hidden"].groupby("debtor", sort=False):  # the debtor side, on the debtor's nodes
+        for k in nodes_of[debtor]:
+            want[k]["moved_assets"] = json.dumps(found.to_dict("records"), ensure_ascii=False)
     for ent, risk in r["spread"].round(6).items():
         for k in nodes_of[ent]:
             want[k]["spread"] = risk
@@ -258,7 +262,7 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
             for k in nodes_of[firm]:
                 want[k]["cluster"] = f"cl-{i:05d}"
     def plain(row: dict) -> dict:  # JSON columns compare as the values they hold, not their spacing
-        return {c: json.loads(v) if c in ("shell_reasons", "shell_unseen", "asset_hiding") else v
+        return {c: json.loads(v) if c in ("shell_reasons", "shell_unseen", "asset_hiding", "moved_assets") else v
                 for c, v in row.items() if v is not None}
 
     got = node_scores(fr, **r)
