@@ -45,6 +45,7 @@ class BoltGraphStore(GraphStore):
         self._database = database
         self.backend = backend
         self.batch_size = batch_size
+        self.tx_rows = batch_size  # rows per write-back transaction (scores)
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -194,13 +195,13 @@ class BoltGraphStore(GraphStore):
         return confidence.related_listings(key, entity.label, entity.props.get("resolved"), _Listings(self))
 
     def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
-        """Per label, batches of ``batch_size`` ``(key, props)`` rows, each written by :meth:`_write_scores`."""
+        """Per label, batches of ``tx_rows`` ``(key, props)`` rows, each written by :meth:`_write_scores`."""
         written, pending = 0, defaultdict[str, list[tuple[str, Mapping[str, Any]]]](list)
         label_of = schema().label_of
         for key, props in score_rows(scores):
             label = label_of(key)
             pending[label].append((key, props))
-            if len(pending[label]) >= self.batch_size:
+            if len(pending[label]) >= self.tx_rows:
                 written += self._write_scores(label, pending.pop(label))
         return written + sum(self._write_scores(label, batch) for label, batch in pending.items() if batch)
 

@@ -49,11 +49,12 @@ class JoinedStore(BoltGraphStore):
 
 def connect_bolt(uri: str, user: str | None, password: str | None, *, database: str | None,
                  backend: str, batch_size: int = 2000, server: EmbeddedServer | None = None,
-                 in_process: Any = None) -> BoltGraphStore:
+                 in_process: Any = None, tx_rows: int | None = None) -> BoltGraphStore:
     """A store over a fresh driver, after checking the server answers; ``server``: the embedded
     server this process joined (not owns), whose end the store then reports in plain words;
     ``in_process``: the Database of the embedded server this process owns, which then takes the
-    write-backs directly (``embedded_store.EmbeddedGraphStore``)."""
+    write-backs directly (``embedded_store.EmbeddedGraphStore``) in transactions of ``tx_rows``
+    rows (``batch_size`` when None)."""
     if password is not None and user is None:  # the driver would send it for no user and be refused
         raise StoreError(f"{backend} at {uri}: a password was given without a user")
     auth = (user, password) if user is not None and password is not None else None
@@ -71,7 +72,8 @@ def connect_bolt(uri: str, user: str | None, password: str | None, *, database: 
     if server is not None:
         return JoinedStore(driver, server=server, database=database, backend=backend, batch_size=batch_size)
     if in_process is not None:
-        return EmbeddedGraphStore(driver, in_process, database=database, batch_size=batch_size)
+        return EmbeddedGraphStore(driver, in_process, database=database, batch_size=batch_size,
+                                  tx_rows=tx_rows or batch_size)
     return BoltGraphStore(driver, database=database, backend=backend, batch_size=batch_size)
 
 
@@ -106,7 +108,8 @@ def open_embedded(settings: Settings, *, ensure_schema: bool = True) -> Iterator
         store = connect_bolt(ep.uri, ep.user, ep.password, database=ep.database,
                              backend="arcadedb", batch_size=settings.batch_size,
                              server=None if ep.owner else server,
-                             in_process=server.database() if ep.owner else None)
+                             in_process=server.database() if ep.owner else None,
+                             tx_rows=settings.embedded_tx_rows)
         try:
             if ensure_schema:
                 store.ensure_schema()

@@ -4,7 +4,7 @@ The process that owns the embedded server (``embedded.EmbeddedServer``) holds th
 ``arcadedb_embedded`` Database behind the Bolt endpoint, so the write-backs (the resolution's
 SAME_AS links and ``resolved`` keys, and the scores: hundreds of thousands of rows at 100k firms)
 go to it directly through ArcadeDB's Java API (``embedded_writer.Writer``), a key-index lookup and
-a record update per row in transactions of ``batch_size`` rows, instead of through Cypher over
+a record update per row in transactions of ``tx_rows`` rows, instead of through Cypher over
 Bolt. Same links, keys, score properties and counts as :meth:`BoltGraphStore.write_resolution`,
 ``write_scores`` and ``clear_scores``, and the same names for each transaction (what the run
 records and the kill tests see): ``tests/graph/test_embedded_writeback.py``. Everything else
@@ -38,9 +38,10 @@ class EmbeddedGraphStore(BoltGraphStore):
     """A :class:`BoltGraphStore` over the embedded server this process owns, writing resolutions
     and scores in process. ``engine``: the server's ``arcadedb_embedded`` Database (``EmbeddedServer.database``)."""
 
-    def __init__(self, driver: Driver, engine: Any, **kw: Any) -> None:
+    def __init__(self, driver: Driver, engine: Any, *, tx_rows: int | None = None, **kw: Any) -> None:
         super().__init__(driver, backend="arcadedb", **kw)
         self._db = engine
+        self.tx_rows = tx_rows or self.batch_size
 
     _route = " in process"
 
@@ -72,7 +73,7 @@ class EmbeddedGraphStore(BoltGraphStore):
 
     def clear_scores(self, props: Sequence[str]) -> int:
         """As :meth:`BoltGraphStore.clear_scores`, through the Java API: per label, one scan for the
-        records holding any of the declared ``props``, then transactions of ``batch_size`` records."""
+        records holding any of the declared ``props``, then transactions of ``tx_rows`` records."""
         writer, cleared = self._writer, 0
         for label, spec in schema().nodes.items():
             declared = [p for p in props if p in spec.properties]
@@ -126,10 +127,10 @@ class EmbeddedGraphStore(BoltGraphStore):
             raise StoreError(f"arcadedb failed while {what}: {e}") from e
 
     def _in_batches(self, what: str, rows: Sequence[Any], work: Callable[[Sequence[Any]], int]) -> int:
-        """``work`` over ``rows`` in transactions of ``batch_size`` rows; ``what`` names a batch of ``{n}`` rows."""
+        """``work`` over ``rows`` in transactions of ``tx_rows`` rows; ``what`` names a batch of ``{n}`` rows."""
         done = 0
-        for start in range(0, len(rows), self.batch_size):
-            batch = rows[start:start + self.batch_size]
+        for start in range(0, len(rows), self.tx_rows):
+            batch = rows[start:start + self.tx_rows]
             done += self._write_in_process(what.format(n=len(batch)), functools.partial(work, batch))
         return done
 

@@ -2,7 +2,7 @@
 
 What the Cypher of ``graph/queries.py`` does over Bolt, done record by record in the process that
 owns the database: a key-index lookup (one JNI crossing with arcadedb-embedded's ``DbCalls``) and a
-record update per row. The caller runs each method inside a transaction of ``batch_size`` rows;
+record update per row. The caller runs each method inside a transaction of ``tx_rows`` rows;
 nothing here opens or commits one. O(rows) lookups; :meth:`Writer.holding` scans a whole type.
 """
 

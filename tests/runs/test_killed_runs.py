@@ -36,7 +36,8 @@ def _drive(data_dir: Path, steps: str, *, city: Path | None = None, kill_after: 
         args += ["--city", str(city)]
     if kill_after:
         args += ["--kill-after", kill_after]
-    env = _env(**({"CREDITGRAPH_BATCH_SIZE": str(batch_size)} if batch_size else {}), **(neo4j or {}))
+    rows = {"CREDITGRAPH_BATCH_SIZE": str(batch_size), "CREDITGRAPH_EMBEDDED_TX_ROWS": str(batch_size)}
+    env = _env(**(rows if batch_size else {}), **(neo4j or {}))
     out = subprocess.run(args, env=env, capture_output=True, text=True, timeout=400)
     if kill_after:
         assert out.returncode == -signal.SIGKILL, (out.returncode, out.stderr[-3000:])
