@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,26 +80,33 @@ class Fold(GraphSink):
         return fold
 
     def upsert_nodes(self, rows: Sequence[NodeRow]) -> int:
-        sch = schema()
+        sch, nodes = schema(), self.nodes
         for row in rows:
             if sch.label_of(row.key) != row.label:
                 raise SchemaError(f"key {row.key!r} does not belong to label {row.label}")
-            props = self.nodes.get(row.key)
+            key = sys.intern(row.key)  # one string per key, shared by the edges that name it
+            props = nodes.get(key)
             if props is None:
-                props = self.nodes[row.key] = {}
-                self.labels[row.key] = row.label
+                props = {}
+                self.labels[key] = row.label
             merge_row(props, row)
+            nodes[key] = props  # the same dict again here; packed again in a PackedFold
         return len(rows)
 
     def upsert_edges(self, rows: Sequence[EdgeRow]) -> int:
-        sch = schema()
+        sch, edges = schema(), self.edges
         for row in rows:
             missing = [k for k in (row.start, row.end) if k not in self.nodes]
             if missing:
                 raise StoreError(f"{row.type} edge has no endpoint node; missing keys {missing}")
             rel = sch.check_edge(row.type, self.labels[row.start], self.labels[row.end])
-            ident = (row.type, row.start, row.end, tuple(row.props.get(d) for d in rel.discriminator))
-            merge_row(self.edges.setdefault(ident, {}), row)
+            ident = (row.type, sys.intern(row.start), sys.intern(row.end),
+                     tuple(row.props.get(d) for d in rel.discriminator))
+            props = edges.get(ident)
+            if props is None:
+                props = {}
+            merge_row(props, row)
+            edges[ident] = props
         return len(rows)
 
     def to_graph(self, keys: Iterable[str] | None = None) -> nx.MultiDiGraph:

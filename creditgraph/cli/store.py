@@ -67,8 +67,8 @@ def bulk_first_load(settings: Settings, load, *, paths=()):
     the user."""
     from creditgraph.graph import runs
     from creditgraph.graph.arcadedb_bulk import write_arcadedb
-    from creditgraph.graph.bulk import Fold
     from creditgraph.graph.connect import open_embedded
+    from creditgraph.graph.packed import PackedFold
 
     if settings.use_neo4j:
         raise CreditGraphError("--bulk writes the embedded store in-process; for an empty Neo4j use "
@@ -85,7 +85,7 @@ def bulk_first_load(settings: Settings, load, *, paths=()):
         options = {"paths": [str(p) for p in paths]}
         with runs.recorded(store, runs.BULK_LOAD, user=settings.user, options=options) as run:
             run.stage("mapping the files")
-            fold = Fold()
+            fold = PackedFold()
             report = load(fold)
             log.info("mapped %d rows into %d nodes and %d edges; writing them", report.rows_read,
                      len(fold.nodes), len(fold.edges))

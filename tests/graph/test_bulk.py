@@ -16,6 +16,7 @@ from creditgraph.graph.arcadedb_bulk import _close, write_arcadedb
 from creditgraph.graph.bulk import Fold, write_neo4j_csv
 from creditgraph.graph.connect import connect_bolt
 from creditgraph.graph.memory import MemoryGraphStore
+from creditgraph.graph.packed import PackedFold
 from creditgraph.graph.neo4j_import import import_full
 from creditgraph.graph.records import EdgeRow, NodeRow
 from creditgraph.loaders.pipeline import load_paths
@@ -86,7 +87,9 @@ def _date_kinds(db) -> set[type]:
 
 @pytest.fixture(scope="module")
 def city_fold(small_seeded_city, tmp_path_factory):
-    fold = Fold()
+    """The city in a packed fold, as ``creditgraph load --bulk`` folds it (``test_packed_fold.py``:
+    it holds what a plain fold holds)."""
+    fold = PackedFold()
     report = load_paths(fold, [small_seeded_city / "data"], hash_key="test-key",
                         report_dir=tmp_path_factory.mktemp("fold-report"), progress=False)
     assert report.rows_read > report.rows_quarantined
