@@ -236,9 +236,12 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
         covered = coverage(X)
         del X, evidence
         frames = frames.structure()  # the write-back reads no property: let their strings go
-        stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS), writes=True)
-        written = stage("writing scores", lambda: store.write_scores(
-            node_scores(frames, shells, repeat, hidden, spread, clusters)))
+        table = stage("scores per node", partial(node_scores, frames, shells, repeat, hidden, spread, clusters))
+        # the nodes scored now are written whole (every score column, None removing), so only the
+        # others need clearing: a rescore rewrites each scored node once
+        stage("clearing old scores", lambda: store.clear_scores(SCORE_COLUMNS, keep=frozenset(table.index)),
+              writes=True)
+        written = stage("writing scores", lambda: store.write_scores(table, complete=SCORE_COLUMNS))
     warnings = coverage_warnings(len(shells), covered)
     for w in warnings:
         log.warning("%s", w)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 import pandas as pd
@@ -194,11 +194,13 @@ class BoltGraphStore(GraphStore):
         check_resolvable(entity.label)
         return confidence.related_listings(key, entity.label, entity.props.get("resolved"), _Listings(self))
 
-    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
-        """Per label, batches of ``tx_rows`` ``(key, props)`` rows, each written by :meth:`_write_scores`."""
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame, *,
+                     complete: Sequence[str] = ()) -> int:
+        """Per label, batches of ``tx_rows`` ``(key, props)`` rows, each written by :meth:`_write_scores`
+        (``SET n += r.scores``: a null removes)."""
         written, pending = 0, defaultdict[str, list[tuple[str, Mapping[str, Any]]]](list)
         label_of = schema().label_of
-        for key, props in score_rows(scores):
+        for key, props in score_rows(scores, complete):
             label = label_of(key)
             pending[label].append((key, props))
             if len(pending[label]) >= self.tx_rows:
@@ -210,7 +212,8 @@ class BoltGraphStore(GraphStore):
         out = self._write(f"writing scores of {len(batch)} {label} nodes", q.set_scores(label), rows=rows)
         return out[0]["written"] if out else 0
 
-    def clear_scores(self, props: Sequence[str]) -> int:
+    def clear_scores(self, props: Sequence[str], *, keep: Collection[str] = ()) -> int:
+        """Clears every node holding any of ``props``, ``keep`` included (one query per 10,000 nodes)."""
         cleared = 0
         for label, spec in schema().nodes.items():
             declared = [p for p in props if p in spec.properties]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 import networkx as nx
 from neo4j import Driver
@@ -71,16 +71,19 @@ class EmbeddedGraphStore(BoltGraphStore):
         return self._write_in_process(f"writing scores of {len(batch)} {label} nodes",
                                       functools.partial(self._writer.scores, schema().node(label).label, batch))
 
-    def clear_scores(self, props: Sequence[str]) -> int:
+    def clear_scores(self, props: Sequence[str], *, keep: Collection[str] = ()) -> int:
         """As :meth:`BoltGraphStore.clear_scores`, through the Java API: per label, one scan for the
-        records holding any of the declared ``props``, then transactions of ``tx_rows`` records."""
+        records holding any of the declared ``props``, then transactions of ``tx_rows`` records.
+        Records keyed in ``keep`` are left to the write that follows (a rescore then rewrites each
+        scored record once, not twice: clearing the 1M city's 5.3M scored nodes took 491 s)."""
         writer, cleared = self._writer, 0
+        keep = keep if isinstance(keep, (set, frozenset)) else set(keep)
         for label, spec in schema().nodes.items():
             declared = [p for p in props if p in spec.properties]
             if not declared:
                 continue
             try:
-                rids = list(writer.holding(spec.label, declared))
+                rids = list(writer.holding(spec.label, declared, keep=keep))
             except _java_error() as e:
                 raise StoreError(f"arcadedb failed while finding old scores of {label} nodes: {e}") from e
             cleared += self._in_batches(f"clearing old scores of {label} nodes", rids,

@@ -9,7 +9,7 @@ nothing here opens or commits one. O(rows) lookups; :meth:`Writer.holding` scans
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
 __all__ = ["Writer"]
 
@@ -80,7 +80,9 @@ class Writer:
 
     def scores(self, type_name: str, rows: Sequence[tuple[str, Mapping[str, Any]]]) -> int:
         """``MATCH (n:T {key: r.key}) SET n += r.scores`` per row: a ``None`` value removes the
-        property, as in Cypher; rows whose key has no node are skipped; returns the nodes matched."""
+        property, as in Cypher; rows whose key has no node are skipped; returns the nodes matched.
+        A removal asks the record which properties it holds first (one call, not one per name:
+        a complete row names every score it lacks)."""
         written = 0
         for vertex, props in self._matched(type_name, rows):
             written += 1
@@ -91,6 +93,9 @@ class Writer:
                     gone.append(name)
                 else:
                     pairs += [name, value]
+            if gone:
+                held = set(str(vertex.getPropertyNames())[1:-1].split(", "))  # "[key, name, …]"
+                gone = [name for name in gone if name in held]
             vertex = vertex.modify()
             if pairs:
                 vertex.set(*pairs)
@@ -99,9 +104,10 @@ class Writer:
             vertex.save()
         return written
 
-    def holding(self, type_name: str, props: Sequence[str]) -> Iterator[Any]:
+    def holding(self, type_name: str, props: Sequence[str], *, keep: Collection[str] = ()) -> Iterator[Any]:
         """The identities (RIDs) of the ``type_name`` records holding any of ``props`` with a value,
-        as ``MATCH (n:T) WHERE n.p IS NOT NULL OR …``: one scan of the type (subtypes excluded)."""
+        as ``MATCH (n:T) WHERE n.p IS NOT NULL OR …``, but those keyed in ``keep``: one scan of the
+        type (subtypes excluded)."""
         import jpype
 
         wanted = jpype.JClass("java.util.HashSet")(jpype.JClass("java.util.Arrays").asList(
@@ -109,7 +115,8 @@ class Writer:
         disjoint = jpype.JClass("java.util.Collections").disjoint
         for rec in self._jdb.iterateType(type_name, False):
             if not disjoint(rec.getPropertyNames(), wanted) and any(rec.get(p) is not None for p in props):
-                yield rec.getIdentity()
+                if not keep or str(rec.get("key")) not in keep:
+                    yield rec.getIdentity()
 
     def remove(self, rids: Sequence[Any], props: Sequence[str]) -> int:
         """``REMOVE n.p, …`` on each record of ``rids``; returns the records changed."""

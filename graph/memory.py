@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import operator
 from collections import Counter, defaultdict
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -92,10 +92,11 @@ class MemoryGraphStore(Fold, GraphStore):
         self._graph = None
         return super().upsert_edges(rows)
 
-    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame, *,
+                     complete: Sequence[str] = ()) -> int:
         written = 0
         label_of = schema().label_of
-        for key, values in score_rows(scores):
+        for key, values in score_rows(scores, complete):
             label, props = label_of(key), self.nodes.get(key)
             if props is None or self.labels[key] != label:
                 continue
@@ -107,11 +108,13 @@ class MemoryGraphStore(Fold, GraphStore):
             written += 1
         return written
 
-    def clear_scores(self, props: Sequence[str]) -> int:
+    def clear_scores(self, props: Sequence[str], *, keep: Collection[str] = ()) -> int:
         cleared = 0
         for label, keys in self.by_label().items():
             declared = [p for p in props if p in schema().node(label).properties]
             for key in keys:
+                if key in keep:
+                    continue
                 held = self.nodes[key]
                 if any(p in held for p in declared):
                     for p in declared:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
 import networkx as nx
 import pandas as pd
@@ -94,15 +94,18 @@ class GraphStore(GraphSink, ABC):
         gives the same tables. What scoring reads at city scale instead of :meth:`export`."""
 
     @abstractmethod
-    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> int:
+    def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame, *,
+                     complete: Sequence[str] = ()) -> int:
         """Set score properties on nodes by key (a mapping, or a table indexed by key whose
-        ``None`` cells are skipped); returns nodes updated."""
+        ``None`` cells are skipped); a ``None`` value removes the property, and so does a property
+        of ``complete`` a row lacks (the row then stands for every one of them); returns nodes updated."""
 
     @abstractmethod
-    def clear_scores(self, props: Sequence[str]) -> int:
+    def clear_scores(self, props: Sequence[str], *, keep: Collection[str] = ()) -> int:
         """Remove the score properties ``props`` from every node holding any (those a label
-        declares); returns nodes cleared. A rescore clears first, so no score of an earlier run
-        outlives the data it came from."""
+        declares), except that nodes keyed in ``keep`` may be left as they are (the caller
+        writes them next with ``complete=props``); returns nodes cleared. A rescore clears first,
+        so no score of an earlier run outlives the data it came from."""
 
     @abstractmethod
     def wipe(self) -> None:
@@ -235,15 +238,18 @@ def group_keys(keys: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def score_rows(scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(key, properties) per node; a table's ``None``/NaN cells are left out (one row at a time)."""
+def score_rows(scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame,
+               complete: Sequence[str] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key, properties) per node; a table's ``None``/NaN cells are left out (one row at a time),
+    but each property of ``complete`` is in every row, ``None`` where the row has no value."""
+    blank = dict.fromkeys(complete)
     if isinstance(scores, pd.DataFrame):
         columns = list(scores.columns)
         for key, values in zip(scores.index.tolist(), scores.itertuples(index=False, name=None)):
-            yield key, {c: v for c, v in zip(columns, values) if v is not None and v == v}
+            yield key, blank | {c: v for c, v in zip(columns, values) if v is not None and v == v}
     else:
         for key, props in scores.items():
-            yield key, dict(props)
+            yield key, blank | dict(props)
 
 
 def export_table(columns: list[str], rows: Sequence[Sequence[Any]], declared: Mapping[str, Any]) -> pd.DataFrame:

@@ -124,3 +124,25 @@ def test_in_process_write_scores_removes_nulls_and_skips_what_is_not_there(store
         assert store.clear_scores(list(SCORE_COLUMNS)) == 2
     assert want[0] == want[1] and want[0][1] == 2
     assert inproc.get(keys[0]).props.get("shell_score") is None
+
+
+def test_a_rescore_keeps_the_nodes_it_rewrites_whole_and_ends_as_a_clear_rescore(stores):
+    """``clear_scores(keep=…)`` then ``write_scores(complete=…)``, as scoring rescores: each node
+    scored again is rewritten once, and what it no longer gets is gone, as after clearing everything."""
+    bolt, inproc = stores
+    keys = [r["k"] for r in bolt.read_rows("reading keys", "MATCH (n:Company) RETURN n.key AS k ORDER BY k LIMIT 3")]
+    old = {keys[0]: {"shell_score": 0.25, "cluster": "cl-old"}, keys[1]: {"shell_score": 0.5, "spread": 0.1},
+           keys[2]: {"repeat_cases": 2}}
+    new = {keys[0]: {"shell_score": 0.75}, keys[1]: {"shell_score": 0.5, "spread": 0.2}}  # keys[2] unscored now
+    got = []
+    for store in (bolt, inproc):
+        store.clear_scores(list(SCORE_COLUMNS))
+        store.write_scores(old)
+        assert store.clear_scores(list(SCORE_COLUMNS), keep=set(new)) == (1 if store is inproc else 3)
+        assert store.write_scores(new, complete=SCORE_COLUMNS) == 2
+        p0, p1, p2 = (store.get(k).props for k in keys)
+        assert p0["shell_score"] == 0.75 and "cluster" not in p0 and p1["spread"] == 0.2
+        assert not any(c in p2 for c in SCORE_COLUMNS)
+        got.append(_scores(store))
+        assert store.clear_scores(list(SCORE_COLUMNS)) == 2
+    assert got[0] == got[1] and got[0][1] == 2

@@ -1,6 +1,7 @@
 """One step of a run-record test, in its own process (each owns its embedded store and its JVM):
 ``python driver.py DATA_DIR STEP,STEP... [--city CITY] [--kill-after WHAT:N]``. Steps, in one
-process and one store: ``wipe``, ``load`` (MERGE), ``resolve``, ``resolve-incremental``, ``score``, ``runs``,
+process and one store: ``wipe``, ``load`` (MERGE), ``resolve``, ``resolve-incremental``, ``score``,
+``unscore`` (every score property removed), ``runs``,
 ``digest`` (digests of what each command writes); or ``bulk`` alone (the CLI's ``load --bulk``).
 Prints one JSON line on stdout: the unfinished runs before and after, each summary, the digests.
 
@@ -100,7 +101,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data_dir", type=Path)
     ap.add_argument("steps", help="comma-separated: load, bulk (alone), resolve, resolve-incremental, score, "
-                                  "digest, runs")
+                                  "unscore, digest, runs")
     ap.add_argument("--city", type=Path)
     ap.add_argument("--kill-after")
     args = ap.parse_args()
@@ -140,6 +141,10 @@ def main() -> None:
                 from creditgraph.scoring import run_scoring
 
                 out[step] = run_scoring(store, processes=1, progress=False, user="tester")
+            elif step == "unscore":  # a store resolved, never scored
+                from creditgraph.scoring import SCORE_COLUMNS
+
+                store.clear_scores(SCORE_COLUMNS)
             elif step == "digest":
                 out.setdefault("digests", []).append(_digest(store))
             elif step != "runs":
