@@ -43,11 +43,13 @@ def test_a_packed_fold_merges_rows_as_a_fold_does():
             NodeRow("Person", "pe:test:张", {"name": "张"}, "s1", "2", d1)]
     edges = [EdgeRow("LEGAL_REP_OF", "pe:test:张", "co:name:甲", {}, "s1", "3", d1),
              EdgeRow("LEGAL_REP_OF", "pe:test:张", "co:name:甲", {}, "s2", "4", d2)]
+    many = [NodeRow("Address", "ad:集群注册", {"text": "集群注册", "city": str(i)}, "s1", str(i), d1) for i in range(9)]
     plain, packed = Fold(), PackedFold()
     for fold in (plain, packed):
-        fold.upsert_nodes(rows)
+        fold.upsert_nodes(rows + many)
         fold.upsert_edges(edges)
     assert _digest(packed) == _digest(plain)
+    assert isinstance(packed.nodes._d["co:name:甲"], bytes) and isinstance(packed.nodes._d["ad:集群注册"], dict)
     assert packed.nodes["co:name:甲"]["founded"] == d2 and packed.nodes.get("co:name:乙") is None
 
 
