@@ -69,8 +69,8 @@ def unfollow(gov: Governance, wid: str) -> None:
 # -- snapshots ----------------------------------------------------------------------
 
 def snapshot(store) -> dict[str, Any]:
-    """The facts alerts are made of, as plain data (entity keys throughout). O(nodes + edges), one
-    Python tuple per tie and list entry: seconds for a city, minutes at a million firms."""
+    """The facts alerts are made of, as plain data (entity keys throughout). O(nodes + edges) in
+    array operations but for the lists handed to orjson: one list per tie and list entry."""
     fr = frames_from_tables(store.export_tables(_NODE_PROPS, SCORING_EDGE_PROPERTIES))
     ent = fr.entities
     li = fr.edges_of("LISTED_IN")
@@ -79,14 +79,36 @@ def snapshot(store) -> dict[str, Any]:
     labels = np.asarray(fr.labels)
     records = sorted({(ent[fr.entity[a]], fr.keys[b], labels[b], str(c or ""))
                       for a, b, c in zip(u[keep], v[keep], fr.attr("court", v[keep]))})
-    ties = set()
-    for type_ in _TIES:
+    return {"v": 1, "records": [list(r) for r in records], "ties": _ties(fr), **_entity_facts(fr)}
+
+
+def _ties(fr) -> list[list[str]]:
+    """``[entity, firm entity, type]`` per distinct person/firm → firm tie between two entities
+    (:data:`_TIES`), sorted as the lists sort (entity keys, then type: _TIES is in name order)."""
+    ne, parts = len(fr.entities), []
+    for t, type_ in enumerate(_TIES):
         e = fr.edges_of(type_)
         a, b = e["u"].to_numpy(), e["v"].to_numpy()
         ok = fr.is_label(a, "Person", "Company") & fr.is_label(b, "Company")
-        ties.update((ent[fr.entity[x]], ent[fr.entity[y]], type_) for x, y in zip(a[ok], b[ok])
-                    if fr.entity[x] != fr.entity[y])
-    companies = fr.of_label("Company")
+        ea, eb = fr.entity[a[ok]].astype(np.int64), fr.entity[b[ok]].astype(np.int64)
+        apart = ea != eb
+        parts.append((ea[apart] * ne + eb[apart]) * len(_TIES) + t)
+    rank = np.empty(ne, dtype=np.int64)
+    rank[np.argsort(fr.entities, kind="stable")] = np.arange(ne)  # entity ids in key order
+    code = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+    t, pair = code % len(_TIES), code // len(_TIES)
+    ea, eb = pair // ne, pair % ne
+    order = np.lexsort((t, rank[eb], rank[ea]))
+    ent = fr.entities
+    return [[ent[a], ent[b], _TIES[k]] for a, b, k in zip(ea[order].tolist(), eb[order].tolist(), t[order].tolist())]
+
+
+def _entity_facts(fr) -> dict[str, dict[str, str]]:
+    """Per entity: ``firms`` (its earliest founding date, "" if none known), ``clusters``,
+    ``kin`` (surname | ID region, people with a full masked ID's region) and ``names`` (the first
+    name its firm, then person, nodes give)."""
+    ent = fr.entities
+    companies, people = fr.of_label("Company"), fr.of_label("Person")
     firms: dict[str, str] = {}
     clusters: dict[str, str] = {}
     for e, f, c in zip(fr.entity[companies], fr.attr("founded", companies), fr.attr("cluster", companies)):
@@ -94,7 +116,6 @@ def snapshot(store) -> dict[str, Any]:
         firms[k] = min(firms.get(k) or "9999", str(f)[:10]) if f else firms.get(k, "")
         if c:
             clusters[k] = str(c)
-    people = fr.of_label("Person")
     kin = {}
     for e, name, idm in zip(fr.entity[people], fr.attr("name", people), fr.attr("id_masked", people)):
         idm, name = str(idm or ""), str(name or "")
@@ -104,8 +125,7 @@ def snapshot(store) -> dict[str, Any]:
     every = np.concatenate([companies, people])
     for e, n in zip(fr.entity[every], fr.attr("name", every)):
         names.setdefault(ent[e], str(n or ""))
-    return {"v": 1, "records": [list(r) for r in records], "ties": sorted(map(list, ties)), "firms": firms,
-            "clusters": clusters, "kin": kin, "names": names}
+    return {"firms": firms, "clusters": clusters, "kin": kin, "names": names}
 
 
 def _save(gov: Governance, run: str, snap: dict[str, Any]) -> str:

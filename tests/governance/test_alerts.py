@@ -96,3 +96,25 @@ def test_after_a_load_decisions_are_reasserted_and_a_run_recorded(small_city, tm
     out = after(settings, small_city, "load")
     assert out["reasserted"] == {"objections_open": 1}
     assert [a["kind"] for a in out["run"]["alerts"]] == ["legal_rep_change"]
+
+
+def test_a_snapshot_holds_every_distinct_tie_between_two_entities_in_key_order(tmp_path):
+    """The ties are computed as arrays; here, as the plain set of (entity, firm entity, type) over
+    the exported graph of a resolved city, sorted as lists sort."""
+    from creditgraph.graph.memory import MemoryGraphStore
+    from creditgraph.loaders.pipeline import load_paths
+    from creditgraph.resolution import run_resolution
+    from creditgraph.synth.generate import generate
+
+    generate(300, seed=7, out=tmp_path / "city", progress=False)
+    store = MemoryGraphStore()
+    load_paths(store, [tmp_path / "city" / "data"], hash_key="k", report_dir=tmp_path / "report", progress=False)
+    run_resolution(store)
+    G = store.export()
+    of = {k: d.get("resolved") or k for k, d in G.nodes(data=True)}
+    want = sorted({(of[a], of[b], d["type"]) for a, b, d in G.edges(data=True)
+                   if d["type"] in ("LEGAL_REP_OF", "OFFICER_OF", "SHAREHOLDER_OF") and of[a] != of[b]
+                   and G.nodes[a]["label"] in ("Person", "Company") and G.nodes[b]["label"] == "Company"})
+    got = alerts.snapshot(store)["ties"]
+    assert len(got) > 500 and any(of[k] != k for k in of)  # resolved: ties between entities, not records
+    assert got == [list(t) for t in want]
