@@ -13,7 +13,6 @@ import pandas as pd
 
 from creditgraph.app import state
 from creditgraph.app.text import date_text, enum_text, money, ties_text
-from creditgraph.errors import CreditGraphError
 
 __all__ = ["lead_table", "by_judgment", "days_after"]
 
@@ -37,26 +36,27 @@ def lead_table(leads: Iterable[Mapping[str, Any]], *, debtor: bool = True, firm:
     leads = list(leads)
     lang = state.lang()
     names = _names(leads)
+    firms = {e.key: e for e in state.records(tuple(sorted({str(r["firm"]) for r in leads if firm and r.get("firm")})))}
+    col = {c: state.t(f"col.{c}") for c in ("debtor", "case", "judged", "firm", "mode", "moved_on", "days_after",
+                                            "person", "tie", "capital", "key")}  # once: a lookup is a session read
     rows = []
     for r in leads:
         row: dict[str, Any] = {}
         if debtor:
-            row[state.t("col.debtor")] = names.get(r.get("debtor", ""), "")
-        row[state.t("col.case")] = r.get("case_no", "")
-        row[state.t("col.judged")] = date_text(r.get("judged"))
+            row[col["debtor"]] = names.get(r.get("debtor", ""), "")
+        row[col["case"]] = r.get("case_no", "")
+        row[col["judged"]] = date_text(r.get("judged"))
         if firm:
-            row[state.t("col.firm")] = r.get("firm_name") or names.get(r.get("firm", ""), "")
-        row[state.t("col.mode")] = enum_text("mode", r.get("mode"), lang)
-        row[state.t("col.moved_on")] = date_text(r.get("moved_on"))
-        row[state.t("col.days_after")] = days_after(r.get("judged"), r.get("moved_on"))
-        row[state.t("col.person")] = names.get(r.get("via", ""), "")
-        row[state.t("col.tie")] = ties_text(r.get("ties") or r.get("tie"), lang)
+            row[col["firm"]] = r.get("firm_name") or names.get(r.get("firm", ""), "")
+        row[col["mode"]] = enum_text("mode", r.get("mode"), lang)
+        row[col["moved_on"]] = date_text(r.get("moved_on"))
+        row[col["days_after"]] = days_after(r.get("judged"), r.get("moved_on"))
+        row[col["person"]] = names.get(r.get("via", ""), "")
+        row[col["tie"]] = ties_text(r.get("ties") or r.get("tie"), lang)
         if firm and r.get("firm"):
-            try:
-                row[state.t("col.capital")] = money(state.entity(r["firm"]).props.get("registered_capital"), lang)
-            except CreditGraphError:  # NotFound: the firm left the store since scoring
-                row[state.t("col.capital")] = ""
-        row[state.t("col.key")] = r.get("firm") if firm else r.get("debtor", "")
+            held = firms.get(r["firm"])  # None: the firm left the store since scoring
+            row[col["capital"]] = money(held.props.get("registered_capital"), lang) if held else ""
+        row[col["key"]] = r.get("firm") if firm else r.get("debtor", "")
         rows.append(row)
     return pd.DataFrame(rows)
 

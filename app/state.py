@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the modules behind a read are imported by the read (a first
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "warm_up", "store_opening", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet",
            "clusters", "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
-           "names", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
+           "names", "records", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -354,11 +354,14 @@ def leads_of(key: str) -> list[dict[str, Any]]:
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def names(keys: tuple[str, ...]) -> dict[str, str]:
     """Display names of entity keys (a contact's text for an address or phone); a key that is
-    gone keeps its key."""
-    out = {}
-    for k in keys:
-        try:
-            out[k] = entity.raw(k).name
-        except NotFound:
-            out[k] = k
-    return out
+    gone keeps its key. One read per label, not per key (the hidden-assets overview names
+    thousands of debtors, firms and associates)."""
+    found = {e.key: e.name for e in records.raw(keys)}
+    return {k: found.get(k, k) for k in keys}
+
+
+@_disclosed(lambda d, found, *_, **__: d.entities(found))
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def records(keys: tuple[str, ...]) -> list[Entity]:
+    """The nodes of ``keys`` that exist, read one label at a time (``GraphStore.entities``)."""
+    return store().entities(keys)

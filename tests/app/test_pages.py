@@ -120,6 +120,21 @@ def test_assets_page_lists_planted_asset_hiding(app_env, city):
     assert not any(str(v).startswith(("co:", "pe:")) for c in leads.columns if c != "编号" for v in leads[c])
 
 
+def test_the_assets_overview_reads_names_and_firms_a_label_at_a_time(app_env, city, monkeypatch):
+    """Thousands of debtors, firms and associates at city scale: read one by one, the overview took
+    6-7 s at 100k firms; each label's nodes are now read in one query."""
+    store, _ = app_env
+
+    def no_single_reads(key):
+        raise AssertionError(f"read {key} alone")
+
+    monkeypatch.setattr(store, "get", no_single_reads)
+    at = run("app_pages/assets.py")
+    assert not at.exception, [e.value for e in at.exception]
+    leads = [d.value for d in at.dataframe if "方式" in d.value.columns][0]
+    assert len(leads) and all(leads["承接企业"]) and all(leads["注册资本"])
+
+
 def test_a_debtors_page_names_what_moved_after_each_judgment(app_env, city):
     """The court officer's flow: the debtor's own page (not only the receiving firm's) lists the
     firms that moved after its judgment by name, with dates and ties, links them, and its badge
