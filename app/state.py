@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the modules behind a read are imported by the read (a first
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "warm_up", "store_opening", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet",
            "clusters", "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
-           "names", "records", "members", "disclosure", "may", "user", "exported", "READ_TTL"]
+           "names", "records", "members", "disclosure", "may", "user", "exported", "READ_TTL", "HIDING_FIRMS"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -270,9 +270,13 @@ def cluster_members(cluster: str) -> list[Entity]:
     return store().cluster_members(cluster)
 
 
+#: Receiving firms whose leads the hidden-assets overview reads (a debtor's own page reads all of its own).
+HIDING_FIRMS = 5000
+
+
 @_disclosed(lambda d, rows, *_, **__: d.leads(rows))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def hiding_leads(limit: int = 5000) -> list[dict[str, Any]]:
+def hiding_leads(limit: int = HIDING_FIRMS) -> list[dict[str, Any]]:
     """Every asset-moving lead scoring stored: one row per (receiving firm, debtor, mode)."""
     rows = []
     for firm in store().ranked("Company", "asset_hiding", limit=limit):

@@ -191,6 +191,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "assets.open_debtor": {"zh": "被执行人", "en": "Debtor"},
     "assets.example": {"zh": "例如", "en": "for example"},
     "assets.debtors": {"zh": "共 {n} 个被执行人有疑似资产转移线索；点击名称查看。", "en": "{n} debtors have asset-moving leads; click a name to open it."},
+    "assets.capped": {"zh": "此处只列出前 {n} 家承接企业的线索，并非全部；输入被执行人可查看其全部线索。",
+                      "en": "Only the leads of the first {n} receiving firms are listed here, not all; enter a debtor to see all of theirs."},
     "rank.clusters_quiet": {"zh": "另有 {n} 个关联群没有失信或空壳企业，未列出。", "en": "{n} more clusters have no dishonest or shell firm and are not listed."},
     "rank.show_quiet": {"zh": "也显示无失信、无空壳的关联群", "en": "Also show clusters without dishonest or shell firms"},
     "rank.why_shell": {"zh": "疑似空壳", "en": "suspected shell"},

@@ -20,7 +20,7 @@ from creditgraph.errors import CreditGraphError, NotFound
 
 st.title(state.t("nav.assets"))
 lang = state.lang()
-leads = state.hiding_leads()
+leads = state.hiding_leads(state.HIDING_FIRMS)
 typed = pick_entity(state.t("assets.debtor"), key="debtor_box")
 
 
@@ -97,6 +97,8 @@ else:
         state.t("col.key"): d,
     } for d, rows in sorted(debtors.items(), key=lambda kv: (-len(kv[1]), kv[0]))])
     st.caption(state.t("assets.debtors", n=len(debtors)))
+    if len({r["firm"] for r in leads}) >= state.HIDING_FIRMS:  # the ranking stopped: say so
+        st.warning(state.t("assets.capped", n=state.HIDING_FIRMS))
     chosen = st.dataframe(overview, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key="table:debtors")
     rows = chosen.selection.rows if chosen else []

@@ -135,6 +135,16 @@ def test_the_assets_overview_reads_names_and_firms_a_label_at_a_time(app_env, ci
     assert len(leads) and all(leads["承接企业"]) and all(leads["注册资本"])
 
 
+def test_the_assets_overview_says_when_it_lists_only_the_first_receiving_firms(app_env, monkeypatch):
+    from creditgraph.app import state
+
+    at = run("app_pages/assets.py")
+    assert not at.warning  # every receiving firm read
+    monkeypatch.setattr(state, "HIDING_FIRMS", 2)
+    at = run("app_pages/assets.py")
+    assert "只列出前 2 家承接企业" in at.warning[0].value
+
+
 def test_a_debtors_page_names_what_moved_after_each_judgment(app_env, city):
     """The court officer's flow: the debtor's own page (not only the receiving firm's) lists the
     firms that moved after its judgment by name, with dates and ties, links them, and its badge
