@@ -22,6 +22,7 @@ from neo4j import exceptions as neo4j_exc
 from creditgraph.analytics import confidence
 from creditgraph.errors import NotFound, SchemaError, StoreError, StoreUnavailable
 from creditgraph.graph import queries as q
+from creditgraph.graph.bolt_listings import CypherListings
 from creditgraph.graph.phase_clock import PhaseClock
 from creditgraph.graph.port import (GraphStore, best_matches, check_judgement, check_resolvable, edge_key,
                                     export_table, path_order, rank_filters, score_rows, walk_neighbourhood)
@@ -192,7 +193,7 @@ class BoltGraphStore(GraphStore):
     def related_listings(self, key: str) -> list[dict[str, Any]]:
         entity = self.get(key)  # NotFound when absent
         check_resolvable(entity.label)
-        return confidence.related_listings(key, entity.label, entity.props.get("resolved"), _Listings(self))
+        return confidence.related_listings(key, entity.label, entity.props.get("resolved"), CypherListings(self._read))
 
     def write_scores(self, scores: Mapping[str, Mapping[str, Any]] | pd.DataFrame, *,
                      complete: Sequence[str] = ()) -> int:
@@ -375,27 +376,3 @@ def _row_params(row: NodeRow | EdgeRow) -> dict[str, Any]:
     else:
         params["start"], params["end"] = row.start, row.end
     return params
-
-
-class _Listings:
-    """The reads of ``analytics.confidence.related_listings``, as Cypher (``queries.members`` …)."""
-
-    def __init__(self, store: BoltGraphStore) -> None:
-        self._read = store._read
-
-    def members(self, label: str, rids: Sequence[str]) -> list[dict[str, Any]]:
-        return self._read(f"reading {len(rids)} {label} clusters", q.members(label), ids=list(rids))
-
-    def links(self, label: str, rids: Sequence[str]) -> list[dict[str, Any]]:
-        return self._read(f"reading the links of {len(rids)} {label} clusters", q.cluster_links(label),
-                          ids=list(rids))
-
-    def roles(self, label: str, keys: Sequence[str]) -> list[dict[str, Any]]:
-        if label == "Company":
-            return self._read("reading the firm's people", q.ROLES_IN_FIRMS, keys=list(keys))
-        return self._read("reading the person's firms", q.FIRMS_OF_PERSONS, keys=list(keys))
-
-    def listings(self, label: str, keys: Sequence[str]) -> list[dict[str, Any]]:
-        rows = self._read("reading list entries", q.listings_of(label), keys=list(keys))
-        return [{"subject": r["subject"], "key": r["key"], "label": schema().label_of(r["key"]),
-                 "props": _props(r["props"])} for r in rows]
