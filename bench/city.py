@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
-import hashlib
 import logging
 import os
 import subprocess
@@ -44,16 +42,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._measure import StepTable, Table, machine
+from bench._measure import StepTable, machine
+from bench.city_map import KEY, commit, map_stage
 from bench.store_digest import store_digests
-from creditgraph.graph.bulk import Fold
-from creditgraph.graph.packed import PackedFold
-from creditgraph.loaders.pipeline import load_paths
 
 log = logging.getLogger("bench.city")
 
-KEY = "bench-city-hash-key"
-TARGET = 50_000  # source rows/s on 2 cores (issue 23)
 TARGET_CITY = {100_000: 180.0, 1_000_000: 1800.0}  # files -> scored embedded store, seconds (issue 23)
 
 
@@ -64,81 +58,6 @@ def _city(companies: int, seed: int, cache: Path) -> Path:
     if not (city / "data").is_dir():
         generate(companies, seed=seed, out=city, progress=True)
     return city / "data"
-
-
-def _digest(fold: Fold) -> str:
-    h = hashlib.sha256()
-    for part in (fold.labels.items(), fold.nodes.items(), fold.edges.items()):
-        for item in part:
-            h.update(repr(item).encode("utf-8"))
-    return h.hexdigest()[:16]
-
-
-def _map(data: Path, work: Path, engine: str, workers: int, table: Table, name: str, packed: bool = False) -> dict:
-    fold = PackedFold() if packed else Fold()
-    with table.stage(name, kind="map") as row:
-        report = load_paths(fold, [data], hash_key=KEY, report_dir=work / f"{engine}-{workers}", progress=True,
-                            engine=engine, workers=workers)
-    row.update(rows=report.rows_read, quarantined=report.rows_quarantined, digest=_digest(fold),
-               records=len(fold.nodes) + len(fold.edges))
-    del fold
-    gc.collect()
-    return row
-
-
-def _commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "loaders", "bench/city.py"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return out.stdout.strip() + (" + uncommitted changes in loaders/ or bench/city.py" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
-
-
-def _map_stage(args: argparse.Namespace, data: Path, work: Path) -> str:
-    runs = [("rows", 1, False), ("columnar", 1, False), ("columnar", 1, True)] + (
-        [("columnar", args.workers, True)] if args.workers > 1 else [])
-    load0 = os.getloadavg()[0]
-    table = Table(children=True)
-    best: dict[tuple[str, int], dict] = {}
-    for _ in range(args.repeat):
-        for engine, workers, packed in runs:
-            name = (f"map: {engine}" + (f", {workers} worker processes" if workers > 1 else "")
-                    + (", packed fold" if packed else ""))
-            row = _map(data, work, engine, workers, table, name, packed)
-            if (engine, workers, packed) not in best or row["seconds"] < best[(engine, workers, packed)]["seconds"]:
-                best[(engine, workers, packed)] = row
-    load1 = os.getloadavg()[0]
-    digests = {r["digest"] for r in best.values()}
-    if len(digests) != 1:
-        raise SystemExit(f"the engines folded different records: {[(k, r['digest']) for k, r in best.items()]}")
-
-    cmd = (f"python -m bench.city --companies {args.companies} --seed {args.seed} --workers {args.workers} "
-           f"--repeat {args.repeat}")
-    lines = [f"# {cmd}   ({dt.date.today().isoformat()}, commit {_commit()})",
-             f"# machine: {machine()}",
-             f"# shared machine: load average {load0:.1f} at the start, {load1:.1f} at the end (2 cores); "
-             f"fastest of {args.repeat} run(s) per engine",
-             f"{'stage':44} {'source rows':>11} {'seconds':>8} {'rows/s':>8} {'CPU s':>7} {'rows/CPU s':>10} "
-             f"{'peak RSS GB':>11}  digest"]
-    for r in best.values():
-        lines.append(f"{r['stage']:44} {r['rows']:>11,} {r['seconds']:>8.1f} {r['rows'] / r['seconds']:>8,.0f} "
-                     f"{r['cpu']:>7.1f} {r['rows'] / r['cpu']:>10,.0f} {r['peak_gb']:>11.2f}  {r['digest']}")
-    ref = best[("rows", 1, False)]
-    r0 = next(iter(best.values()))
-    lines.append(f"records folded: {r0['records']:,} (same digest for every engine and fold); "
-                 f"quarantined: {r0['quarantined']:,}")
-    for (engine, workers, packed), r in best.items():
-        if engine == "rows":
-            continue
-        label = engine + (f" x{workers}" if workers > 1 else "") + (", packed fold" if packed else "")
-        lines.append(f"ratio {label} / rows: {ref['seconds'] / r['seconds']:.2f}x wall, "
-                     f"{ref['cpu'] / r['cpu']:.2f}x CPU of this process")
-    fastest = max(r["rows"] / r["seconds"] for r in best.values())
-    lines.append(f"target >= {TARGET:,} source rows/s on 2 cores: {'met' if fastest >= TARGET else 'missed'} "
-                 f"(fastest {fastest:,.0f})")
-    return "\n".join(lines) + "\n"
 
 
 class _Wrapped:
@@ -271,7 +190,7 @@ def _all_stages(args: argparse.Namespace, data: Path, work: Path) -> str:
     firms = score["firms"]
     cmd = (f"python -m bench.city --stages all --companies {args.companies} --seed {args.seed} --heap {args.heap} "
            f"--page-ram-mb {args.page_ram_mb} --write-back {args.write_back} --reads {args.reads}")
-    lines = [f"# {cmd}   ({dt.date.today().isoformat()}, commit {_commit()})",
+    lines = [f"# {cmd}   ({dt.date.today().isoformat()}, commit {commit()})",
              f"# machine: {machine()}",
              f"# shared machine (2 cores, other engineers' jobs): load average (1/5/15 min) "
              f"{'/'.join(f'{x:.1f}' for x in load0)} at the start, {'/'.join(f'{x:.1f}' for x in load1)} at the end; "
@@ -342,7 +261,7 @@ def _own_processes(args: argparse.Namespace, data: Path, work: Path) -> str:
             (["load", "ran"], ["resolve", "ran"], ["score", "ran"])]
     lines = [f"# python -m bench.city --stages all --processes own --companies {args.companies} --seed {args.seed} "
              f"--heap {args.heap} --page-ram-mb {args.page_ram_mb}   "
-             f"({dt.date.today().isoformat()}, commit {_commit()})",
+             f"({dt.date.today().isoformat()}, commit {commit()})",
              f"# machine: {machine()}",
              f"# load average (1/5/15 min) {'/'.join(f'{x:.1f}' for x in load0)} at the start, "
              f"{'/'.join(f'{x:.1f}' for x in load1)} at the end",
@@ -390,7 +309,7 @@ def main() -> None:
     data = _city(args.companies, args.seed, args.cache)
     work = Path(tempfile.mkdtemp(prefix="bench-city-", dir=args.cache))
     if args.stages == "map":
-        text = _map_stage(args, data, work)
+        text = map_stage(args, data, work)
     elif args.processes == "own":
         text = _own_processes(args, data, work)
     else:
