@@ -18,11 +18,11 @@ from typing import Sequence
 
 from creditgraph.errors import Neo4jServerError
 from creditgraph.graph.bulk import ARRAY_DELIMITER, ImportFiles
-from creditgraph.neo4j_local import fetch, status
-from creditgraph.neo4j_local.files import TAIL_LINES, last_lines
+from creditgraph.neo4j_local import Neo4jInstance, fetch, start, status, stop
+from creditgraph.neo4j_local.files import TAIL_LINES, last_lines, read_run
 from creditgraph.neo4j_local.jvm import ADMIN_CLASS, find_java, jvm_flags
 
-__all__ = ["import_full"]
+__all__ = ["import_full", "import_into_local"]
 
 log = logging.getLogger(__name__)
 
@@ -60,3 +60,22 @@ def import_full(home: Path, files: ImportFiles, *, cache_dir: Path, database: st
         raise Neo4jServerError(f"neo4j-admin database import failed (exit code {done.returncode}):\n{output}")
     log.info("neo4j-admin imported %d rows into %s in %.1fs", files.rows, database, seconds)
     return seconds
+
+
+def import_into_local(home: Path, files: ImportFiles, *, cache_dir: Path, database: str = "neo4j",
+                      jvm_options: Sequence[str] = ()) -> Neo4jInstance:
+    """Replace ``database`` of the local server running in ``home`` by the files: stop it, import,
+    start it again as it ran (port, auth, heap, page cache: its run record), also when the import
+    fails. The importer gets the server's heap. Returns the restarted server."""
+    home = Path(home).resolve()
+    record = read_run(home)
+    if record is None or status(home) is None:
+        raise Neo4jServerError(f"no local Neo4j runs in {home}; start it with `creditgraph neo4j start`")
+    heap, pagecache = record.get("heap", "1g"), record.get("pagecache", "256m")
+    stop(home)
+    try:
+        import_full(home, files, cache_dir=cache_dir, database=database, heap=heap, jvm_options=jvm_options)
+    finally:
+        restarted = start(home, cache_dir=cache_dir, port=record["port"], auth=bool(record.get("auth")),
+                          heap=heap, pagecache=pagecache, timeout=600, jvm_options=jvm_options)
+    return restarted

@@ -56,12 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from creditgraph.cli.common import check_key
+    from creditgraph.cli.common import check_key, quiet_driver_logs
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    quiet_driver_logs()
     try:
         check_key(args)
         return args.func(args)

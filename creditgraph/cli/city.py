@@ -41,7 +41,8 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     home, cache = settings.neo4j_home, settings.data_dir / "cache"
     if args.action == "start":
-        inst = neo4j_local.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth,
+        inst = neo4j_local.start(home, cache_dir=cache, port=args.port, auth=not args.no_auth, heap=args.heap,
+                                 pagecache=args.pagecache,
                                  jvm_options=settings.jvm_option_list)
         print(inst.uri)
         if inst.password:
@@ -79,4 +80,7 @@ def register(sub, store: argparse.ArgumentParser) -> None:
     s.add_argument("action", choices=["start", "stop", "status"], help="start, stop or ask")
     s.add_argument("--port", type=int, default=0, help="Bolt port (default: a free one)")
     s.add_argument("--no-auth", action="store_true", help="start without authentication (tests only)")
+    s.add_argument("--heap", default="1g", help="start: the server's JVM heap (default 1g; a 1M-firm city wants 4g)")
+    s.add_argument("--pagecache", default="256m",
+                   help="start: the page cache beside the heap (default 256m; ~ the store's size on disk serves best)")
     s.set_defaults(func=cmd_neo4j)

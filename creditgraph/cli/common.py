@@ -9,9 +9,18 @@ from pathlib import Path
 from creditgraph.errors import CreditGraphError
 from creditgraph.settings import Settings
 
-__all__ = ["settings_from", "check_key", "audit_log", "register_path", "Registered", "log"]
+__all__ = ["quiet_driver_logs", "settings_from", "check_key", "audit_log", "register_path", "Registered", "log"]
 
 log = logging.getLogger("creditgraph")
+
+
+def quiet_driver_logs() -> None:
+    """The Neo4j driver's own logging down to warnings, and its relay of the server's notices
+    down to errors: it warns of every optional property or relationship type the graph does not
+    hold yet (``active`` before any listing ends, ``JUDGED`` before any review), which our reads
+    ask for on purpose."""
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

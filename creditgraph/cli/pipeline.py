@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from creditgraph.cli.common import log, settings_from
+from creditgraph.cli.common import log, quiet_driver_logs, settings_from
 from creditgraph.errors import CreditGraphError
 
 STAGES = ("load", "resolve", "score")
@@ -141,7 +141,7 @@ def _in_own_process(fn, *args):
 
 def _child_logging(level: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    quiet_driver_logs()
 
 
 def cmd_pipeline(args: argparse.Namespace) -> int:
@@ -204,7 +204,9 @@ def register(sub, store: argparse.ArgumentParser) -> None:
                        help="load, resolve and score a city in one command; carries on where a stopped run left off")
     s.add_argument("paths", nargs="+", type=Path, help="data files, or folders of them")
     s.add_argument("--mapping", type=Path, action="append", help="mapping files for unknown layouts (as for load)")
-    s.add_argument("--bulk", action="store_true", help="first load of an empty embedded store (as load --bulk)")
+    s.add_argument("--bulk", action="store_true",
+                   help="first load of an empty store (as load --bulk: GraphBatch, or neo4j-admin import on the local "
+                        "Neo4j)")
     s.add_argument("--restart", action="store_true", help="run every stage again, even those finished earlier")
     s.add_argument("--one-process", action="store_true",
                    help="run every stage in this process (by default each runs in a fresh one, so that what one "

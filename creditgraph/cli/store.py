@@ -9,10 +9,10 @@ import functools
 import json
 from pathlib import Path
 
-from creditgraph.cli.common import Registered, log, settings_from
+from creditgraph.cli.common import Registered, settings_from
 from creditgraph.errors import CreditGraphError
+from creditgraph.cli.bulk import bulk_first_load
 from creditgraph.graph.runs import report_unfinished
-from creditgraph.settings import Settings
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -53,69 +53,6 @@ def _refuse_after_stopped_bulk(store) -> None:
     for r in runs.report_unfinished(store):
         if r.command == runs.BULK_LOAD:
             raise CreditGraphError(f"refused to load: {r.describe()}")
-
-
-def bulk_first_load(settings: Settings, load, *, paths=()):
-    """Map everything into a fold, then write it in one GraphBatch pass (empty embedded store only).
-
-    The load is a run record (:mod:`creditgraph.graph.runs`): one stopped half-way (32,063 of
-    33,580 edges written, and nothing said so) stays visible as unfinished, resolve and score
-    refuse to run over it, and the next ``load --bulk`` starts over: it deletes what the stopped
-    load left (keeping the run records) and loads again. That is safe because a bulk load needs an
-    empty store, and while its run is unfinished nothing else writes data (MERGE loads, resolve and
-    score refuse) — only a reviewer's judgements could be there, and with any the wipe is left to
-    the user."""
-    from creditgraph import collector
-    from creditgraph.graph import runs
-    from creditgraph.graph.arcadedb_bulk import write_arcadedb
-    from creditgraph.graph.connect import open_embedded
-    from creditgraph.graph.packed import PackedFold
-
-    if settings.use_neo4j:
-        raise CreditGraphError("--bulk writes the embedded store in-process; for an empty Neo4j use "
-                               "neo4j-admin import (creditgraph.graph.neo4j_import), or load without --bulk")
-    with open_embedded(settings) as (server, store):
-        database = server.database()  # refused here, before anything is wiped, unless this process owns the store
-        stopped = [r for r in runs.unfinished_runs(store) if r.command == runs.BULK_LOAD]
-        present = sum(store.counts().nodes.values())
-        if stopped:
-            _start_over(server, store, stopped, present)
-        elif present:
-            raise CreditGraphError(f"--bulk is for the first load of an empty store; this one holds {present:,} "
-                                   "nodes: load without --bulk (MERGE keeps loads idempotent)")
-        options = {"paths": [str(p) for p in paths]}
-        with runs.recorded(store, runs.BULK_LOAD, user=settings.user, options=options) as run:
-            run.stage("mapping the files")
-            fold = PackedFold()
-            # No cyclic collections while the fold grows and is written: with the JVM in this
-            # process each one calls JPype's hooks, which ask glibc for its heap size (mallinfo,
-            # a walk of every free chunk); at 1M firms that was most of the mapping's time.
-            with collector.paused():
-                report = load(fold)
-                log.info("mapped %d rows into %d nodes and %d edges; writing them", report.rows_read,
-                         len(fold.nodes), len(fold.edges))
-                run.stage("writing nodes and edges", writes=True)
-                write_arcadedb(database, fold)
-            run.stage("building indexes")
-            store.ensure_schema()  # the bulk path builds the indexes after the records
-            run.counts = {"rows_read": report.rows_read, **fold.counts().as_dict()}
-    return report
-
-
-def _start_over(server, store, stopped, present: int) -> None:
-    """Empty what a stopped bulk load left (its run records stay, and the new load marks them
-    repaired), unless it is still running or a reviewer has judged since."""
-    for r in stopped:
-        if r.state == "running":
-            raise CreditGraphError(f"refused: {r.describe()}")
-    judged = store.counts().relationships.get("JUDGED", 0)
-    if judged:
-        raise CreditGraphError(f"{stopped[-1].describe()}; the store also holds {judged} reviewer judgements, which "
-                               "starting over would wipe: note them elsewhere, then `creditgraph wipe --yes` and "
-                               "load --bulk again")
-    log.warning("%s; starting over: deleting the %s nodes (and the edges, linked or not) it left",
-                stopped[-1].describe(), f"{present:,}")
-    server.empty_data()
 
 
 def cmd_mapping(args: argparse.Namespace) -> int:
@@ -225,7 +162,8 @@ def register(sub, store: argparse.ArgumentParser) -> None:
                                                     "(default: <data dir>/reports/<time>)")
     s.add_argument("--json", action="store_true", help="print the load report as JSON")
     s.add_argument("--bulk", action="store_true",
-                   help="first load of an empty embedded store: fold in memory, write with GraphBatch")
+                   help="first load of an empty store: fold in memory, then write it with GraphBatch (embedded) "
+                        "or neo4j-admin import (the local Neo4j of `creditgraph neo4j start`)")
     s.set_defaults(func=cmd_load, store_key="write")
 
     s = sub.add_parser("mapping", help="work on a mapping file")

@@ -42,7 +42,8 @@ def read_run(home: Path) -> dict[str, Any] | None:
     return record
 
 
-def write_run(instance: Neo4jInstance, *, version: str, auth: bool) -> None:
+def write_run(instance: Neo4jInstance, *, version: str, auth: bool, heap: str, pagecache: str) -> None:
+    """The run record; ``heap`` and ``pagecache`` so a restart (a bulk import) starts it as it was."""
     record = {
         "pid": instance.pid,
         "port": instance.port,
@@ -50,6 +51,8 @@ def write_run(instance: Neo4jInstance, *, version: str, auth: bool) -> None:
         "user": instance.user,
         "auth": auth,
         "version": version,
+        "heap": heap,
+        "pagecache": pagecache,
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     write_atomic(instance.home / RUN_FILE, json.dumps(record, indent=2) + "\n")

@@ -117,7 +117,7 @@ def start(
         instance = Neo4jInstance(
             uri=f"bolt://127.0.0.1:{port}", user=_USER, password=password, pid=proc.pid, home=home, port=port
         )
-        write_run(instance, version=version, auth=auth)
+        write_run(instance, version=version, auth=auth, heap=heap, pagecache=pagecache)
         try:
             _wait_ready(instance, proc, timeout)
         except BaseException:
