@@ -277,9 +277,10 @@ HIDING_FIRMS = 5000
 @_disclosed(lambda d, rows, *_, **__: d.leads(rows))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def hiding_leads(limit: int = HIDING_FIRMS) -> list[dict[str, Any]]:
-    """Every asset-moving lead scoring stored: one row per (receiving firm, debtor, mode)."""
+    """The asset-moving leads scoring stored, one row per (receiving firm, debtor, mode), of the
+    ``limit`` receiving firms first in the hiding ranking (``hiding_rank``: the strongest first)."""
     rows = []
-    for firm in store().ranked("Company", "asset_hiding", limit=limit):
+    for firm in store().ranked("Company", "hiding_rank", limit=limit, ascending=True):
         for lead in json.loads(firm.props["asset_hiding"]):
             rows.append({"firm": firm.key, "firm_name": firm.name, **lead})
     return rows

@@ -132,7 +132,7 @@ def _demo_shell(store) -> None:
 def _demo_hidden_assets(store) -> dict | None:
     """A debtor whose assets moved after a judgment, named: the example to open in the explorer."""
     best = None
-    for firm in store.ranked("Company", "asset_hiding", limit=500):
+    for firm in store.ranked("Company", "hiding_rank", limit=500, ascending=True):
         for lead in json.loads(firm.props["asset_hiding"]):
             rank = (lead.get("strength") or 0, lead.get("debtor", "").startswith("co:"))
             if best is None or rank > best[0]:

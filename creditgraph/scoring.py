@@ -20,6 +20,7 @@ import pandas as pd
 
 from creditgraph import collector
 from creditgraph.analytics.clusters import firm_clusters
+from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
 from creditgraph.analytics.features import INDICATORS, UNAVAILABLE, company_indicators, coverage
 from creditgraph.analytics.frames import (SCORING_EDGE_PROPERTIES, SCORING_NODE_PROPERTIES, GraphFrames,
                                              frames_from_tables, graph_frames)
@@ -56,7 +57,7 @@ def score_graph(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None)
 
 #: The score properties :func:`node_scores` writes, in column order.
 SCORE_COLUMNS = ("shell_score", "shell_flag", "shell_reasons", "shell_unseen", "repeat_cases", "repeat_flag",
-                 "repeat_reason", "asset_hiding", "moved_assets", "spread", "cluster")
+                 "repeat_reason", "asset_hiding", "hiding_rank", "moved_assets", "spread", "cluster")
 
 
 def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame, hidden: pd.DataFrame,
@@ -123,7 +124,8 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
             lead = dict(zip(names, values))
             found[firm].append(lead)
             moved[lead["debtor"]].append({"firm": firm, **lead})
-        put_nodes(list(found), asset_hiding=to_json(found.values()))
+        place = hiding_firm_ranking(hidden, pd.Index(list(found), dtype=object))["rank"]
+        put_nodes(list(found), asset_hiding=to_json(found.values()), hiding_rank=[int(x) for x in place[list(found)]])
         put_entities(ids(pd.Index(list(moved), dtype=object)), moved_assets=to_json(moved.values()))
     if len(spread):
         put_entities(ids(spread.index), spread=spread.round(6).tolist())

@@ -324,9 +324,9 @@ class BoltGraphStore(GraphStore):
         return [_entity(r["key"], r["props"]) for r in rows]
 
     def ranked(self, label: str, by: str, *, filters: Mapping[str, Any] | None = None, flag: str | None = None,
-               limit: int = 100, skip: int = 0) -> list[Entity]:
+               limit: int = 100, skip: int = 0, ascending: bool = False) -> list[Entity]:
         params = rank_filters(filters)
-        query = q.ranked_nodes(label, by, sorted(params), flag=flag)
+        query = q.ranked_nodes(label, by, sorted(params), flag=flag, ascending=ascending)
         params.pop("flagged", None)
         rows = self._read(f"ranking {label} by {by}", query, skip=skip, limit=limit, **params)
         return [_entity(r["key"], r["props"]) for r in rows]

@@ -266,13 +266,13 @@ class MemoryGraphStore(Fold, GraphStore):
         return [entity(k, self.nodes[k]) for k in hits[:limit]]
 
     def ranked(self, label: str, by: str, *, filters: Mapping[str, Any] | None = None, flag: str | None = None,
-               limit: int = 100, skip: int = 0) -> list[Entity]:
+               limit: int = 100, skip: int = 0, ascending: bool = False) -> list[Entity]:
         params = rank_filters(filters)
         q.ranked_nodes(label, by, sorted(params), flag=flag)  # checks by, flag and the filter names
         hits = sorted(k for k in self._keys(label) if (n := self.nodes[k]).get(by) is not None
                       and n.get("resolved") in (None, k)
                       and all(_RANK_TESTS[f](n, v, by, flag) for f, v in params.items()))
-        hits.sort(key=lambda k: self.nodes[k][by], reverse=True)  # stable: ties stay in key order
+        hits.sort(key=lambda k: self.nodes[k][by], reverse=not ascending)  # stable: ties stay in key order
         return [entity(k, self.nodes[k]) for k in hits[skip:skip + limit]]
 
     def facet(self, label: str, prop: str, *, limit: int = 200) -> list[tuple[Any, int]]:

@@ -153,9 +153,10 @@ class GraphStore(GraphSink, ABC):
 
     @abstractmethod
     def ranked(self, label: str, by: str, *, filters: Mapping[str, Any] | None = None, flag: str | None = None,
-               limit: int = 100, skip: int = 0) -> list[Entity]:
-        """Entities with a ``by`` score, highest first. ``filters`` (industry, city, region prefix,
-        flagged, founded_from/to as ISO dates, min/max of ``by``) narrow the list; None values are ignored."""
+               limit: int = 100, skip: int = 0, ascending: bool = False) -> list[Entity]:
+        """Entities with a ``by`` score, highest first (``ascending``: lowest first, for a place such
+        as ``hiding_rank``), ties by key. ``filters`` (industry, city, region prefix, flagged,
+        founded_from/to as ISO dates, min/max of ``by``) narrow the list; None values are ignored."""
 
     @abstractmethod
     def facet(self, label: str, prop: str, *, limit: int = 200) -> list[tuple[Any, int]]:

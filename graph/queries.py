@@ -324,8 +324,8 @@ RANK_FILTERS = {
 }
 
 
-def ranked_nodes(label: str, by: str, filters: list[str], *, flag: str | None = None) -> str:
-    """Nodes that have ``by``, highest first, narrowed by the named ``RANK_FILTERS``."""
+def ranked_nodes(label: str, by: str, filters: list[str], *, flag: str | None = None, ascending: bool = False) -> str:
+    """Nodes that have ``by``, highest first (or lowest), narrowed by the named ``RANK_FILTERS``."""
     by = _prop(label, by)
     conds = [f"n.{by} IS NOT NULL", "(n.resolved IS NULL OR n.resolved = n.key)"]  # one row per resolved entity
     for name in filters:
@@ -335,7 +335,8 @@ def ranked_nodes(label: str, by: str, filters: list[str], *, flag: str | None = 
             raise SchemaError(f"ranking by {by} has no flag to filter on")
         conds.append(RANK_FILTERS[name].format(by=by, flag=_prop(label, flag) if flag else ""))
     return (f"MATCH (n:{_label(label)}) WHERE {' AND '.join(conds)} "
-            f"RETURN n.key AS key, properties(n) AS props ORDER BY n.{by} DESC, n.key SKIP $skip LIMIT $limit")
+            f"RETURN n.key AS key, properties(n) AS props ORDER BY n.{by}{'' if ascending else ' DESC'}, n.key "
+            "SKIP $skip LIMIT $limit")
 
 
 def facet_values(label: str, prop: str) -> str:

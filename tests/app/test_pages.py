@@ -142,7 +142,11 @@ def test_the_assets_overview_says_when_it_lists_only_the_first_receiving_firms(a
     assert not at.warning  # every receiving firm read
     monkeypatch.setattr(state, "HIDING_FIRMS", 2)
     at = run("app_pages/assets.py")
-    assert "只列出前 2 家承接企业" in at.warning[0].value
+    assert "线索最强的前 2 家承接企业" in at.warning[0].value
+    store, _ = app_env  # the two read are the first two of the hiding ranking scoring stored
+    listed = set("、".join([d.value for d in at.dataframe if "承接企业" in d.value.columns][0]["承接企业"]).split("、"))
+    first = sorted(store.ranked("Company", "hiding_rank", limit=10_000), key=lambda e: e.props["hiding_rank"])
+    assert [e.props["hiding_rank"] for e in first[:2]] == [1, 2] and listed == {e.name for e in first[:2]}
 
 
 def test_a_debtors_page_names_what_moved_after_each_judgment(app_env, city):

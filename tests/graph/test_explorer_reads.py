@@ -51,6 +51,7 @@ def test_find_rejects_unknown_properties(firms):
 def test_ranked_orders_by_score_and_skips_unscored(firms):
     assert _keys(firms.ranked("Company", "shell_score")) == list("ABCD")
     assert _keys(firms.ranked("Company", "shell_score", limit=2, skip=1)) == list("BC")
+    assert _keys(firms.ranked("Company", "shell_score", ascending=True)) == list("DCBA")  # a place: 1 first
 
 
 def test_ranked_lists_one_row_per_resolved_entity(firms):

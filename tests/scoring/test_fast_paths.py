@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from creditgraph.analytics import kernels
+from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
 from creditgraph.analytics.frames import NO_DAY, days, graph_frames
 
 
@@ -248,9 +249,11 @@ def test_node_scores_put_every_score_where_a_per_node_loop_puts_it(city):
     for ent, row in r["repeat"].iterrows():
         for k in nodes_of[ent]:
             want[k].update(repeat_cases=int(row["cases"]), repeat_flag=bool(row["flag"]), repeat_reason=row["reason"])
+    place = hiding_firm_ranking(r["hidden"], pd.Index(r["hidden"]["firm"].unique()))["rank"]
     for firm, found in r["hidden"].groupby("firm", sort=False):
         for k in nodes_of[firm]:
             want[k]["asset_hiding"] = json.dumps(found.drop(columns="firm").to_dict("records"), ensure_ascii=False)
+            want[k]["hiding_rank"] = int(place[firm])
     for debtor, found in r["hidden"].groupby("debtor", sort=False):  # the debtor side, on the debtor's nodes
         for k in nodes_of[debtor]:
             want[k]["moved_assets"] = json.dumps(found.to_dict("records"), ensure_ascii=False)
