@@ -34,8 +34,9 @@ if TYPE_CHECKING:  # the modules behind a read are imported by the read (a first
 
 __all__ = ["settings", "store", "name_index", "audit", "lang", "t", "param", "set_params", "open_entity",
            "warm_up", "store_opening", "search", "entity", "neighbourhood", "listings", "paths", "ranked", "facet",
-           "clusters", "cluster_members", "hiding_leads", "reasons", "canonical", "resolved_neighbourhood", "leads_of",
-           "names", "records", "members", "disclosure", "may", "user", "exported", "READ_TTL", "HIDING_FIRMS"]
+           "clusters", "cluster_members", "hiding_leads", "scored", "reasons", "canonical", "resolved_neighbourhood",
+           "leads_of", "names", "records", "members", "disclosure", "may", "user", "exported", "READ_TTL",
+           "HIDING_FIRMS"]
 
 READ_TTL = 300  # seconds a cached read stays fresh
 
@@ -223,7 +224,20 @@ def search(text: str, limit: int = 30) -> tuple[str, list[Hit]]:
 @_disclosed(lambda d, e, *_, **__: d.entity(e))
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def entity(key: str) -> Entity:
-    return store().get(key)
+    """The entity as stored; a person or firm of a scored store without a ``spread`` gets 0, which
+    scoring does not store (creditgraph.scoring.node_scores), so page and PDF show it as before."""
+    e = store().get(key)
+    if e.label in ("Person", "Company") and "spread" not in e.props and scored():
+        e = dataclasses.replace(e, props={**e.props, "spread": 0.0})
+    return e
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def scored() -> bool:
+    """Whether a score run has finished on this store (among its last 200 runs of any kind)."""
+    from creditgraph.graph.runs import SCORE, recent_runs
+
+    return any(r.command == SCORE and r.state == "finished" for r in recent_runs(store(), limit=200))
 
 
 @_disclosed(lambda d, sub, key, hops, *_, **__: d.neighbourhood(sub, hops))

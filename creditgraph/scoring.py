@@ -66,7 +66,9 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     :data:`SCORE_COLUMNS`, ``None`` where a node gets no such score). Firm scores go to the firm's
     node; entity scores (repeat offenders, spread, cluster) to every node resolved to the entity,
     and so does the debtor side of each asset-moving lead (``moved_assets``, the leads naming the
-    entity as debtor, each with its receiving ``firm``).
+    entity as debtor, each with its receiving ``firm``). ``spread`` only where it is above 0 (at six
+    places): 7,978 of the 11,042 nodes a 2,000-firm city's scoring wrote carried nothing but a spread
+    of 0, and a scored store's page reads a person or firm without one as 0 (``app.state.entity``).
     ``repeat`` and ``spread`` are indexed, and ``clusters`` list members, by entity key or by entity
     id (the scorers' ``by_id=True``, which spares hashing millions of keys back to ids). O(nodes),
     array work but for the JSON of reasons and findings (orjson: a sixth of the stdlib encoder's
@@ -127,8 +129,10 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
         place = hiding_firm_ranking(hidden, pd.Index(list(found), dtype=object))["rank"]
         put_nodes(list(found), asset_hiding=to_json(found.values()), hiding_rank=[int(x) for x in place[list(found)]])
         put_entities(ids(pd.Index(list(moved), dtype=object)), moved_assets=to_json(moved.values()))
+    spread = spread.round(6)
+    spread = spread[spread > 0]  # stored only where some risk arrives: most people and firms get 0
     if len(spread):
-        put_entities(ids(spread.index), spread=spread.round(6).tolist())
+        put_entities(ids(spread.index), spread=spread.tolist())
     if len(clusters):
         sizes = [len(m) for m in clusters["members"].tolist()]
         put_entities(ids(pd.Index([f for m in clusters["members"].tolist() for f in m])),

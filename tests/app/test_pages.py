@@ -40,6 +40,19 @@ def test_search_finds_a_planted_shell_by_name_and_registers_it(app_env, city):
 
 
 
+def test_a_person_no_risk_reaches_reads_a_spread_of_zero_not_unscored(app_env, city):
+    """Scoring stores ``spread`` only above 0; on a scored store the page still shows such a
+    person's 0 (as it did when every 0 was stored), not "not scored yet"."""
+    store, _ = app_env
+    firms = [f.key for f in store.ranked("Company", "shell_score", limit=1000, ascending=True)]
+    person = next(n for f in firms for n in store.neighbourhood(f, hops=1, per_node=25, limit=150).nodes
+                  if n.label == "Person" and n.props.get("resolved") in (None, n.key)
+                  and not {"spread", "repeat_cases", "moved_assets"} & set(n.props))
+    at = run("app_pages/entity.py", entity=person.key, view="风险评分")
+    assert [m.value for m in at.metric if m.label == "关联风险"] == ["0.000"]
+    assert not [i for i in at.info if "尚未评分" in i.value]
+
+
 def graph_elements(at: AppTest) -> dict:
     """What the page sent to the Cytoscape component."""
     comps = at.get("component_instance")
