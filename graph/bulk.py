@@ -253,18 +253,22 @@ def write_neo4j_csv(fold: Fold, folder: Path) -> ImportFiles:
     folder.mkdir(parents=True, exist_ok=True)
     out = ImportFiles()
     for label, keys in fold.by_label().items():
-        cols, multiline = _columns([fold.nodes[k] for k in keys])
+        records = [fold.nodes[k] for k in keys]  # a packed fold unpacks each record once, here
+        cols, multiline = _columns(records)
         cols = [(n, k) for n, k in cols if n != "key"]
         header = ["key:ID"] + [f"{n}:{k}" for n, k in cols]
         out.nodes[label] = _write(folder, f"node-{label}", header,
-                                  ([key] + [_cell(fold.nodes[key].get(n)) for n, _ in cols] for key in keys),
+                                  ([key] + [_cell(r.get(n)) for n, _ in cols] for key, r in zip(keys, records)),
                                   out, multiline)
         out.rows += len(keys)
+        del records
     for type_, idents in fold.by_type().items():
-        cols, multiline = _columns([fold.edges[i] for i in idents])
+        records = [fold.edges[i] for i in idents]
+        cols, multiline = _columns(records)
         header = [":START_ID", ":END_ID"] + [f"{n}:{k}" for n, k in cols]
         out.relationships[type_] = _write(folder, f"rel-{type_}", header,
-                                          ([i[1], i[2]] + [_cell(fold.edges[i].get(n)) for n, _ in cols]
-                                           for i in idents), out, multiline)
+                                          ([i[1], i[2]] + [_cell(r.get(n)) for n, _ in cols]
+                                           for i, r in zip(idents, records)), out, multiline)
         out.rows += len(idents)
+        del records
     return out
