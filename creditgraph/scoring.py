@@ -11,6 +11,7 @@ import logging
 import time
 from collections import defaultdict
 from functools import partial
+from typing import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -175,6 +176,15 @@ def _distinct_names(names) -> list[str]:
     return [n if k == 1 else f"{n} ×{k}" for n, k in counts.items()]
 
 
+def _cluster_ids(frames: GraphFrames, clusters: pd.DataFrame) -> dict[str, str]:
+    """Firm entity key → the cluster id :func:`node_scores` writes (members by entity id or key)."""
+    out = {}
+    for i, members in enumerate(clusters["members"].tolist() if len(clusters) else []):
+        for m in members:
+            out[frames.entities[m] if isinstance(m, (int, np.integer)) else m] = f"cl-{i:05d}"
+    return out
+
+
 def graph_stages(frames: GraphFrames, *, seed: int = 0) -> tuple[pd.Series, pd.DataFrame, dict[str, float]]:
     """Spread and clusters by entity id, and their seconds: the scorers that work on the entity
     and firm graphs, which :func:`run_scoring` runs beside the firm scorers."""
@@ -188,7 +198,8 @@ def graph_stages(frames: GraphFrames, *, seed: int = 0) -> tuple[pd.Series, pd.D
 
 
 def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: int = 2,
-                user: str | None = None) -> dict:
+                user: str | None = None, snapshot: Callable[[GraphFrames, dict[str, str]], None] | None = None
+                ) -> dict:
     """Score every firm and person in ``store`` (resolve first: scores count resolved entities).
 
     Stages — read the tables, columns, each scorer, clear the last run's scores, write back — are logged with their
@@ -201,16 +212,21 @@ def run_scoring(store: GraphStore, *, progress: bool | None = None, processes: i
     score stopped after clearing the old scores leaves firms without any, and its unfinished record
     says so until this (every score clears and rewrites all) repairs it (``repaired`` in the
     summary). Refused while another score runs, or while a resolve or bulk load is unfinished:
-    scores over a half-written resolution would look right and be wrong."""
+    scores over a half-written resolution would look right and be wrong.
+
+    ``snapshot(frames, clusters)``, if given, is called before the write-back with the frames read
+    (every property) and each clustered firm entity's cluster id as written
+    (:class:`creditgraph.governance.SnapshotTaker`: the governance snapshot without a second read)."""
     with runs.recorded(store, runs.SCORE, user=user, after=(runs.BULK_LOAD, runs.RESOLVE)) as run:
         with collector.paused():  # the graph's tables and frames stay in memory through the write-back
-            summary = _score(store, progress, processes, run)
+            summary = _score(store, progress, processes, run, snapshot)
         summary["run"], summary["repaired"] = run.key, run.repairs
         run.counts = {k: v for k, v in summary.items() if k not in ("riskiest_clusters", "warnings", "run", "repaired")}
     return summary
 
 
-def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.RunRecord) -> dict:
+def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.RunRecord,
+           snapshot: Callable[[GraphFrames, dict[str, str]], None] | None = None) -> dict:
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     with progress_bar(progress) as bar:
@@ -241,6 +257,8 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
         seconds.update(graph_seconds)
         covered = coverage(X)
         del X, evidence
+        if snapshot is not None:
+            stage("snapshot for governance", lambda: snapshot(frames, _cluster_ids(frames, clusters)))
         frames = frames.structure()  # the write-back reads no property: let their strings go
         table = stage("scores per node", partial(node_scores, frames, shells, repeat, hidden, spread, clusters))
         # the nodes scored now are written whole (every score column, None removing), so only the

@@ -60,14 +60,15 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from creditgraph.governance import after
+    from creditgraph.governance import SnapshotTaker, after
     from creditgraph.graph.connect import open_store
     from creditgraph.scoring import run_scoring
 
     settings = settings_from(args)
     with open_store(settings) as store:
-        summary = run_scoring(store, processes=settings.scoring_processes, user=settings.user)
-        after(settings, store, "score")  # the run's alerts (creditgraph alerts)
+        taker = SnapshotTaker()
+        summary = run_scoring(store, processes=settings.scoring_processes, user=settings.user, snapshot=taker)
+        after(settings, store, "score", snapshot=taker.taken)  # the run's alerts (creditgraph alerts)
     reports = settings.data_dir / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     path = reports / f"score-{dt.datetime.now():%Y%m%d-%H%M%S}.json"

@@ -89,12 +89,14 @@ def run_stage(name: str, settings, job: dict) -> dict:
     score (``creditgraph.governance.after``: a snapshot and the alerts of its difference, timed
     apart: at 100k it is ~15 % of the run). Returns the stage's summary, seconds, governance
     seconds (or None) and this process's peak RSS in MB."""
-    from creditgraph.governance import after
+    from creditgraph.governance import SnapshotTaker, after
     from creditgraph.graph.connect import open_store
+
+    taker = SnapshotTaker()  # a score takes the snapshot from what it read (timed in its stage)
 
     def govern(store, what: str) -> float:
         t0 = time.perf_counter()
-        after(settings, store, what)
+        after(settings, store, what, snapshot=taker.taken)
         return time.perf_counter() - t0
 
     governed = None
@@ -116,7 +118,7 @@ def run_stage(name: str, settings, job: dict) -> dict:
 
             summary = run_resolution(store, user=settings.user)[0].as_dict()["persons"]["entities"]
         else:
-            summary = _score(store, settings, job["report_dir"])
+            summary = _score(store, settings, job["report_dir"], taker)
         seconds = time.perf_counter() - t0
         if name != "resolve":
             governed = govern(store, name)
@@ -188,10 +190,10 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     return 0
 
 
-def _score(store, settings, report_dir: Path) -> dict:
+def _score(store, settings, report_dir: Path, snapshot=None) -> dict:
     from creditgraph.scoring import run_scoring
 
-    summary = run_scoring(store, processes=settings.scoring_processes, user=settings.user)
+    summary = run_scoring(store, processes=settings.scoring_processes, user=settings.user, snapshot=snapshot)
     report_dir.mkdir(parents=True, exist_ok=True)
     (report_dir / "score.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     for w in summary.get("warnings", []):

@@ -47,14 +47,29 @@ def from_settings(settings, store) -> Governance:
     return Governance(store, State.of(settings.data_dir), audit, settings.user)
 
 
-def after(settings, store, what: str) -> dict[str, Any]:
+def after(settings, store, what: str, *, snapshot: dict[str, Any] | None = None) -> dict[str, Any]:
     """What a ``load`` or ``score`` command calls when it has finished: re-assert governance
-    decisions a reload may have overwritten (after a load), then snapshot the store and raise the
-    alerts of the difference with the last run. Returns ``{"reasserted": …, "run": …}``."""
+    decisions a reload may have overwritten (after a load), then snapshot the store (or take
+    ``snapshot``, one a :class:`SnapshotTaker` took during the score) and raise the alerts of the
+    difference with the last run. Returns ``{"reasserted": …, "run": …}``."""
     from creditgraph.governance.alerts import record_run
     from creditgraph.governance.lifecycle import sync
 
     gov = from_settings(settings, store)
     with collector.paused():  # the snapshot reads the whole store (creditgraph/collector.py)
         reasserted = sync(gov) if what == "load" else {}
-        return {"reasserted": reasserted, "run": record_run(gov, what)}
+        return {"reasserted": reasserted, "run": record_run(gov, what, snapshot)}
+
+
+class SnapshotTaker:
+    """Hand to :func:`creditgraph.scoring.run_scoring` as ``snapshot=``: it takes the governance
+    snapshot from the tables the score read and the clusters it writes, before the write-back, so
+    :func:`after` need not read the whole store again; ``.taken`` is then the snapshot (or None)."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, Any] | None = None
+
+    def __call__(self, frames, clusters: dict[str, str]) -> None:
+        from creditgraph.governance.alerts import snapshot
+
+        self.taken = snapshot(None, frames=frames, clusters=clusters)

@@ -118,3 +118,23 @@ def test_a_snapshot_holds_every_distinct_tie_between_two_entities_in_key_order(t
     got = alerts.snapshot(store)["ties"]
     assert len(got) > 500 and any(of[k] != k for k in of)  # resolved: ties between entities, not records
     assert got == [list(t) for t in want]
+
+
+def test_the_snapshot_a_score_takes_is_the_one_read_after_it(small_seeded_city, tmp_path):
+    """A score hands governance the snapshot of what it read and wrote (no second whole-store
+    read after it): the same as reading the scored store, a rescore's included."""
+    from creditgraph.governance import SnapshotTaker
+    from creditgraph.graph.memory import MemoryGraphStore
+    from creditgraph.loaders.pipeline import load_paths
+    from creditgraph.resolution import run_resolution
+    from creditgraph.scoring import run_scoring
+
+    store = MemoryGraphStore()  # the snapshot is computed on frames: the store's reads are tested apart
+    load_paths(store, [small_seeded_city / "data"], hash_key="k", report_dir=tmp_path / "report", progress=False)
+    run_resolution(store)
+    for _ in range(2):  # a first score, then a rescore over it
+        taker = SnapshotTaker()
+        run_scoring(store, progress=False, processes=1, snapshot=taker)
+        read = alerts.snapshot(store)
+        assert taker.taken == read
+        assert read["clusters"] and read["ties"] and read["records"] and read["kin"]
