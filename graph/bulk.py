@@ -183,21 +183,21 @@ class ImportFiles:
     multiline: list[Path] = field(default_factory=list)
 
 
-def _kind(values: Iterable[Any]) -> str:
-    kinds = set()
-    for v in values:
-        if isinstance(v, bool):
-            kinds.add("boolean")
-        elif isinstance(v, int):
-            kinds.add("long")
-        elif isinstance(v, float):
-            kinds.add("double")
-        elif isinstance(v, dt.date):
-            kinds.add("date")
-        elif isinstance(v, (list, tuple)):
-            kinds.add("string[]")
-        else:
-            kinds.add("string")
+def _kind_of(v: Any) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "long"
+    if isinstance(v, float):
+        return "double"
+    if isinstance(v, dt.date):
+        return "date"
+    if isinstance(v, (list, tuple)):
+        return "string[]"
+    return "string"
+
+
+def _one_kind(kinds: set[str]) -> str:
     if kinds <= {"long", "double"} and kinds:
         return "double" if "double" in kinds else "long"
     if len(kinds) == 1:
@@ -223,15 +223,20 @@ def _cell(value: Any) -> Any:
 _LINE_BREAK = re.compile("[\r\n]")
 
 
-def _columns(records: Sequence[dict[str, Any]]) -> tuple[list[tuple[str, str]], bool]:
-    """``(name, importer type)`` per property the records hold, and whether a text value spans lines."""
-    seen: dict[str, list[Any]] = defaultdict(list)
+def _columns(records: Iterable[dict[str, Any]]) -> tuple[list[tuple[str, str]], bool]:
+    """``(name, importer type)`` per property the records hold, and whether a text value spans
+    lines. One pass, holding each property's kinds, not its values (at 1M firms the Person values
+    were gigabytes)."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    broken: set[str] = set()
     for r in records:
         for k, v in r.items():
             if v is not None:
-                seen[k].append(v)
-    cols = [(name, _kind(values)) for name, values in sorted(seen.items())]
-    multiline = any(kind == "string" and any(map(_LINE_BREAK.search, seen[name])) for name, kind in cols)
+                kinds[k].add(_kind_of(v))
+                if isinstance(v, str) and k not in broken and _LINE_BREAK.search(v):
+                    broken.add(k)
+    cols = [(name, _one_kind(kinds[name])) for name in sorted(kinds)]
+    multiline = any(kind == "string" and name in broken for name, kind in cols)
     return cols, multiline
 
 
@@ -252,23 +257,21 @@ def write_neo4j_csv(fold: Fold, folder: Path) -> ImportFiles:
     folder = folder.resolve()  # the importer runs in the server's home
     folder.mkdir(parents=True, exist_ok=True)
     out = ImportFiles()
+    # Two streaming passes per label (columns, then rows), each record unpacked once per pass
+    # (a packed fold unpacks on every lookup): no label's records are held at once.
     for label, keys in fold.by_label().items():
-        records = [fold.nodes[k] for k in keys]  # a packed fold unpacks each record once, here
-        cols, multiline = _columns(records)
+        cols, multiline = _columns(fold.nodes[k] for k in keys)
         cols = [(n, k) for n, k in cols if n != "key"]
         header = ["key:ID"] + [f"{n}:{k}" for n, k in cols]
         out.nodes[label] = _write(folder, f"node-{label}", header,
-                                  ([key] + [_cell(r.get(n)) for n, _ in cols] for key, r in zip(keys, records)),
-                                  out, multiline)
+                                  ([key] + [_cell(r.get(n)) for n, _ in cols]
+                                   for key in keys for r in (fold.nodes[key],)), out, multiline)
         out.rows += len(keys)
-        del records
     for type_, idents in fold.by_type().items():
-        records = [fold.edges[i] for i in idents]
-        cols, multiline = _columns(records)
+        cols, multiline = _columns(fold.edges[i] for i in idents)
         header = [":START_ID", ":END_ID"] + [f"{n}:{k}" for n, k in cols]
         out.relationships[type_] = _write(folder, f"rel-{type_}", header,
                                           ([i[1], i[2]] + [_cell(r.get(n)) for n, _ in cols]
-                                           for i, r in zip(idents, records)), out, multiline)
+                                           for i in idents for r in (fold.edges[i],)), out, multiline)
         out.rows += len(idents)
-        del records
     return out
