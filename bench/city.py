@@ -89,8 +89,8 @@ class _Wrapped:
         return wrap
 
     def after(self, fn):
-        def timed(settings, store, what):
-            return self.stage(f"governance after {what}")(fn)(settings, store, what)
+        def timed(settings, store, what, **kw):
+            return self.stage(f"governance after {what}")(fn)(settings, store, what, **kw)
         return timed
 
     def run_stage(self, fn):
