@@ -184,11 +184,16 @@ def export_edges_within(type_: str) -> str:
     )
 
 
+def holding_props(label: str, props: Sequence[str]) -> str:
+    """The keys of the ``label`` nodes holding any of ``props``."""
+    has = " OR ".join(f"n.{p} IS NOT NULL" for p in (_prop(label, p) for p in props))
+    return f"MATCH (n:{_label(label)}) WHERE {has} RETURN n.key AS key"
+
+
 def clear_props(label: str, props: Sequence[str]) -> str:
-    """Remove ``props`` from up to ``$limit`` ``label`` nodes holding any of them (run until 0 cleared)."""
+    """Remove ``props`` from the ``label`` nodes keyed in ``$keys``."""
     ps = [_prop(label, p) for p in props]
-    has = " OR ".join(f"n.{p} IS NOT NULL" for p in ps)
-    return (f"MATCH (n:{_label(label)}) WHERE {has} WITH n LIMIT $limit "
+    return (f"UNWIND $keys AS k MATCH (n:{_label(label)} {{key: k}}) "
             f"REMOVE {', '.join(f'n.{p}' for p in ps)} RETURN count(n) AS cleared")
 
 
