@@ -17,7 +17,7 @@ import time
 from typing import Any, Callable, Iterable, Iterator
 
 from creditgraph.errors import StoreError
-from creditgraph.graph import queries as q
+from creditgraph.graph import arcadedb_sql as sql
 from creditgraph.graph.bulk import Fold
 from creditgraph.graph.records import Counts
 from creditgraph.graph.schema import schema
@@ -231,7 +231,7 @@ def _declare_dates(database: Any, type_name: str, records: Iterable[dict[str, An
     """
     dates = {k for rec in records for k, v in rec.items() if isinstance(v, dt.date)}
     for prop in sorted(dates):
-        database.command("sql", q.arcadedb_date_property(type_name, prop))
+        database.command("sql", sql.arcadedb_date_property(type_name, prop))
 
 
 def _json_ready(rec: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +253,7 @@ def _unique_index(database: Any, type_name: str, prop: str) -> None:
     """
     import jpype
 
-    database.command("sql", q.arcadedb_string_property(type_name, prop))
+    database.command("sql", sql.arcadedb_string_property(type_name, prop))
     jschema, props = database.get_java_database().getSchema(), jpype.JArray(jpype.JString)([prop])
     if jschema.getType(type_name).getIndexByProperties(props) is None:
         lsm = jpype.JClass("com.arcadedb.schema.Schema$INDEX_TYPE").LSM_TREE
@@ -270,9 +270,9 @@ def _bare_types(database: Any) -> list[tuple[str, str]]:
     sch = schema()
     jschema = database.get_java_database().getSchema()
     for label in sch.nodes:
-        database.command("sql", q.arcadedb_vertex_type(label))
+        database.command("sql", sql.arcadedb_vertex_type(label))
     for type_ in sch.relationships:
-        database.command("sql", q.arcadedb_edge_type(type_))
+        database.command("sql", sql.arcadedb_edge_type(type_))
     for name in [sch.node(n).label for n in sch.nodes] + [sch.rel(t).type for t in sch.relationships]:
         if database.count_type(name):
             raise StoreError(f"bulk load needs an empty store; {name} already holds "

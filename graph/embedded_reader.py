@@ -2,7 +2,7 @@
 
 Reading a whole store over Bolt costs a Cypher row, a PackStream map and a driver ``Record`` per
 node and edge (at 100k firms: 86 s for resolve's export, 45 s for scoring's tables, 54–60 s for
-each governance snapshot). Here one ArcadeDB SQL scan per type (``queries.arcadedb_node_columns``,
+each governance snapshot). Here one ArcadeDB SQL scan per type (``arcadedb_sql.arcadedb_node_columns``,
 ``arcadedb_edge_columns``) comes back through arcadedb-embedded's columnar bridge
 (``ResultSet.to_arrow``: packed columns, not a Java call per value) as Arrow tables: at 100k,
 23 s for the export, 9 s for the tables, 15–19 s for a whole snapshot. The values are made what
@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from creditgraph.errors import StoreError
-from creditgraph.graph import queries as q
+from creditgraph.graph import arcadedb_sql as sql
 from creditgraph.graph.schema import schema
 
 __all__ = ["Ends", "node_table", "edge_table", "node_props", "edge_props", "frame"]
@@ -88,7 +88,7 @@ def node_table(db: Any, label: str, props: Sequence[str] | None, *, ends: Ends |
     columns = None if props is None else ["key", *props]
     if ends is not None and columns is not None:
         columns = [_RID, *columns]
-    t = _plain(_scan(db, schema().node(label).label, q.arcadedb_node_columns(label, props, rid=ends is not None),
+    t = _plain(_scan(db, schema().node(label).label, sql.arcadedb_node_columns(label, props, rid=ends is not None),
                      columns, ["key"] if ends is None else [_RID, "key"]))
     if ends is None:
         return t
@@ -104,7 +104,7 @@ def edge_table(db: Any, type_: str, props: Sequence[str] | None, *, ends: Ends |
     name = schema().rel(type_).type
     t = None
     if ends is not None:
-        t = _scan(db, name, q.arcadedb_edge_columns(type_, props, ends="rid"), columns, list(_ENDS))
+        t = _scan(db, name, sql.arcadedb_edge_columns(type_, props, ends="rid"), columns, list(_ENDS))
         start, end = ends.keys(t.column("__start")), ends.keys(t.column("__end"))
         if start is None or end is None:
             t = None
@@ -112,7 +112,7 @@ def edge_table(db: Any, type_: str, props: Sequence[str] | None, *, ends: Ends |
             for col, keys in zip(_ENDS, (start, end)):
                 t = t.set_column(t.column_names.index(col), col, keys)
     if t is None:
-        t = _scan(db, name, q.arcadedb_edge_columns(type_, props), columns, list(_ENDS))
+        t = _scan(db, name, sql.arcadedb_edge_columns(type_, props), columns, list(_ENDS))
     t = _plain(t)
     names = ["start", "end", *(c for c in t.column_names if c not in _ENDS)]
     return t.select([*_ENDS, *names[2:]]).rename_columns(names)

@@ -21,7 +21,7 @@ import networkx as nx
 from neo4j import Driver
 
 from creditgraph.errors import StoreError
-from creditgraph.graph import queries as q
+from creditgraph.graph import arcadedb_sql as sql
 from creditgraph.graph import embedded_reader as reader
 from creditgraph.graph.bolt_store import BoltGraphStore
 from creditgraph.graph.embedded_writer import Writer
@@ -153,7 +153,7 @@ class EmbeddedGraphStore(BoltGraphStore):
         from arcadedb_embedded.exceptions import ArcadeDBError
 
         try:
-            self._db.command("sql", q.arcadedb_edge_type(type_))
+            self._db.command("sql", sql.arcadedb_edge_type(type_))
         except ArcadeDBError as e:
             raise StoreError(f"arcadedb failed while creating the edge type {type_}: {e}") from e
 
