@@ -137,7 +137,7 @@ def node_scores(frames: GraphFrames, shells: pd.DataFrame, repeat: pd.DataFrame,
     if len(clusters):
         sizes = [len(m) for m in clusters["members"].tolist()]
         put_entities(ids(pd.Index([f for m in clusters["members"].tolist() for f in m])),
-                     cluster=[f"cl-{i:05d}" for i, k in enumerate(sizes) for _ in range(k)])
+                     cluster=[cluster_id(i) for i, k in enumerate(sizes) for _ in range(k)])
     scored = np.zeros(len(frames), dtype=bool)
     for nodes, _ in puts:
         scored[nodes] = True
@@ -176,12 +176,17 @@ def _distinct_names(names) -> list[str]:
     return [n if k == 1 else f"{n} ×{k}" for n, k in counts.items()]
 
 
+def cluster_id(i: int) -> str:
+    """The stored id of the ``i``-th cluster :func:`firm_clusters` returns."""
+    return f"cl-{i:05d}"
+
+
 def _cluster_ids(frames: GraphFrames, clusters: pd.DataFrame) -> dict[str, str]:
     """Firm entity key → the cluster id :func:`node_scores` writes (members by entity id or key)."""
     out = {}
     for i, members in enumerate(clusters["members"].tolist() if len(clusters) else []):
         for m in members:
-            out[frames.entities[m] if isinstance(m, (int, np.integer)) else m] = f"cl-{i:05d}"
+            out[frames.entities[m] if isinstance(m, (int, np.integer)) else m] = cluster_id(i)
     return out
 
 
@@ -273,7 +278,7 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
                "shell_coverage": covered, "warnings": warnings,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),
-               "riskiest_clusters": [{"cluster": f"cl-{i:05d}", "size": int(c["size"]),
+               "riskiest_clusters": [{"cluster": cluster_id(i), "size": int(c["size"]),
                                       "dishonest": int(c["dishonest"]),
                                       "key_persons": _distinct_names(p for p, _ in c["key_persons"])}
                                      for i, c in clusters.head(3).iterrows()],
