@@ -51,7 +51,8 @@ def generate(companies: int, *, seed: int, out: Path, dirty: float = 0.0, progre
     t0 = time.perf_counter()
     rng = random.Random(seed)
     w = World(rng, companies, capital_scale=prof.world.capital_scale, capital_tilt=prof.world.capital_tilt,
-              popular_share=prof.world.popular_share, popular_pool=prof.world.popular_pool)
+              popular_share=prof.world.popular_share, popular_pool=prof.world.popular_pool,
+              passive_owner_share=prof.world.passive_owner_share)
     plan_ = plant.Plan.for_size(companies)
     agents = plant.agent_addresses(w, plan_.agents)
     truth: list[dict] = []
@@ -136,6 +137,8 @@ def _background_firms(w: World, n: int, agents: list[str], advance) -> None:
         else:
             fid = w.new_firm(org_type=SMALL_TYPES[0] if rng.random() < 0.4 else SMALL_TYPES[1], address=address)
             w.staff_small_firm(fid)
+            if w.passive_owner_share and rng.random() < w.passive_owner_share:  # no draw at 0: full stays as it was
+                w.add_passive_owner(fid)
             if rng.random() < BACKGROUND["mobile_phone"]:
                 w.firms[fid].phone = w.mobile(w.firms[fid].legal_rep)
         if i % 1000 == 999:

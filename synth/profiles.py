@@ -37,6 +37,7 @@ class WorldStyle:
     capital_tilt: float = 0.0      # weights × (rank + 1) ** tilt: > 0 favours bigger capital
     popular_share: float = 0.25    # share of given names drawn from the popular list
     popular_pool: int = 0          # how many popular names are in use (0: all of them)
+    passive_owner_share: float = 0.0  # small firms whose majority holder holds no post (World.add_passive_owner)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
                                                      "所属行业": 0.1},
                      "shareholders.csv": {"认缴出资日期": 0.2, "实缴出资额": 0.35}},
             id_shown={"legal_rep": (0.40, 0.30), "officer": (0.10, 0.10), "holder": (0.30, 0.30)},
-            world=WorldStyle(capital_tilt=0.3, popular_share=0.3),
+            world=WorldStyle(capital_tilt=0.3, popular_share=0.3, passive_owner_share=0.08),
             shells=ShellStyle(size=(5, 15), die_share=0.4, normal_paid_in_share=0.2, abnormal_share=0.5,
                               agent_share=0.7, crew=(2, 4), capital=(500, 1000, 2000, 5000)),
             group_subsidiaries=(5, 10), isolated_twins=True),
@@ -128,7 +129,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
                                                      "登记机关": 0.3},
                      "shareholders.csv": {"认缴出资日期": 0.5, "实缴出资额": 0.6, "认缴出资额": 0.2}},
             id_shown={"legal_rep": (0.10, 0.10), "officer": (0.0, 0.0), "holder": (0.0, 0.0)},
-            world=WorldStyle(capital_scale=0.5, capital_tilt=-0.3, popular_share=0.45, popular_pool=40),
+            world=WorldStyle(capital_scale=0.5, capital_tilt=-0.3, popular_share=0.45, popular_pool=40,
+                             passive_owner_share=0.10),
             shells=ShellStyle(size=(4, 10), die_share=0.25, normal_paid_in_share=0.5, abnormal_share=0.2,
                               agent_share=0.3, crew=(2, 3), ring=False, capital=(100, 200, 500, 1000, 3000)),
             group_subsidiaries=(60, 120), hidden_link_vias=("officer", "address"), isolated_twins=True),
@@ -137,7 +139,8 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
             "listed", LISTED_FILES,
             missing={"company_basic_info.tsv": {"xydm": 0.05, "clrq": 0.1, "bgdz": 0.2, "zycp": 0.3}},
             id_shown=_NO_IDS,
-            world=WorldStyle(capital_scale=20.0, capital_tilt=0.5, popular_share=0.35, popular_pool=60),
+            world=WorldStyle(capital_scale=20.0, capital_tilt=0.5, popular_share=0.35, popular_pool=60,
+                             passive_owner_share=0.14),
             shells=ShellStyle(size=(6, 20), die_share=0.5, normal_paid_in_share=0.3, abnormal_share=0.3,
                               agent_share=0.6, crew=(3, 6), capital=(5000, 10000, 20000, 50000)),
             group_subsidiaries=(30, 60), hidden_link_vias=("officer", "address"), isolated_twins=True),
