@@ -103,8 +103,12 @@ def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, wi
     rep where nothing dates the firm (no founding, no dated stake), or its largest person holder
     where the stake is undated and the firm was founded by the window's end (or undated). Chance,
     for a record not resolved to the relative (tie 3, namesake): the name's other firms × the share
-    of all name–firm records that are undated control (the independence reading of
-    :func:`namesake_leads`, control in place of timing); kept below ``max_chance``. A record
+    of all name–firm records that are undated control of the same kind (the independence reading
+    of :func:`namesake_leads`, control in place of timing); kept below ``max_chance``. Two kinds,
+    each read by its own share: a **passive** stake (the largest holder sits in no post of that
+    firm — the relative as a silent owner, 代持) and running the firm (its rep, or the largest
+    holder in a post). Where a city's silent owners are common their share says so and the
+    lead weakens; the share is the city's own, never a fitted weight. A record
     resolved to the relative (tie 0, associate) has no coincidence of names to discount: chance 0.
     Either way the lead says nothing of *when*: the caller keeps it out of every finding and its
     strength. Rows as :func:`namesake_leads`' with ``part`` :data:`UNDATED_PART` and ``moved_on``
@@ -124,11 +128,15 @@ def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, wi
     rep = named["rep"].to_numpy() & (fo == NO_DAY)  # legal rep of a firm nothing dates
     held = named["stake"].to_numpy() & largest & (named["since"].to_numpy() == NO_DAY)  # largest, undated stake
     keep = rep | held  # mode: an undated firm's control is its founding's, a dated firm's a stake moved
+    posts = pd.MultiIndex.from_frame(named.loc[~named["stake"].to_numpy(), ["name", "f"]])
+    passive = held & ~pd.MultiIndex.from_frame(named[["name", "f"]]).isin(posts)  # holds it, sits in no post there
     ctrl = named.loc[keep, ["p", "f", "name"]].assign(mode=np.where(fo[keep] == NO_DAY, "new_firm", "equity_transfer"),
-                                                      founded=fo[keep])
+                                                      founded=fo[keep], passive=passive[keep])
     if ctrl.empty:
         return []
-    share = len(ctrl[["name", "f"]].drop_duplicates()) / max(len(units), 1)
+    # chance reads each kind of control by its own share: a passive majority stake is rarer than running a firm
+    kinds = ctrl[["name", "f", "passive"]].drop_duplicates(["name", "f"])
+    share = kinds.groupby("passive").size().reindex([False, True], fill_value=0) / max(len(units), 1)
 
     # the debtor firms' relatives: bear a legal rep's surname, are not a legal rep of the firm
     reps = named.loc[named["rep"], ["f", "name"]].drop_duplicates()
@@ -147,7 +155,8 @@ def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, wi
     if x.empty:
         return []
     others = np.maximum(firms_of_name.reindex(x["name"]).to_numpy() - 2, 1)
-    x = x.assign(chance=np.where(x["p"] == x["p0"], 0.0, others * share))  # resolved to them: no coincidence
+    x = x.assign(chance=np.where(x["p"] == x["p0"], 0.0,  # resolved to them: no coincidence
+                                 others * share.reindex(x["passive"]).to_numpy()))
     x = x[x["chance"] < max_chance]
     return [x.assign(via=entities[x["p"].to_numpy(dtype=np.int64)], tie=np.where(x["p"] == x["p0"], 0, 3),
                      part=UNDATED_PART, moved_on=NO_DAY)]

@@ -26,13 +26,14 @@ def _add_firm(G: nx.MultiDiGraph, key: str, founded: str | None, people: list[tu
         G.add_edge(node, key, key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", ratio=ratio)
 
 
-def _city(*, background_namesakes: int = 0) -> nx.MultiDiGraph:
+def _city(*, background_namesakes: int = 0, silent_owners: int = 0) -> nx.MultiDiGraph:
     """Debtor firm DEBT (林军 legal rep, 林溪建 supervisor), judged 2020-01-01. HIDDEN: no founding
     date, 林溪建 its legal rep and sole holder (another record). STAKE: founded 2015, 林溪建 its
     largest holder, undated. BOSS: no founding date, 林军 (the rep himself) its legal rep. LATE:
     founded after the window, 林溪建 its largest holder, undated. 200 ordinary firms, a quarter held by
     their rep with no date (about a quarter of all name-firm records are undated control);
-    ``background_namesakes`` of them have a 林溪建 (the name made common)."""
+    ``background_namesakes`` of them have a 林溪建 (the name made common); the last ``silent_owners``
+    of them a majority holder in no post (an undated passive stake, as STAKE's 林溪建 holds)."""
     G = nx.MultiDiGraph()
     _add_firm(G, "co:uscc:DEBT", "2012-05-01", [("pe:d1", "林军", "LEGAL_REP_OF"), ("pe:d2", "林溪建", "OFFICER_OF")])
     G.add_node("dr:1", label="DishonestRecord", case_no="(2020)执1号", basis_doc_no="(2019)民1号", filed="2020-03-01")
@@ -45,8 +46,11 @@ def _city(*, background_namesakes: int = 0) -> nx.MultiDiGraph:
     _add_firm(G, "co:uscc:LATE", "2022-06-01", [("pe:l1", "赵敏", "LEGAL_REP_OF")], [("pe:l2", "林溪建", 0.9)])
     for i in range(200):
         year, name = 2000 + i % 22, "林溪建" if i < background_namesakes else f"路人{i}"
+        holders = [(f"pe:r{i}", name, 1.0)] if i % 4 == 0 else []
+        if i >= 200 - silent_owners:
+            holders = [(f"pe:o{i}", f"股东{i}", 0.7), (f"pe:r{i}", name, 0.3)]
         _add_firm(G, f"co:uscc:B{i:03d}", f"{year}-{1 + i % 12:02d}-15", [(f"pe:r{i}", name, "LEGAL_REP_OF")],
-                  [(f"pe:r{i}", name, 1.0)] if i % 4 == 0 else [])
+                  holders)
     return G
 
 
@@ -76,8 +80,21 @@ def test_the_rep_s_own_firm_and_a_firm_founded_after_the_window_are_no_lead():
 
 
 def test_a_common_name_is_no_undated_lead():
-    H = hidden_assets(_city(background_namesakes=40), weak=True)  # 44 firms of the name: ~10 by chance
+    # 44 firms of the name; a quarter of ~260 name-firm records run a firm undated, and 50 silent
+    # owners make a silent stake common too: ~10 and ~8 such records by chance
+    H = hidden_assets(_city(background_namesakes=40, silent_owners=50), weak=True)
     assert _undated(H).empty
+
+
+def test_a_silent_stake_is_read_by_how_rare_silent_stakes_are_in_the_city():
+    # the same common name, in a city where only 林溪建 holds a majority in no post (STAKE, LATE):
+    # chance gives STAKE's silent 60 % ~42 x 2/210 = 0.4; running HIDDEN under that name is still ~10
+    lead = _undated(hidden_assets(_city(background_namesakes=40), weak=True))
+    assert lead.index.tolist() == ["co:uscc:STAKE"]
+    assert float(lead.loc["co:uscc:STAKE", "chance"]) < 0.5
+    # the rarer kind is the stronger lead, also for a rare name: STAKE before HIDDEN
+    rare = _undated(hidden_assets(_city(), weak=True))
+    assert float(rare.loc["co:uscc:STAKE", "chance"]) < float(rare.loc["co:uscc:HIDDEN", "chance"])
 
 
 def test_a_record_resolved_to_the_relative_is_an_associate_lead_of_no_chance():
