@@ -31,13 +31,13 @@ import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY
 
-__all__ = ["namesake_leads", "undated_leads", "UNDATED_PART"]
+__all__ = ["namesake_leads", "undated_leads", "in_window", "UNDATED_PART"]
 
 #: ``hidden_assets``' ``part`` of an undated lead (:func:`undated_leads`): it orders the ranking, finds nothing.
 UNDATED_PART = 5
 
 
-def _in_window(sorted_days: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+def in_window(sorted_days: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """How many of ``sorted_days`` fall in each window ``(start, end]``."""
     return np.searchsorted(sorted_days, end, side="right") - np.searchsorted(sorted_days, start, side="right")
 
@@ -83,7 +83,7 @@ def namesake_leads(roles: pd.DataFrame, founded: np.ndarray, stakes: pd.DataFram
             continue
         # the name's firms beside the debtor firm and this one (as co_occurrence leaves the met firm out)
         others = np.maximum(firms_of_name.reindex(x["name"]).to_numpy() - 2, 1)
-        rate = _in_window(pool, x["start"].to_numpy(), x["end"].to_numpy()) / n_units
+        rate = in_window(pool, x["start"].to_numpy(), x["end"].to_numpy()) / n_units
         x = x.assign(chance=others * rate)
         x = x[x["chance"] < max_chance]
         out.append(x.assign(mode=mode, via=entities[x["p"].to_numpy(dtype=np.int64)], tie=3, part=4))

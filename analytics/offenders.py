@@ -17,7 +17,11 @@ firm with them, or family-like: same surname and birthplace) within
 :data:`HIDING_WINDOW_DAYS` after the judgment the listing enforces (a firm without a founding
 date is dated by its first shareholder's subscription),
 and new firms that give the debtor's phone or address (同电话 / 同地址, where at most five
-firms share it — an office tower's address says nothing). Where the registry shows no ID to
+firms share it — an office tower's address says nothing). Surname and birthplace make a family
+only where few people share them: a family-like tie is read against chance as a namesake is
+(the key's other people × the share of readable people who took a stake in the window) and,
+where chance would give it :data:`NAMESAKE_CHANCE` times or more, is no finding, only a weak
+lead (``weak=True``). Where the registry shows no ID to
 resolve people by, a **namesake** lead: a person of the debtor firm who bears its legal rep's
 surname (the rep included), and a record of the same full name, not resolved to them, that
 founds a firm or takes a stake in the window — kept where chance would give fewer than
@@ -51,12 +55,12 @@ import numpy as np
 import pandas as pd
 
 from creditgraph.analytics.frames import NO_DAY, GraphFrames, days, graph_frames, iso
-from creditgraph.analytics.namesakes import UNDATED_PART, namesake_leads, undated_leads
-from creditgraph.analytics.succession import FOUNDED_BY, SUCCESSOR_DAYS, chain_leads, founding_days, succession
+from creditgraph.analytics.namesakes import UNDATED_PART, in_window, namesake_leads, undated_leads
+from creditgraph.analytics.succession import SUCCESSOR_DAYS, succession
 
 __all__ = ["REPEAT_CASES", "SERIAL_FIRMS", "HIDING_WINDOW_DAYS", "SUCCESSOR_DAYS", "MAX_SHARING", "NAMESAKE_CHANCE",
            "NAMESAKE_SAME_PERSON",
-           "repeat_offenders", "hidden_assets", "dishonest_firm_ranking"]
+           "repeat_offenders", "hidden_assets"]
 
 REPEAT_CASES = 3          # "repeatedly" listed: three or more enforcement cases
 SERIAL_FIRMS = 2          # two or more of one's firms listed in turn
@@ -173,15 +177,15 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak
     One row per (debtor, firm, mode) — ``case_no``, ``via`` (the associate, kin or contact),
     ``tie``, ``judged`` (start of the window), ``moved_on`` — with ``ties`` (every kind of tie
     that points from the debtor to the firm), ``strength`` (how many, a namesake not counted)
-    and ``chance`` (a namesake lead's expected count by chance, :mod:`.namesakes`; None without
-    one), strongest first.
+    and ``chance`` (a namesake or family-like lead's expected count by chance, :mod:`.namesakes`;
+    None without one), strongest first.
 
     ``frames``: :func:`~creditgraph.analytics.frames.graph_frames` of ``G``, when the caller has it.
-    ``weak``: also the namesake leads that chance would give as often as :data:`NAMESAKE_CHANCE`
-    or more — not findings, but they order a ranking below every finding (:func:`hiding_firm_ranking`):
-    added after the findings, column ``finding`` False (True on the findings); and the undated leads
-    (:func:`~.namesakes.undated_leads`: ``moved_on`` "", strength 0), column ``dated`` False (True on
-    every other row)."""
+    ``weak``: also the namesake and family-like leads that chance would give as often as
+    :data:`NAMESAKE_CHANCE` or more (strength 0) — not findings, but they order a ranking below
+    every finding (:func:`hiding_firm_ranking`): added after the findings, column ``finding``
+    False (True on the findings); and the undated leads (:func:`~.namesakes.undated_leads`:
+    ``moved_on`` "", strength 0), column ``dated`` False (True on every other row)."""
     fr = frames if frames is not None else graph_frames(G)
     ne = len(fr.entities)
 
@@ -283,8 +287,13 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak
                           tie=0, part=1))
     q = pd.concat([pe[["rid", "debtor"]].rename(columns={"debtor": "p"}), co[["rid"]].merge(assoc, on="rid")])
     k = q.merge(kin, on="p").merge(kin_stakers, on="key")
-    k = k[k["kin"] != k["p"]][["rid", "kin"]].drop_duplicates()
+    k = k[k["kin"] != k["p"]][["rid", "kin", "key"]].drop_duplicates()
     k = within(k.merge(new_stakes, left_on="kin", right_on="p"), "since").rename(columns={"since": "moved_on"})
+    # surname and birthplace are a family only where few share them: the key's other people x the
+    # share of readable people who took a stake in the window (the namesake reading, by key)
+    moves = np.sort(new_stakes.loc[new_stakes["p"].isin(kin["p"]), "since"].to_numpy())
+    share = in_window(moves, k["start"].to_numpy(), k["end"].to_numpy()) / max(len(kin), 1)
+    k["chance"] = np.maximum(kin["key"].value_counts().reindex(k["key"]).to_numpy() - 1, 1) * share
     found.append(k.assign(mode="equity_transfer", via=lambda x: fr.entities[x["kin"].to_numpy(dtype=np.int64)],
                           tie=1, part=2))
     f0 = pd.concat([co[["rid", "debtor"]].rename(columns={"debtor": "f0"}),
@@ -304,10 +313,10 @@ def hidden_assets(G: nx.MultiDiGraph, *, frames: GraphFrames | None = None, weak
                     for x in found], ignore_index=True)
     df = df.merge(R[["rid", "debtor", "case_no", "start"]], on="rid").sort_values(["rid", "part"], kind="stable")
     undated = (df["part"] == UNDATED_PART).to_numpy()
-    below = ((df["part"] == 4).to_numpy() & (df["chance"].fillna(0.0) >= NAMESAKE_CHANCE).to_numpy()) | undated
+    below = (df["part"].isin([2, 4]).to_numpy() & (df["chance"].fillna(0.0) >= NAMESAKE_CHANCE).to_numpy()) | undated
     out = _findings(fr, df[~below])
     if weak:
-        lead = pd.concat([_findings(fr, df[below & ~undated]).assign(dated=True),
+        lead = pd.concat([_findings(fr, df[below & ~undated]).assign(dated=True, strength=0),
                           _findings(fr, df[undated]).assign(dated=False, strength=0)], ignore_index=True)
         key = pd.MultiIndex.from_frame(lead[["debtor", "firm"]])
         lead = lead[~key.isin(pd.MultiIndex.from_frame(out[["debtor", "firm"]]))]
@@ -327,10 +336,11 @@ def _findings(fr: GraphFrames, df: pd.DataFrame) -> pd.DataFrame:
     mask = bits.assign(mask=lambda x: np.left_shift(1, x["tie"].to_numpy(dtype=np.int64))) \
         .groupby(["debtor", "f"])["mask"].sum()
     chance = df.groupby(["debtor", "f"])["chance"].min().rename("chance")
+    namesake = df[df["tie"] == 3].groupby(["debtor", "f"])["chance"].min().rename("namesake_chance")
     df = df.drop_duplicates(["debtor", "f", "mode"]).drop(columns="chance").join(mask, on=["debtor", "f"]) \
-        .join(chance, on=["debtor", "f"])
+        .join(chance, on=["debtor", "f"]).join(namesake, on=["debtor", "f"])
     names = {m: ", ".join(t for i, t in enumerate(_TIES) if m >> i & 1) for m in range(1, 1 << len(_TIES))}
-    same_person = (df["chance"] < NAMESAKE_SAME_PERSON).to_numpy()  # NaN (no namesake): False
+    same_person = (df["namesake_chance"] < NAMESAKE_SAME_PERSON).to_numpy()  # NaN (no namesake): False
     out = pd.DataFrame({
         "debtor": fr.entities[df["debtor"].to_numpy()], "case_no": df["case_no"].to_numpy(),
         "firm": fr.entities[df["f"].to_numpy()], "mode": df["mode"].to_numpy(), "via": df["via"].to_numpy(),
@@ -341,60 +351,3 @@ def _findings(fr: GraphFrames, df: pd.DataFrame) -> pd.DataFrame:
         "strength": [bin(m & _STRONG).count("1") + int(sp) for m, sp in zip(df["mask"], same_person)],
         "chance": pd.Series([None if np.isnan(c) else round(c, 4) for c in df["chance"].tolist()], dtype=object)})
     return out.sort_values(["strength", "moved_on"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-def dishonest_firm_ranking(G: nx.MultiDiGraph | None, *, frames: GraphFrames | None = None,
-                           repeat: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every firm entity ranked by the dishonesty it carries: ``risk`` = its own 失信 cases + its
-    legal reps' own cases + each rep's serial record: twice the ``k`` firms the rep ran into default
-    (from :data:`SERIAL_FIRMS` on; a rep's firms include its ``succession``, :func:`.succession.succession`:
-    the dishonest firms a rep of the same name founded each within :data:`SUCCESSOR_DAYS` after the
-    last one's listing — serial default where the registry gives no ID) × ``k / n``, the share of the
-    rep's ``n`` firms (a chain's ``k``: of its reps' firms) that defaulted — failing in turn, not a few
-    failures among many fronted firms — in full on a listed firm (one of the ``k``), × ``k / n`` again on
-    a firm not listed (as likely as a firm of the rep defaults). A namesake lead to a chain
-    (``chain_chance``, :func:`.succession.chain_leads`: a dishonest firm outside every chain whose rep
-    bears a chain rep's name, dates that cannot place it apart, chance below :data:`NAMESAKE_CHANCE`)
-    adds twice the firms it is expected to join to a chain (its own, and each of the chain's). Ties go
-    to the lower ``chain_chance``, the larger unperformed amount, then the key. Index: firm entity key.
-    ``founded`` / ``founded_by``: the date the chain read for the firm and the record that gave
-    it (``founding``, or a fallback where none is published: ``first subscription``, ``first
-    term``, ``first case filing`` — a bound from above, which makes the firm no successor; "" undated).
-
-    ``repeat``: :func:`repeat_offenders` of the same frames with ``by_id=True``, when at hand."""
-    fr = frames if frames is not None else graph_frames(G)
-    repeat = repeat if repeat is not None else repeat_offenders(None, frames=fr, by_id=True)
-    ne = len(fr.entities)
-    cases, serial, unperformed = (np.zeros(ne), np.zeros(ne), np.zeros(ne))
-    if len(repeat):
-        at = repeat.index.to_numpy(dtype=np.int64)
-        cases[at] = repeat["cases"].to_numpy(dtype=float)
-        serial[at] = np.where(repeat["serial_firms"].to_numpy() >= SERIAL_FIRMS, repeat["serial_firms"].to_numpy(), 0)
-        unperformed[at] = repeat["unperformed"].to_numpy(dtype=float)
-    firms = np.unique(fr.entity[fr.of_label("Company")])
-    lr = fr.edges_of("LEGAL_REP_OF")
-    lu, lv = lr["u"].to_numpy(), lr["v"].to_numpy()
-    reps = pd.DataFrame({"f": fr.entity[lv], "p": fr.entity[lu]})[fr.is_label(lu, "Person")].drop_duplicates()
-    founded, dated_by = founding_days(fr)
-    chain, label, lead, joined = chain_leads(fr, reps, cases, founded=(founded, dated_by), max_chance=NAMESAKE_CHANCE)
-    p, f = reps["p"].to_numpy(), reps["f"].to_numpy()
-    # the rep's firms: its own, and where its count is a chain's, every firm of the chain's reps
-    pc = pd.DataFrame({"p": p, "c": label[f]}).query("c >= 0").drop_duplicates()
-    in_chain = pc.merge(reps, on="p").drop_duplicates(["c", "f"]).groupby("c").size()
-    n = np.maximum(reps.groupby("p")["f"].transform("nunique").to_numpy(), pc.assign(
-        n=in_chain.reindex(pc["c"]).to_numpy()).groupby("p")["n"].max().reindex(p).fillna(0).to_numpy())
-    k = serial[p]
-    share = np.divide(k, np.maximum(n, k), out=np.zeros(len(k)), where=k > 0)  # of the rep's firms, defaulted
-    record = 2 * k * share * np.where(cases[f] > 0, 1.0, share)  # a firm not listed: as likely as it defaults
-    rep_risk = pd.Series(cases[p] + record).groupby(f).sum()
-    # a rep's serial count holds the chain; a lead adds the firms it is expected to join to it
-    risk = cases[firms] + rep_risk.reindex(firms).fillna(0.0).to_numpy() + 2 * joined[firms]
-    out = pd.DataFrame({"risk": risk, "own_cases": cases[firms].astype(int), "unperformed": unperformed[firms],
-                        "succession": chain[firms].astype(int), "chain_chance": lead[firms],
-                        "founded": [iso(x) if x != NO_DAY else "" for x in founded[firms]],
-                        "founded_by": np.asarray(FOUNDED_BY, dtype=object)[dated_by[firms]]},
-                       index=pd.Index(fr.entities[firms], dtype=object))
-    out = out.sort_index(kind="stable").sort_values(["risk", "chain_chance", "unperformed"],
-                                                    ascending=[False, True, False], kind="stable")
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out

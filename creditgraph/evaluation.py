@@ -29,7 +29,8 @@ import pandas as pd
 from creditgraph.analytics.features import company_indicators, coverage
 from creditgraph.analytics.frames import GraphFrames, graph_frames
 from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
-from creditgraph.analytics.offenders import dishonest_firm_ranking, hidden_assets, repeat_offenders
+from creditgraph.analytics.dishonest_ranking import dishonest_firm_ranking
+from creditgraph.analytics.offenders import hidden_assets, repeat_offenders
 from creditgraph.analytics.resolve.records import Records
 from creditgraph.analytics.shell import score_shells
 from creditgraph.normalize import company_match_key

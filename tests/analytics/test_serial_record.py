@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from creditgraph.analytics.offenders import dishonest_firm_ranking
+from creditgraph.analytics.dishonest_ranking import dishonest_firm_ranking
 
 
 def _firm(G: nx.MultiDiGraph, key: str, rep: str, founded: str | None, listed: str | None = None,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from creditgraph.analytics.frames import days, graph_frames
-from creditgraph.analytics.offenders import dishonest_firm_ranking
+from creditgraph.analytics.dishonest_ranking import dishonest_firm_ranking
 from creditgraph.analytics.succession import FOUNDED_BY, chain_namesakes, founding_days, succession
 
 

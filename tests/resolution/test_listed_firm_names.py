@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from creditgraph.analytics.offenders import dishonest_firm_ranking
+from creditgraph.analytics.dishonest_ranking import dishonest_firm_ranking
 from creditgraph.analytics.resolve.companies import SCORE_NAME, resolve_companies
 
 _NAME = "福州丰晨建材有限公司"

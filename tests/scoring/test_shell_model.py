@@ -10,7 +10,8 @@ import pytest
 
 from creditgraph.analytics.features import INDICATORS
 from creditgraph.analytics.hiding_ranking import hiding_firm_ranking
-from creditgraph.analytics.offenders import _reason, dishonest_firm_ranking
+from creditgraph.analytics.dishonest_ranking import dishonest_firm_ranking
+from creditgraph.analytics.offenders import _reason
 from creditgraph.analytics.shell import ShellModel, availability, fit_shell_model, score_shells
 from creditgraph.scoring import coverage_warnings
 

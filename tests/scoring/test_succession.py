@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from creditgraph.analytics.offenders import dishonest_firm_ranking
+from creditgraph.analytics.dishonest_ranking import dishonest_firm_ranking
 
 
 def _city() -> nx.MultiDiGraph:
