@@ -9,7 +9,9 @@ the difference raises alerts, for the entities some watchlist follows:
 ``new_record``          a new active list entry of a watched entity
 ``dishonest_link``      a new tie between a watched entity and a dishonest one (an active 失信 record)
 ``associate_new_firm``  a new firm of a watched debtor's associate (someone who shared a firm
-                        with them, or family-like), or of the debtor
+                        with them, or family-like where chance would give fewer than one such
+                        move: the key's other people × the share of keyed people who moved), or
+                        of the debtor
 ``associate_new_stake`` a new stake of such an associate in an existing firm
 ``legal_rep_change``    a watched firm's legal representatives changed
 
@@ -30,6 +32,7 @@ import numpy as np
 import orjson
 
 from creditgraph.analytics.frames import SCORING_EDGE_PROPERTIES, frames_from_tables
+from creditgraph.analytics.offenders import NAMESAKE_CHANCE
 from creditgraph.graph.governance import RECORD_LABELS
 from creditgraph.governance import Governance
 from creditgraph.governance.state import GovernanceError, now
@@ -205,13 +208,19 @@ def diff(old: dict[str, Any], new: dict[str, Any], watched: set[str]) -> list[di
         kin_of[k].add(p)
     kin_key = {**old["kin"], **new["kin"]}
     new_firms = {f for f in new["firms"] if f not in old["firms"]}
+    # surname and birthplace are a family only where few share them (as hidden_assets reads them):
+    # the key's other people x the share of keyed people with a new firm or stake since the last run
+    movers = {a for a, f, type_ in new_ties if a in kin_key and (f in new_firms or type_ == "SHAREHOLDER_OF")}
+    moved = len(movers) / max(len(kin_key), 1)
     for d in sorted(watched & dishonest):
         assoc: dict[str, str] = {d: "self"}
         for f in firms_of.get(d, set()) | ({d} if d in old["firms"] else set()):
             for p in by_firm.get(f, ()):
                 assoc.setdefault(p, f"shares {name(f)}")
-        for p in sorted(kin_of.get(kin_key.get(d, ""), ())):
-            assoc.setdefault(p, "family-like (surname and birthplace)")
+        family = kin_of.get(kin_key.get(d, ""), set())
+        if max(len(family) - 1, 1) * moved < NAMESAKE_CHANCE:
+            for p in sorted(family):
+                assoc.setdefault(p, "family-like (surname and birthplace)")
         for a, f, type_ in new_ties:
             if a not in assoc or f == d or f in firms_of.get(d, set()):
                 continue

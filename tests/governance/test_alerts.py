@@ -40,6 +40,22 @@ def test_a_changed_city_raises_exactly_the_expected_alerts(gov_any):
     assert len(alerts.queue(gov)) == 2
 
 
+def test_a_surname_and_birthplace_dozens_share_is_no_family(gov):
+    # 30 more 王 born in 350102; the next load, 10 of them and 王小 found firms: ~31 x 11/32 moves of
+    # the key by chance, so 王小's new firm says nothing of the debtor 王大 (with 王大 and 王小 alone it did)
+    alerts.follow(gov, "entity", BOSS)
+    gov.store.upsert_nodes([node("Person", f"pe:test:w{i}", name=f"王{i}", id_masked="3501021980****0000")
+                            for i in range(30)])
+    alerts.record_run(gov, "load")
+    gov.store.upsert_nodes([node("Person", KIN, name="王小", id_masked="3501021995****5678"),
+                            node("Company", NEWFIRM, name="福州丙商贸有限公司", founded=dt.date(2025, 3, 1))]
+                           + [node("Company", f"co:test:n{i}", name=f"福州王{i}有限公司", founded=dt.date(2025, 3, 1))
+                              for i in range(10)])
+    gov.store.upsert_edges([edge("LEGAL_REP_OF", KIN, NEWFIRM)]
+                           + [edge("LEGAL_REP_OF", f"pe:test:w{i}", f"co:test:n{i}") for i in range(10)])
+    assert [a for a in alerts.record_run(gov, "load")["alerts"] if a["kind"] == "associate_new_firm"] == []
+
+
 def test_a_new_record_and_a_tie_with_a_debtor_alert_the_follower(gov):
     from govcity import SEEN
     from creditgraph.graph.records import EdgeRow
