@@ -104,11 +104,12 @@ def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, wi
     where the stake is undated and the firm was founded by the window's end (or undated). Chance,
     for a record not resolved to the relative (tie 3, namesake): the name's other firms × the share
     of all name–firm records that are undated control of the same kind (the independence reading
-    of :func:`namesake_leads`, control in place of timing); kept below ``max_chance``. Two kinds,
-    each read by its own share: a **passive** stake (the largest holder sits in no post of that
-    firm — the relative as a silent owner, 代持) and running the firm (its rep, or the largest
-    holder in a post). Where a city's silent owners are common their share says so and the
-    lead weakens; the share is the city's own, never a fitted weight. A record
+    of :func:`namesake_leads`, control in place of timing); kept below ``max_chance``. Each kind
+    is read by its own share: control of a firm nothing dates, or an undated stake in a dated firm;
+    either **silent** (the largest holder sits in no post of that firm — the relative as a silent
+    owner, 代持) or running it (its rep, or the largest holder in a post). Where a city's silent
+    owners or undated firms are common their share says so and the lead weakens; the share is
+    the city's own, never a fitted weight. A record
     resolved to the relative (tie 0, associate) has no coincidence of names to discount: chance 0.
     Either way the lead says nothing of *when*: the caller keeps it out of every finding and its
     strength. Rows as :func:`namesake_leads`' with ``part`` :data:`UNDATED_PART` and ``moved_on``
@@ -134,9 +135,10 @@ def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, wi
                                                       founded=fo[keep], passive=passive[keep])
     if ctrl.empty:
         return []
-    # chance reads each kind of control by its own share: a passive majority stake is rarer than running a firm
-    kinds = ctrl[["name", "f", "passive"]].drop_duplicates(["name", "f"])
-    share = kinds.groupby("passive").size().reindex([False, True], fill_value=0) / max(len(units), 1)
+    # chance reads each kind of control by its own share: control of a firm nothing dates, or an undated stake
+    # in a dated firm; either silent (no post there) or running it
+    kinds = ctrl[["name", "f", "mode", "passive"]].drop_duplicates(["name", "f"])
+    share = kinds.groupby(["mode", "passive"]).size() / max(len(units), 1)
 
     # the debtor firms' relatives: bear a legal rep's surname, are not a legal rep of the firm
     reps = named.loc[named["rep"], ["f", "name"]].drop_duplicates()
@@ -156,7 +158,8 @@ def undated_leads(roles: pd.DataFrame, founded: np.ndarray, f0: pd.DataFrame, wi
         return []
     others = np.maximum(firms_of_name.reindex(x["name"]).to_numpy() - 2, 1)
     x = x.assign(chance=np.where(x["p"] == x["p0"], 0.0,  # resolved to them: no coincidence
-                                 others * share.reindex(x["passive"]).to_numpy()))
+                                 others * share.reindex(pd.MultiIndex.from_frame(x[["mode", "passive"]]))
+                                 .fillna(0.0).to_numpy()))
     x = x[x["chance"] < max_chance]
     return [x.assign(via=entities[x["p"].to_numpy(dtype=np.int64)], tie=np.where(x["p"] == x["p0"], 0, 3),
                      part=UNDATED_PART, moved_on=NO_DAY)]
