@@ -164,35 +164,6 @@ def test_an_organisation_holding_board_seats_fronts_firms_like_a_person():
     assert evidence["co:stock:TW:1101"]["officer_fronts_firms"] == "翹麗投資(股) holds posts in 3 firms"
 
 
-def test_hidden_assets_finds_each_kind_of_tie_once_per_firm():
-    from creditgraph.analytics.offenders import hidden_assets
-
-    G = nx.MultiDiGraph()
-    G.add_node("co:uscc:DEBT", label="Company", founded="2010-01-01")
-    G.add_node("dr:1", label="DishonestRecord", case_no="(2020)执1号", basis_doc_no="(2019)民1号", filed="2020-03-01")
-    G.add_node("cs:1", label="Case", case_no="(2019)民1号", judgment_date="2020-01-01")
-    G.add_edge("co:uscc:DEBT", "dr:1", key="LISTED_IN", type="LISTED_IN")
-    G.add_node("pe:boss", label="Person", name="张三", id_masked="350102198001011234")
-    G.add_node("pe:bro", label="Person", name="张四", id_masked="350102198501011234")
-    G.add_edge("pe:boss", "co:uscc:DEBT", key="LEGAL_REP_OF", type="LEGAL_REP_OF")
-    for k, founded in (("co:uscc:NEW", "2020-06-01"), ("co:uscc:OLD", "2015-01-01"), ("co:uscc:LATE", "2021-06-01"),
-                       ("co:uscc:SIDE", "2020-08-01")):
-        G.add_node(k, label="Company", founded=founded)
-    G.add_edge("pe:boss", "co:uscc:NEW", key="LEGAL_REP_OF", type="LEGAL_REP_OF")   # new firm, in the window
-    G.add_edge("pe:boss", "co:uscc:LATE", key="LEGAL_REP_OF", type="LEGAL_REP_OF")  # after the window
-    G.add_edge("pe:bro", "co:uscc:OLD", key="SHAREHOLDER_OF", type="SHAREHOLDER_OF", since="2020-05-01")  # kin's stake
-    G.add_node("ph:1", label="Phone")
-    for k in ("co:uscc:DEBT", "co:uscc:NEW"):
-        G.add_edge(k, "ph:1", key="HAS_PHONE", type="HAS_PHONE")
-    G.add_edge("co:uscc:SIDE", "ph:1", key="HAS_PHONE", type="HAS_PHONE")
-    H = hidden_assets(G)
-    got = {(r.firm, r.mode, r.ties, r.strength) for r in H.itertuples()}
-    assert got == {("co:uscc:NEW", "new_firm", "associate, shared contact", 2),
-                   ("co:uscc:OLD", "equity_transfer", "family-like", 1),
-                   ("co:uscc:SIDE", "new_firm", "shared contact", 1)}
-    assert H.iloc[0]["firm"] == "co:uscc:NEW" and (H["judged"] == "2020-01-01").all()
-
-
 def test_firm_clusters_are_networkx_components_of_the_firm_graph(city):
     from creditgraph.analytics.clusters import SPLIT_ABOVE, firm_clusters, firm_graph
     from creditgraph.training.cities import resolved_city_graph
