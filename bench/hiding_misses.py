@@ -5,7 +5,8 @@
 Generates the city (as :mod:`bench.score_quality` does), resolves and scores it in memory, then
 prints, per planted move: its mode, whether the published files can date it, the relative's
 name and how many person nodes (after resolution) carry that name, the hidden firm's rank in the hiding ranking (top 1 %
-cut beside it) and every lead of ``hidden_assets(weak=True)`` on that firm. How the misses in
+cut beside it), every lead of ``hidden_assets(weak=True)`` on that firm, and how many firms the same
+debtor points at with an identical lead (mode, ties, chance). How the misses in
 ``bench/results/score_quality.txt`` were read.
 """
 
@@ -46,6 +47,10 @@ def report(city: Path) -> str:
         cols = ["debtor", "mode", "ties", "strength", "chance", "moved_on", "finding", "dated"]
         mine = leads.loc[leads["firm"] == e, cols]
         out.append(mine.to_string(index=False) if len(mine) else "  (no lead)")
+        if len(mine):  # how many firms the same debtors point at with the very same evidence
+            same = leads.merge(mine[["debtor", "mode", "ties", "chance"]].drop_duplicates(),
+                               on=["debtor", "mode", "ties", "chance"])
+            out.append(f"  firms with an identical lead from the same debtor: {same['firm'].nunique()}")
     return "\n".join(out)
 
 
