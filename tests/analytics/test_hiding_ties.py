@@ -12,14 +12,15 @@ from creditgraph.analytics.offenders import hidden_assets
 
 
 def _debtor() -> nx.MultiDiGraph:
-    """DEBT (rep 张三, born in 350102) listed under a judgment of 2020-01-01; 张四 (350102) known."""
+    """DEBT (rep 张三, born in 350102) listed under a judgment of 2020-01-01; 张四 (350102) known.
+    IDs masked as the store keeps them: the region and birth year read, the rest starred."""
     G = nx.MultiDiGraph()
     G.add_node("co:uscc:DEBT", label="Company", founded="2010-01-01")
     G.add_node("dr:1", label="DishonestRecord", case_no="(2020)执1号", basis_doc_no="(2019)民1号", filed="2020-03-01")
     G.add_node("cs:1", label="Case", case_no="(2019)民1号", judgment_date="2020-01-01")
     G.add_edge("co:uscc:DEBT", "dr:1", key="LISTED_IN", type="LISTED_IN")
-    G.add_node("pe:boss", label="Person", name="张三", id_masked="350102198001011234")
-    G.add_node("pe:bro", label="Person", name="张四", id_masked="350102198501011234")
+    G.add_node("pe:boss", label="Person", name="张三", id_masked="3501021980****1234")
+    G.add_node("pe:bro", label="Person", name="张四", id_masked="3501021985****1234")
     G.add_edge("pe:boss", "co:uscc:DEBT", key="LEGAL_REP_OF", type="LEGAL_REP_OF")
     return G
 
@@ -55,7 +56,7 @@ def _city(*, kin_key_people: int, movers: int) -> nx.MultiDiGraph:
         kin = i < kin_key_people
         p, f = f"pe:b{i}", f"co:uscc:B{i:03d}"
         G.add_node(p, label="Person", name=("张" if kin else "李") + f"某{i}",
-                   id_masked=("350102" if kin else "350205") + f"{1960 + i % 30}0101{i:04d}")
+                   id_masked=("350102" if kin else "350205") + f"{1960 + i % 30}****{i:04d}")
         G.add_node(f, label="Company", founded="2010-06-01")
         G.add_edge(p, f, key="OFFICER_OF", type="OFFICER_OF")
         if i >= 100 - movers:
