@@ -247,12 +247,8 @@ def asset_hiding(w: World, k: int) -> list[Truth]:
             moved_on = max(moved_on, _d(f.founded, 30))
             # the boss held 60 % until the transfer; the registry now shows the relative since then
             # (a relative who already held a stake is not listed twice: the move is the only stake shown)
-            rest = [h for h in f.holders if h[0] != "P" or h[1] not in (boss, relative)]
-            scale = 0.4 / sum(h[2] for h in rest) if rest else 0
-            f.holders = [("P", relative, 0.6, round(f.capital * 0.6, 4), moved_on)] + [
-                (kind, ref, round(r * scale, 4), round(f.capital * r * scale, 4), since)
-                for kind, ref, r, _, since in rest]
-            f.holders[-1] = f.holders[-1][:2] + (round(1 - sum(h[2] for h in f.holders[:-1]), 4),) + f.holders[-1][3:]
+            w.hand_majority(other, "P", relative, 0.6, moved_on,
+                            rest=[h for h in f.holders if h[0] != "P" or h[1] not in (boss, relative)])
         out.append({"pattern": "asset_hiding", "kind": "planted", "id": f"hiding-{i:04d}",
                     "companies": _ids(w, [fid, hidden]), "persons": [boss, relative],
                     "subject": {"person": boss, "company": w.firms[fid].uscc},

@@ -272,12 +272,20 @@ class World:
         since = f.founded
         if rng.random() < 1 / 3:
             since = min(_days(f.founded, rng.randint(90, 2000)), f.dissolved or AS_OF, AS_OF)
-        major = 1.0 if f.org_type == SMALL_TYPES[0] else rng.choice([0.51, 0.6, 0.7, 0.8])
-        rest, scale = f.holders, (1 - major) / (sum(h[2] for h in f.holders) or 1)
-        f.holders = [("P", owner, major, round(f.capital * major, 4), since)]
-        if major < 1.0:
-            f.holders += [(k, r, round(x * scale, 4), round(f.capital * x * scale, 4), d) for k, r, x, _, d in rest]
-            f.holders[-1] = f.holders[-1][:2] + (round(1 - sum(h[2] for h in f.holders[:-1]), 4),) + f.holders[-1][3:]
+        if f.org_type == SMALL_TYPES[0]:
+            self.hand_majority(fid, "P", owner, 1.0, since, rest=[])
+        else:
+            self.hand_majority(fid, "P", owner, rng.choice([0.51, 0.6, 0.7, 0.8]), since, rest=f.holders)
+
+    def hand_majority(self, fid: int, kind: str, ref: int, major: float, since: dt.date,
+                      *, rest: list[tuple[str, int, float, float, dt.date]]) -> None:
+        """``ref`` holds ``major`` since ``since`` and is listed first; ``rest`` (the holders kept)
+        share what is left in their proportions, the last rounded so the ratios sum to exactly 1."""
+        f = self.firms[fid]
+        scale = (1 - major) / sum(h[2] for h in rest) if rest else 0
+        f.holders = [(kind, ref, major, round(f.capital * major, 4), since)] + [
+            (k, r, round(x * scale, 4), round(f.capital * x * scale, 4), d) for k, r, x, _, d in rest]
+        f.holders[-1] = f.holders[-1][:2] + (round(1 - sum(h[2] for h in f.holders[:-1]), 4),) + f.holders[-1][3:]
 
     def add_holders(self, fid: int, holders: list[tuple[str, int]], *, major: float | None = None,
                     since: dt.date | None = None) -> None:
