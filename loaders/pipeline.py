@@ -7,6 +7,7 @@ read at all stops the load with a ``BadFileError`` naming it.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 import logging
@@ -23,7 +24,7 @@ from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapper import file_outcomes, worker_pool
 from creditgraph.loaders.mapping import SourceMapping, builtin_mappings
 from creditgraph.loaders.mapping.cells import CellMemo
-from creditgraph.loaders.readers import read_header, read_rows
+from creditgraph.loaders.readers import CHINESE_ENCODING, read_header, read_rows, sniff_encoding
 from creditgraph.loaders.report import FileReport, LoadReport, QuarantineWriter
 from creditgraph.loaders.transforms import scrub_ids
 from creditgraph.progress import progress_bar
@@ -49,12 +50,14 @@ def iter_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping | None, str]:
-    """The built-in layout whose declared headers the file has (most specific wins)."""
+    """The built-in layout whose declared headers the file has (most specific wins); read as
+    GB18030 where the file is saved whole as GBK (:func:`~.readers.sniff_encoding`)."""
     if path.suffix.lower() in _NOT_DATA:
         return None, f"not a data file ({path.suffix})"
     fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "tsv" if path.suffix.lower() == ".tsv" else "csv"
+    encoding = sniff_encoding(path)
     try:
-        header = set(read_header(path, fmt))
+        header = set(read_header(path, fmt, encoding=encoding))
     except BadFileError as e:
         return None, str(e)
     fits = [m for m in mappings if m.headers and m.format == fmt and set(m.headers) <= header
@@ -62,13 +65,15 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
     if not fits:
         # the "header" of a file without one is its first row: mask any ID number in it
         return None, scrub_ids(f"no built-in layout matches its columns {sorted(header)[:8]}; use --mapping")
-    return max(fits, key=lambda m: len(m.headers)), ""
+    m = max(fits, key=lambda m: len(m.headers))
+    return (dataclasses.replace(m, encoding=encoding) if encoding == CHINESE_ENCODING else m), ""
 
 
 def lookup_tables(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, dict[str, str]]]:
     """The mapping's lookup tables (``lookup_files``), read from ``folder``: name → key → row.
 
-    Each table must lie in the data file's folder and have rows; the first row for a key wins.
+    Each table must lie in the data file's folder and have rows; the first row for a key wins;
+    read as GBK where it is saved whole that way (:func:`~.readers.sniff_encoding`).
     """
     tables: dict[str, dict[str, dict[str, str]]] = {}
     root = folder.resolve()
@@ -79,7 +84,7 @@ def lookup_tables(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, d
                                f"file's folder {folder}; a lookup table must lie in that folder")
         fmt = "tsv" if path.suffix.lower() == ".tsv" else "csv"
         table: dict[str, dict[str, str]] = {}
-        for _, row in read_rows(path, fmt, delimiter=spec.get("delimiter")):
+        for _, row in read_rows(path, fmt, delimiter=spec.get("delimiter"), encoding=sniff_encoding(path)):
             if isinstance(row, dict) and row.get(spec["key"]):
                 table.setdefault(row[spec["key"]], row)
         if not table:
@@ -145,7 +150,7 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
 def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str, quarantine: QuarantineWriter,
                batch_rows: int, advance, engine: str = "rows", pool: Executor | None = None,
                workers: int = 1, cells: CellMemo | None = None) -> FileReport:
-    fr = FileReport(str(path), m.name)
+    fr = FileReport(str(path), m.name, encoding=m.encoding)
     check_columns(path, m)
     lookups = lookup_tables(m, path.parent)
     expand = EXPANDERS.get(m.expand) if m.expand else None

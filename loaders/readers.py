@@ -1,9 +1,11 @@
 """Read delimited and JSON-lines files as (line number, row) pairs.
 
 A file that cannot be read at all (missing, wrong encoding in its header, no header)
-raises ``BadFileError`` naming it. A row that cannot be read (wrong column count,
-undecodable bytes, a broken JSON line, an oversized field or line) is yielded as a
-:class:`BadRow` so the loader can quarantine it with its line number.
+raises ``BadFileError`` naming it. :func:`sniff_encoding` tells a file saved whole as GBK (what
+Excel and most Chinese government exports write) from UTF-8, for the built-in layouts. A row
+that cannot be read (wrong column count, undecodable bytes, a broken JSON line, an oversized
+field or line) is yielded as a :class:`BadRow` so the loader can quarantine it with its line
+number.
 
 Files are streamed, never read whole: a line is read at most ``MAX_LINE`` characters at a
 time, and a longer one is skipped in chunks of that size and quarantined, so memory stays
@@ -12,6 +14,7 @@ within a constant of the limit however long a line is (a 200 MB one-line field i
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -23,11 +26,15 @@ from creditgraph.errors import BadFileError
 from creditgraph.normalize import clean_text
 from creditgraph.loaders.transforms import scrub_ids
 
-__all__ = ["BadRow", "read_rows", "read_header", "MAX_FIELD", "MAX_LINE"]
+__all__ = ["BadRow", "read_rows", "read_header", "sniff_encoding", "CHINESE_ENCODING", "MAX_FIELD", "MAX_LINE"]
 
 MAX_FIELD = 1_000_000  # characters; a longer cell is quarantined, not loaded
 MAX_LINE = MAX_FIELD * 4  # characters in one physical line (and in one quoted multi-line field)
 csv.field_size_limit(MAX_LINE)
+#: how a file that is not UTF-8 but Chinese is read: GB18030, the superset of GBK and GB2312
+CHINESE_ENCODING = "gb18030"
+_SNIFF_BYTES = 1 << 20
+_WIDE = re.compile(rb"[\x80-\xff]")
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,39 @@ def _open(path: Path, encoding: str, newline: str | None):
         raise BadFileError(f"cannot read {path}: {e.strerror or e}") from e
     except LookupError as e:
         raise BadFileError(f"{path}: unknown encoding {encoding!r}") from e
+
+
+def sniff_encoding(path: Path, *, sample: int = _SNIFF_BYTES) -> str:
+    """``utf-8-sig``, or :data:`CHINESE_ENCODING` where the lines of the file's first ``sample``
+    bytes that hold non-ASCII bytes all fail as UTF-8 and all read as GB18030: a file saved whole
+    as GBK. One valid UTF-8 line keeps the file UTF-8, so a UTF-8 file with a few GBK rows is
+    still read as UTF-8 and those rows are quarantined, never read as mojibake."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(sample)
+    except OSError:
+        return "utf-8-sig"  # _open says why when the file is read
+    wide = False
+    cut = len(head) == sample  # the sample may end inside a character: its last line is read as unfinished
+    lines = head.split(b"\n")
+    for i, line in enumerate(lines):
+        if not _WIDE.search(line):
+            continue
+        last = cut and i == len(lines) - 1
+        if _decodes(line, "utf-8", last):
+            return "utf-8-sig"
+        if not _decodes(line, CHINESE_ENCODING, last):
+            return "utf-8-sig"
+        wide = True
+    return CHINESE_ENCODING if wide else "utf-8-sig"
+
+
+def _decodes(data: bytes, encoding: str, unfinished: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final=not unfinished)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # how errors="surrogateescape" decodes an invalid byte

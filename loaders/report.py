@@ -35,10 +35,11 @@ class FileReport:
     edge_rows: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)
     risks: Counter = field(default_factory=Counter)  # e.g. persons keyed by name alone
+    encoding: str = "utf-8-sig"  # as the file was read (a GBK file: gb18030)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path, "layout": self.layout, "rows_read": self.rows_read,
+            "path": self.path, "layout": self.layout, "encoding": self.encoding, "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded, "rows_quarantined": self.rows_quarantined,
             "node_rows": dict(self.node_rows), "edge_rows": dict(self.edge_rows),
             "quarantine_reasons": dict(self.reasons.most_common()), "risks": dict(self.risks),
@@ -105,7 +106,8 @@ class LoadReport:
         """A plain-text summary for the terminal and logs."""
         lines = [f"load report ({self.backend}, {self.seconds:.1f}s)"]
         for f in self.files:
-            lines.append(f"  {f.path} [{f.layout}]: read {f.rows_read}, loaded {f.rows_loaded}, "
+            read_as = "" if f.encoding.startswith("utf") else f", read as {f.encoding.upper()}"
+            lines.append(f"  {f.path} [{f.layout}{read_as}]: read {f.rows_read}, loaded {f.rows_loaded}, "
                          f"quarantined {f.rows_quarantined}")
         for path, why in self.skipped.items():
             lines.append(f"  skipped {path}: {why}")

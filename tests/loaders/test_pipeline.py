@@ -12,6 +12,7 @@ from creditgraph.errors import BadFileError, MappingError
 from creditgraph.loaders.mapping import load_mapping
 from creditgraph.normalize import id_check_digit, uscc_check_char
 from creditgraph.loaders.pipeline import detect, load_paths
+from creditgraph.loaders.readers import sniff_encoding
 from creditgraph.loaders.mapping import builtin_mappings
 from creditgraph.loaders.sample import write_sample
 from recording import RecordingStore
@@ -143,6 +144,37 @@ def test_mapping_errors_name_the_problem(tmp_path):
     bad.write_text(MAPPING.replace("from: boss", "from: ghost"), encoding="utf-8")
     with pytest.raises(MappingError, match="ghost"):
         load_mapping(bad)
+
+
+def test_a_layout_saved_as_gbk_loads_as_its_utf8_twin(tmp_path):
+    """Excel and most Chinese government exports save CSV as GBK: a built-in layout saved whole
+    that way is read as GB18030 and gives the very rows its UTF-8 copy gives; the report says how
+    each file was read. (A declared mapping's encoding is kept: ``test_bad_files_fail_loudly``.)"""
+    utf8 = write_sample(tmp_path / "utf8")
+    gbk = tmp_path / "gbk"
+    gbk.mkdir()
+    for f in utf8.iterdir():
+        (gbk / f.name).write_bytes(f.read_text(encoding="utf-8").encode("gbk"))
+    a, b = RecordingStore(), RecordingStore()
+    ra = load_paths(a, [utf8], hash_key=KEY, report_dir=tmp_path / "ra", progress=False)
+    rb = load_paths(b, [gbk], hash_key=KEY, report_dir=tmp_path / "rb", progress=False)
+    assert rb.rows_quarantined == 0 and not rb.skipped and rb.rows_read == ra.rows_read > 0
+    assert b.nodes == a.nodes and b.edges == a.edges
+    assert {f.encoding for f in rb.files} == {"gb18030"} and {f.encoding for f in ra.files} == {"utf-8-sig"}
+    assert "read as GB18030" in rb.render() and "read as" not in ra.render()
+
+
+def test_only_a_file_saved_whole_as_gbk_is_read_as_gb18030(tmp_path):
+    f = tmp_path / "f.csv"
+    utf8, gbk = "名称,代码\n福州甲有限公司,1\n", "福州乙有限公司,2\n"
+    for data, expected in [(utf8.encode("gbk") + gbk.encode("gbk"), "gb18030"),
+                           (utf8.encode("utf-8") + gbk.encode("gbk"), "utf-8-sig"),  # mixed: GBK rows quarantined
+                           (b"name,code\nx,1\n", "utf-8-sig"),
+                           ("\ufeff".encode("utf-8") + utf8.encode("utf-8"), "utf-8-sig")]:
+        f.write_bytes(data)
+        assert sniff_encoding(f) == expected
+    f.write_bytes("福州甲有限公司,1\n".encode("utf-8"))
+    assert sniff_encoding(f, sample=4) == "utf-8-sig"  # the sample ends inside 州
 
 
 def test_builtin_layouts_are_told_apart(tmp_path):
