@@ -66,7 +66,9 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
         # the "header" of a file without one is its first row: mask any ID number in it
         return None, scrub_ids(f"no built-in layout matches its columns {sorted(header)[:8]}; use --mapping")
     m = max(fits, key=lambda m: len(m.headers))
-    return (dataclasses.replace(m, encoding=encoding) if encoding == CHINESE_ENCODING else m), ""
+    if encoding == CHINESE_ENCODING and m.encoding == "utf-8-sig":  # a declared encoding is the mapping's word
+        m = dataclasses.replace(m, encoding=encoding)
+    return m, ""
 
 
 def lookup_tables(mapping: SourceMapping, folder: Path) -> dict[str, dict[str, dict[str, str]]]:
