@@ -133,7 +133,7 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
                 task = bar.add_task(f"{path.name} [{m.name}]", total=None)
                 report.files.append(_load_file(store, path, m, hash_key, quarantine, batch_rows,
                                                lambda n, t=task: bar.advance(t, n), engine, pool, workers,
-                                               cells))
+                                               cells, builtin=mapping is None))
     finally:
         quarantine.close()
         if pool is not None:
@@ -151,9 +151,12 @@ def load_paths(store: GraphStore, paths: Iterable[Path], *, hash_key: str, repor
 
 def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str, quarantine: QuarantineWriter,
                batch_rows: int, advance, engine: str = "rows", pool: Executor | None = None,
-               workers: int = 1, cells: CellMemo | None = None) -> FileReport:
+               workers: int = 1, cells: CellMemo | None = None, *, builtin: bool = False) -> FileReport:
     fr = FileReport(str(path), m.name, encoding=m.encoding)
-    check_columns(path, m)
+    fr.absent_columns = check_columns(path, m, builtin=builtin)
+    if fr.absent_columns:
+        log.warning("%s [%s]: column(s) %s not in the file; read as blank", path, m.name,
+                    ", ".join(fr.absent_columns))
     lookups = lookup_tables(m, path.parent)
     expand = EXPANDERS.get(m.expand) if m.expand else None
     if m.expand and expand is None:
@@ -185,16 +188,20 @@ def _load_file(store: GraphStore, path: Path, m: SourceMapping, hash_key: str, q
     return fr
 
 
-def check_columns(path: Path, m: SourceMapping) -> None:
-    """``MappingError`` naming every column ``m`` reads that the file's header lacks (delimited
-    files; a JSON-lines record may leave a key out, and an expander makes its own columns)."""
+def check_columns(path: Path, m: SourceMapping, *, builtin: bool = False) -> list[str]:
+    """The columns ``m`` reads that the file's header lacks (delimited files; a JSON-lines record
+    may leave a key out, and an expander makes its own columns). A built-in layout, recognised by
+    the columns it detects on, reads the others it lacks as blank cells (real extracts publish
+    different subsets: a zxgk export without 省份 or 发布时间) and the caller reports them; for a
+    mapping the user gave, a missing column is a ``MappingError`` (a misspelt name is caught here)."""
     if m.format == "jsonl" or m.expand:
-        return
+        return []
     header = read_header(path, m.format, delimiter=m.delimiter, encoding=m.encoding)
     missing = m.missing_columns(header)
-    if missing:
+    if missing and not builtin:
         raise MappingError(f"mapping {m.name}: column(s) {', '.join(map(repr, missing))} named in the mapping "
                            f"are not in the header of {path} (it has {header[:12]})")
+    return missing
 
 
 def _flush(store: GraphStore, nodes: list[NodeRow], edges: list[EdgeRow]) -> None:

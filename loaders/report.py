@@ -36,6 +36,7 @@ class FileReport:
     reasons: Counter = field(default_factory=Counter)
     risks: Counter = field(default_factory=Counter)  # e.g. persons keyed by name alone
     encoding: str = "utf-8-sig"  # as the file was read (a GBK file: gb18030)
+    absent_columns: list[str] = field(default_factory=list)  # a built-in layout's columns the file lacks
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class FileReport:
             "rows_loaded": self.rows_loaded, "rows_quarantined": self.rows_quarantined,
             "node_rows": dict(self.node_rows), "edge_rows": dict(self.edge_rows),
             "quarantine_reasons": dict(self.reasons.most_common()), "risks": dict(self.risks),
+            "absent_columns": self.absent_columns,
         }
 
 
@@ -109,6 +111,8 @@ class LoadReport:
             read_as = "" if f.encoding.startswith("utf") else f", read as {f.encoding.upper()}"
             lines.append(f"  {f.path} [{f.layout}{read_as}]: read {f.rows_read}, loaded {f.rows_loaded}, "
                          f"quarantined {f.rows_quarantined}")
+            if f.absent_columns:
+                lines.append(f"    columns not in the file, read as blank: {', '.join(f.absent_columns)}")
         for path, why in self.skipped.items():
             lines.append(f"  skipped {path}: {why}")
         for kind, table in self.per_type().items():

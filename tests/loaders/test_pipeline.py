@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 
 import pytest
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -175,6 +179,39 @@ def test_only_a_file_saved_whole_as_gbk_is_read_as_gb18030(tmp_path):
         assert sniff_encoding(f) == expected
     f.write_bytes("福州甲有限公司,1\n".encode("utf-8"))
     assert sniff_encoding(f, sample=4) == "utf-8-sig"  # the sample ends inside 州
+
+
+def test_a_builtin_layout_reads_the_columns_a_file_lacks_as_blank(tmp_path):
+    """Real extracts publish different subsets of a layout's columns (a zxgk export without 省份 or
+    发布时间): a built-in layout, recognised by the columns it detects on, loads every row with the
+    others blank, and the report names them. A mapping the user gave stays strict
+    (``test_readme_mappings.py::test_a_column_the_mapping_names_must_be_in_the_header``)."""
+    full, thin = write_sample(tmp_path / "full"), tmp_path / "thin"
+    thin.mkdir()
+    dropped = {}
+    for f in sorted(full.iterdir()):
+        m, _ = detect(f, builtin_mappings())
+        if m is None or m.format == "jsonl":
+            shutil.copy(f, thin / f.name)
+            continue
+        delimiter = "\t" if f.suffix == ".tsv" else ","
+        rows = list(csv.reader(f.open(encoding="utf-8-sig", newline=""), delimiter=delimiter))
+        gone = sorted(m.columns() - set(m.headers) & set(rows[0]))
+        keep = [i for i, h in enumerate(rows[0]) if h not in gone]
+        with (thin / f.name).open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([[r[i] for i in keep] for r in rows])
+        if gone:  # the listed officers' and holders' layouts read only what they detect on
+            dropped[f.name] = gone
+    a, b = RecordingStore(), RecordingStore()
+    ra = load_paths(a, [full], hash_key=KEY, report_dir=tmp_path / "ra", progress=False)
+    rb = load_paths(b, [thin], hash_key=KEY, report_dir=tmp_path / "rb", progress=False)
+    assert set(dropped) == {"company_basic_info.tsv", "dishonest_records_zxgk.csv"}
+    assert {Path(f.path).name: f.absent_columns for f in rb.files if f.absent_columns} == dropped
+    assert rb.rows_read == ra.rows_read and rb.rows_quarantined == ra.rows_quarantined == 0 and not rb.skipped
+    assert set(b.nodes) <= set(a.nodes) and len(b.nodes) >= 0.9 * len(a.nodes)
+    assert "read as blank" in rb.render()
+    written = json.loads((tmp_path / "rb" / "load-report.json").read_text())["files"]
+    assert {Path(f["path"]).name: f["absent_columns"] for f in written if f["absent_columns"]} == dropped
 
 
 def test_builtin_layouts_are_told_apart(tmp_path):
