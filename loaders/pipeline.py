@@ -64,7 +64,13 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
             and (not m.filename or fnmatch.fnmatch(path.name, m.filename))]
     if not fits:
         # the "header" of a file without one is its first row: mask any ID number in it
-        return None, scrub_ids(f"no built-in layout matches its columns {sorted(header)[:8]}; use --mapping")
+        why = f"no built-in layout matches its columns {sorted(header)[:8]}"
+        near = [(len(set(m.headers) & header) / len(m.headers), m) for m in mappings if m.headers and m.format == fmt]
+        share, m = max(near, key=lambda x: x[0], default=(0.0, None))
+        if m is not None and share >= 0.5:  # say which layout it nearly is, and what it lacks
+            lacks = ", ".join(h for h in m.headers if h not in header)
+            why += f" (closest: {m.name}, which needs {lacks})"
+        return None, scrub_ids(why + "; use --mapping")
     m = max(fits, key=lambda m: len(m.headers))
     if encoding == CHINESE_ENCODING and m.encoding == "utf-8-sig":  # a declared encoding is the mapping's word
         m = dataclasses.replace(m, encoding=encoding)

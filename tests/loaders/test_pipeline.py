@@ -135,6 +135,16 @@ def test_unrecognised_files_are_listed_with_the_reason(tmp_path):
     report = load_paths(RecordingStore(), [tmp_path], hash_key=KEY, report_dir=tmp_path / "r", progress=False)
     assert set(report.skipped) == {str(tmp_path / "notes.md"), str(tmp_path / "other.csv")}
     assert "use --mapping" in report.skipped[str(tmp_path / "other.csv")]
+    assert "closest" not in report.skipped[str(tmp_path / "other.csv")]
+
+
+def test_a_file_lacking_a_column_its_layout_detects_on_is_told_which(tmp_path):
+    """A zxgk export without 案号 is no layout the loader can key (the case number keys the record),
+    so it is skipped; the reason names the layout it nearly is and the column it lacks."""
+    (tmp_path / "zxgk.csv").write_text("被执行人姓名/名称,身份证号码/组织机构代码,执行法院,省份\n"
+                                       "福州甲有限公司,,福州市中级人民法院,福建\n", encoding="utf-8")
+    report = load_paths(RecordingStore(), [tmp_path], hash_key=KEY, report_dir=tmp_path / "r", progress=False)
+    assert "(closest: dishonest_zxgk, which needs 案号); use --mapping" in report.skipped[str(tmp_path / "zxgk.csv")]
 
 
 def test_mapping_errors_name_the_problem(tmp_path):
