@@ -264,6 +264,8 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
         del X, evidence
         if snapshot is not None:
             stage("snapshot for governance", lambda: snapshot(frames, _cluster_ids(frames, clusters)))
+        # firm entities with no registry fact (named only as a holder or on a list) get no shell score
+        unscored = int(np.unique(frames.entity[frames.of_label("Company")]).size) - len(shells)
         frames = frames.structure()  # the write-back reads no property: let their strings go
         table = stage("scores per node", partial(node_scores, frames, shells, repeat, hidden, spread, clusters))
         # the nodes scored now are written whole (every score column, None removing), so only the
@@ -274,7 +276,8 @@ def _score(store: GraphStore, progress: bool | None, processes: int, run: runs.R
     warnings = coverage_warnings(len(shells), covered)
     for w in warnings:
         log.warning("%s", w)
-    summary = {"firms_scored": len(shells), "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
+    summary = {"firms_scored": len(shells), "firms_unscored": unscored,
+               "shell_flags": int(shells["flag"].sum()) if len(shells) else 0,
                "shell_coverage": covered, "warnings": warnings,
                "repeat_entities": len(repeat), "repeat_flags": int(repeat["flag"].sum()) if len(repeat) else 0,
                "asset_hiding_findings": len(hidden), "clusters": len(clusters),

@@ -154,6 +154,7 @@ def test_a_store_missing_inputs_says_so_and_still_scores_every_firm(store, spars
     summary = run_scoring(store)
     # every registered firm, with or without a USCC or founding date
     assert summary["firms_scored"] >= 0.99 * SPARSE_FIRMS
+    assert summary["firms_unscored"] == 0  # every firm here has a registry fact (real listed holders have none)
     cover = summary["shell_coverage"]
     assert cover["firms_on_phone"] == 0 and cover["abnormal_listings"] == 0 and cover["firms_at_address"] == 1
     assert 0.2 < cover["unpaid_capital"] < 0.6
