@@ -24,7 +24,7 @@ from creditgraph.loaders.expanders import EXPANDERS
 from creditgraph.loaders.mapper import file_outcomes, worker_pool
 from creditgraph.loaders.mapping import SourceMapping, builtin_mappings
 from creditgraph.loaders.mapping.cells import CellMemo
-from creditgraph.loaders.readers import CHINESE_ENCODING, read_header, read_rows, sniff_encoding
+from creditgraph.loaders.readers import CHINESE_ENCODING, UTF8, read_header, read_rows, sniff_encoding
 from creditgraph.loaders.report import FileReport, LoadReport, QuarantineWriter
 from creditgraph.loaders.transforms import scrub_ids
 from creditgraph.progress import progress_bar
@@ -60,19 +60,19 @@ def detect(path: Path, mappings: Sequence[SourceMapping]) -> tuple[SourceMapping
         header = set(read_header(path, fmt, encoding=encoding))
     except BadFileError as e:
         return None, str(e)
-    fits = [m for m in mappings if m.headers and m.format == fmt and set(m.headers) <= header
-            and (not m.filename or fnmatch.fnmatch(path.name, m.filename))]
+    layouts = [m for m in mappings if m.headers and m.format == fmt]
+    fits = [m for m in layouts
+            if set(m.headers) <= header and (not m.filename or fnmatch.fnmatch(path.name, m.filename))]
     if not fits:
         # the "header" of a file without one is its first row: mask any ID number in it
         why = f"no built-in layout matches its columns {sorted(header)[:8]}"
-        near = [(len(set(m.headers) & header) / len(m.headers), m) for m in mappings if m.headers and m.format == fmt]
-        share, m = max(near, key=lambda x: x[0], default=(0.0, None))
-        if m is not None and share >= 0.5:  # say which layout it nearly is, and what it lacks
-            lacks = ", ".join(h for h in m.headers if h not in header)
-            why += f" (closest: {m.name}, which needs {lacks})"
+        near = max(layouts, key=lambda m: len(set(m.headers) & header) / len(m.headers), default=None)
+        if near is not None and len(set(near.headers) & header) >= len(near.headers) / 2:
+            # say which layout it nearly is, and what it lacks
+            why += f" (closest: {near.name}, which needs {', '.join(h for h in near.headers if h not in header)})"
         return None, scrub_ids(why + "; use --mapping")
     m = max(fits, key=lambda m: len(m.headers))
-    if encoding == CHINESE_ENCODING and m.encoding == "utf-8-sig":  # a declared encoding is the mapping's word
+    if encoding == CHINESE_ENCODING and m.encoding == UTF8:  # a declared encoding is the mapping's word
         m = dataclasses.replace(m, encoding=encoding)
     return m, ""
 

@@ -26,11 +26,13 @@ from creditgraph.errors import BadFileError
 from creditgraph.normalize import clean_text
 from creditgraph.loaders.transforms import scrub_ids
 
-__all__ = ["BadRow", "read_rows", "read_header", "sniff_encoding", "CHINESE_ENCODING", "MAX_FIELD", "MAX_LINE"]
+__all__ = ["BadRow", "read_rows", "read_header", "sniff_encoding", "UTF8", "CHINESE_ENCODING", "MAX_FIELD", "MAX_LINE"]
 
 MAX_FIELD = 1_000_000  # characters; a longer cell is quarantined, not loaded
 MAX_LINE = MAX_FIELD * 4  # characters in one physical line (and in one quoted multi-line field)
 csv.field_size_limit(MAX_LINE)
+#: how a file is read unless told otherwise (a byte-order mark, if any, is dropped)
+UTF8 = "utf-8-sig"
 #: how a file that is not UTF-8 but Chinese is read: GB18030, the superset of GBK and GB2312
 CHINESE_ENCODING = "gb18030"
 _SNIFF_BYTES = 1 << 20
@@ -103,7 +105,7 @@ def sniff_encoding(path: Path, *, sample: int = _SNIFF_BYTES) -> str:
         with path.open("rb") as fh:
             head = fh.read(sample)
     except OSError:
-        return "utf-8-sig"  # _open says why when the file is read
+        return UTF8  # _open says why when the file is read
     wide = False
     cut = len(head) == sample  # the sample may end inside a character: its last line is read as unfinished
     lines = head.split(b"\n")
@@ -112,11 +114,11 @@ def sniff_encoding(path: Path, *, sample: int = _SNIFF_BYTES) -> str:
             continue
         last = cut and i == len(lines) - 1
         if _decodes(line, "utf-8", last):
-            return "utf-8-sig"
+            return UTF8
         if not _decodes(line, CHINESE_ENCODING, last):
-            return "utf-8-sig"
+            return UTF8
         wide = True
-    return CHINESE_ENCODING if wide else "utf-8-sig"
+    return CHINESE_ENCODING if wide else UTF8
 
 
 def _decodes(data: bytes, encoding: str, unfinished: bool) -> bool:
@@ -140,7 +142,7 @@ def _delimiter(path: Path, fmt: str, delimiter: str | None) -> str:
     return "\t" if fmt == "tsv" or path.suffix.lower() == ".tsv" else ","
 
 
-def read_header(path: Path, fmt: str, *, delimiter: str | None = None, encoding: str = "utf-8-sig") -> list[str]:
+def read_header(path: Path, fmt: str, *, delimiter: str | None = None, encoding: str = UTF8) -> list[str]:
     """Column names of a delimited file, or the keys of a JSON-lines file's first record."""
     with _open(path, encoding, "\n") as fh:
         first = fh.readline(MAX_LINE + 1)
@@ -161,7 +163,7 @@ def read_header(path: Path, fmt: str, *, delimiter: str | None = None, encoding:
 
 
 def read_rows(path: Path, fmt: str, *, delimiter: str | None = None,
-              encoding: str = "utf-8-sig") -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+              encoding: str = UTF8) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     """Yield ``(line, row)`` for every data row; values are cleaned text or ``None``."""
     if fmt == "jsonl":
         with _open(path, encoding, "\n") as fh:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from creditgraph.loaders.readers import UTF8
 from creditgraph.loaders.transforms import scrub_ids
 
 __all__ = ["FileReport", "LoadReport", "QuarantineWriter", "json_line"]
@@ -35,7 +36,7 @@ class FileReport:
     edge_rows: Counter = field(default_factory=Counter)
     reasons: Counter = field(default_factory=Counter)
     risks: Counter = field(default_factory=Counter)  # e.g. persons keyed by name alone
-    encoding: str = "utf-8-sig"  # as the file was read (a GBK file: gb18030)
+    encoding: str = UTF8  # as the file was read (a GBK file: gb18030)
     absent_columns: list[str] = field(default_factory=list)  # a built-in layout's columns the file lacks
 
     def as_dict(self) -> dict[str, Any]:
